@@ -1,0 +1,1 @@
+"""Chunks, embeddings, the hybrid FAISS + BM25 index, and the cited-answer pipeline built on them."""

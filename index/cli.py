@@ -1,0 +1,182 @@
+"""`consult index ...`, `consult ask` and `consult eval`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from index.answer import Answer, AnswerPipeline, open_pipeline
+from index.build import build_index, read_manifest
+from index.config import IndexConfig
+from index.evaluation import DEFAULT_QUESTIONS, calibrate, evaluate_answers, evaluate_mode, load_questions
+from index.retriever import Mode
+from index.store import IndexNotReadyError, index_state
+from knowledge.corpus import CorpusError
+
+LoadConfig = Callable[[], IndexConfig]
+
+
+def build_cli(load_config: LoadConfig) -> typer.Typer:
+    app = typer.Typer(help="The retrieval index.", no_args_is_help=True)
+
+    @app.command("build")
+    def build_command(force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed.")] = False) -> None:
+        """Build the index for the corpus (only new or changed text is embedded).
+
+        Example: consult index build
+        """
+        config = load_config()
+        with Progress(
+            TextColumn("Embedding"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+        ) as progress:
+            task = progress.add_task("embed", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            try:
+                report = build_index(config, progress=advance, force=force)
+            except CorpusError as error:
+                raise _fail(str(error)) from None
+        if not report.rebuilt:
+            typer.echo(f"The index is up to date ({report.chunks} chunks from {report.documents} documents).")
+            return
+        typer.echo(
+            f"Indexed {report.documents} documents: {report.chunks} chunks, {report.sentences} sentences "
+            f"({report.embedded} texts embedded, {report.reused} reused) with a {report.index_type} index "
+            f"in {report.seconds:.1f} s."
+        )
+
+    @app.command("status")
+    def status_command() -> None:
+        """Say whether the index is missing, stale or current, and what it holds.
+
+        Example: consult index status
+        """
+        config = load_config()
+        try:
+            state = index_state(config)
+        except CorpusError as error:
+            raise _fail(str(error)) from None
+        manifest = read_manifest(config.index_dir) or {}
+        typer.echo(f"state: {state}")
+        for key in ("model", "dimension", "documents", "chunks", "index_type", "built_at", "content_hash"):
+            if key in manifest:
+                typer.echo(f"{key}: {manifest[key]}")
+
+    return app
+
+
+def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
+    @app.command("ask")
+    def ask_command(
+        question: Annotated[
+            str | None, typer.Argument(help="The question; omit it to read one per line from stdin.")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per answer.")] = False,
+    ) -> None:
+        """Answer a question with quotes from the sources.
+
+        Example: consult ask "What do the candidates say about facial recognition?" --json
+        """
+        pipeline = _open(load_config)
+        if question is not None:
+            _print_answer(pipeline.answer(question), as_json)
+            return
+        interactive = sys.stdin.isatty() and not as_json
+        if interactive:
+            typer.echo("Ask a question about the consultation's documents (Ctrl-D to finish).")
+        while True:
+            if interactive:
+                typer.echo("> ", nl=False)
+            line = sys.stdin.readline()
+            if not line:
+                break
+            if line.strip() or as_json:
+                _print_answer(pipeline.answer(line), as_json)
+
+    @app.command("eval")
+    def eval_command(
+        questions: Annotated[Path, typer.Option(help="The labelled question set.")] = DEFAULT_QUESTIONS,
+        split: Annotated[str, typer.Option(help="dev, test or all.")] = "test",
+        calibrate_thresholds: Annotated[bool, typer.Option("--calibrate", help="Fit abstention on dev.")] = False,
+    ) -> None:
+        """Recall@1/3/5, MRR@10 and abstention for hybrid, dense-only and BM25-only retrieval, and routing.
+
+        Example: consult eval --split dev
+        """
+        if split not in ("dev", "test", "all"):
+            raise _fail("--split must be dev, test or all")
+        pipeline = _open(load_config)
+        chosen = load_questions(questions, split)
+        table = Table(
+            "retrieval",
+            "questions",
+            "R@1",
+            "R@3",
+            "R@5",
+            "MRR@10",
+            "abstain P",
+            "abstain R",
+            title=f"{split} split ({questions.name})",
+        )
+        for mode in (Mode.HYBRID, Mode.DENSE, Mode.BM25):
+            report = evaluate_mode(pipeline, chosen, mode)
+            name = f"hybrid ({pipeline.retriever.fusion})" if mode is Mode.HYBRID else str(mode)
+            table.add_row(
+                name,
+                str(report.questions),
+                *(f"{report.recall[k]:.3f}" for k in (1, 3, 5)),
+                f"{report.mrr10:.3f}",
+                f"{report.abstain_precision:.3f}",
+                f"{report.abstain_recall:.3f}",
+            )
+        console = Console()
+        console.print(table)
+        answers = evaluate_answers(pipeline, chosen)
+        routes = Table("expected", "questions", "routed correctly", title="whole answers")
+        for kind, count in sorted(answers.expected.items()):
+            routes.add_row(kind, str(count), str(answers.correct.get(kind, 0)))
+        console.print(routes)
+        console.print(
+            f"quote overlaps gold evidence: {answers.quote_hit:.3f}; sources cited, recall "
+            f"{answers.source_recall:.3f} / precision {answers.source_precision:.3f}"
+        )
+        for question_id, expected, got in answers.misrouted:
+            console.print(f"  {question_id}: expected {expected}, got {got}")
+        if calibrate_thresholds:
+            policy, accuracy = calibrate(pipeline, load_questions(questions, "dev"))
+            fitted = {k: v for k, v in asdict(policy).items() if k in ("score_weight", "min_relevance", "min_coverage")}
+            console.print(f"calibrated on dev (balanced accuracy {accuracy:.3f}): {fitted}")
+
+
+def _open(load_config: LoadConfig) -> AnswerPipeline:
+    try:
+        return open_pipeline(load_config())
+    except (IndexNotReadyError, CorpusError) as error:
+        raise _fail(str(error)) from None
+
+
+def _print_answer(answer: Answer, as_json: bool) -> None:
+    if as_json:
+        typer.echo(answer.model_dump_json())
+    else:
+        typer.echo(answer.text + "\n")
+    sys.stdout.flush()
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code=2)

@@ -1,0 +1,38 @@
+"""What the index and the answer pipeline need to know, handed in by whoever wires the application."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.embedding import DEFAULT_MODEL
+from index.fusion import Fusion
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """Thresholds calibrated on the dev split of tests/eval/questions.yaml (see `consult eval --calibrate`)."""
+
+    # Answer when score_weight x (best passage cosine) + (topic-word coverage) >= min_relevance
+    # and coverage >= min_coverage; otherwise abstain.
+    score_weight: float = 0.8
+    min_relevance: float = 0.77
+    min_coverage: float = 0.35
+    min_quote_score: float = 0.50  # a source's best sentence must score this to be quoted
+    source_margin: float = 0.30  # and be within this of the best source's sentence
+    max_sources: int = 5
+    max_quote_words: int = 70
+    report_online_url: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    corpus_dir: Path
+    index_dir: Path
+    model_name: str = DEFAULT_MODEL
+    hnsw_threshold: int = 20_000
+    fusion: Fusion = Fusion.BLEND
+    dense_weight: float = 0.6
+    candidates: int = 50
+    auto_build: bool = True
+    policy: AnswerPolicy = field(default_factory=AnswerPolicy)

@@ -1,0 +1,99 @@
+"""Lexical retrieval with BM25 (bm25s): catches the names, numbers and acronyms a small dense model blurs."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+TOKEN = re.compile(r"(?u)\b\w\w+\b|\b\d\b")
+# Words that frame a question ("what does X say about...") carry no topic.
+FRAMING_WORDS = {
+    "say",
+    "says",
+    "said",
+    "tell",
+    "think",
+    "thinks",
+    "view",
+    "views",
+    "stance",
+    "opinion",
+    "anything",
+    "does",
+    "do",
+    "did",
+    "know",
+    "about",
+    "what",
+    "whats",
+    "how",
+    "many",
+    "much",
+    "who",
+    "which",
+}
+STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | FRAMING_WORDS
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=4096)
+def analyse(text: str) -> tuple[str, ...]:
+    """Lower-cased, stop words removed, stemmed: the terms BM25 and the coverage check compare."""
+    words = [w for w in TOKEN.findall(text.lower().replace("’", "'")) if w not in STOPWORDS]
+    return tuple(_STEMMER.stemWords(words))
+
+
+class LexicalIndex:
+    def __init__(self, model: bm25s.BM25, size: int) -> None:
+        self._model = model
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalIndex:
+        model = bm25s.BM25()
+        # An empty document would break bm25s' vocabulary; a placeholder term matches no query.
+        model.index([list(analyse(t)) or ["\x00"] for t in texts], show_progress=False)
+        return cls(model, len(texts))
+
+    def save(self, directory: Path) -> None:
+        self._model.save(str(directory), show_progress=False)
+        (directory / "size.txt").write_text(str(self.size))
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        model = bm25s.BM25.load(str(directory), show_progress=False)
+        return cls(model, int((directory / "size.txt").read_text()))
+
+    def search(self, query: str, k: int) -> tuple[list[int], list[float]]:
+        """Up to k rows with a positive BM25 score, best first."""
+        return top_rows(self.scores(query), k)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every row for the query (zeros when no term is known)."""
+        terms = [t for t in analyse(query) if t in self._model.vocab_dict]
+        if not terms:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._model.get_scores(terms), dtype=np.float32)
+
+    def document_frequency(self, term: str) -> int:
+        """In how many rows a (stemmed) term occurs."""
+        column = self._model.vocab_dict.get(term)
+        indptr = self._model.scores["indptr"]
+        if column is None or column + 1 >= len(indptr):
+            return 0
+        return int(indptr[column + 1] - indptr[column])
+
+
+def top_rows(scores: np.ndarray, k: int) -> tuple[list[int], list[float]]:
+    """The k best rows with a positive score, best first (ties by row number)."""
+    positive = np.flatnonzero(scores > 0)
+    if k < len(positive):
+        positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
+    order = sorted(positive.tolist(), key=lambda row: (-float(scores[row]), row))
+    return order, [float(scores[row]) for row in order]

@@ -1,0 +1,44 @@
+"""Shared fixtures: the real corpus, the real embedding model (loaded once) and an index built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.answer import AnswerPipeline, open_pipeline
+from index.build import build_index
+from index.config import IndexConfig
+from index.embedding import Embedder
+from knowledge.corpus import default_corpus_dir
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def index_config(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> IndexConfig:
+    """The real corpus indexed once into a session data directory."""
+    data_dir = tmp_path_factory.mktemp("data")
+    config = IndexConfig(corpus_dir=default_corpus_dir(), index_dir=data_dir / "index")
+    build_index(config, embedder)
+    return config
+
+
+@pytest.fixture(scope="session")
+def pipeline(index_config: IndexConfig, embedder: Embedder) -> AnswerPipeline:
+    return open_pipeline(index_config, embedder)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of the real corpus, for tests that add documents."""
+    target = tmp_path / "corpus"
+    shutil.copytree(default_corpus_dir(), target)
+    yield target
