@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from bot.logs import configure_logging
 from bot.settings import Settings
 from index import cli as index_cli
 from knowledge import cli as knowledge_cli
+from survey import cli as survey_cli
 
 app = typer.Typer(
     help="consult: cited answers from a consultation's documents and a survey of residents' priorities.",
@@ -26,3 +29,22 @@ def main() -> None:
 app.add_typer(knowledge_cli.build_cli(lambda: Settings().corpus_dir), name="knowledge")
 app.add_typer(index_cli.build_cli(lambda: Settings().index_config()), name="index")
 index_cli.add_answer_commands(app, lambda: Settings().index_config())
+app.add_typer(survey_cli.build_cli(lambda: Settings().survey_config()), name="survey")
+survey_cli.add_results_command(app, lambda: Settings().survey_config())
+app.add_typer(survey_cli.build_officials_cli(lambda: Settings().survey_config()), name="officials")
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the web application (officials' dashboard).
+
+    Example: consult serve --port 8000
+    """
+    import uvicorn
+
+    from bot.web import create_app
+
+    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="warning", access_log=False)

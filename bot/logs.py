@@ -15,7 +15,7 @@ def configure_logging(level: str = "info", fmt: str = "console") -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     logging.basicConfig(stream=sys.stderr, level=level.upper(), format="%(message)s")
-    for noisy in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx", "urllib3"):
+    for noisy in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx", "urllib3", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     renderer = structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)
     structlog.configure(

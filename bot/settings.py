@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.config import AnswerPolicy, IndexConfig
 from index.embedding import DEFAULT_MODEL
 from index.fusion import Fusion
 from knowledge.corpus import default_corpus_dir
+from survey.config import SurveyConfig
+from survey.definition import default_definition_path
+from survey.pseudonyms import PepperError, check_pepper, development_pepper
 
 
 class Settings(BaseSettings):
@@ -32,6 +37,12 @@ class Settings(BaseSettings):
     dense_weight: float = Field(default=0.6, ge=0, le=1)
     report_online_url: str | None = Field(default=None, description="Where residents report non-urgent crime online.")
 
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in the data dir.")
+    pepper: SecretStr | None = Field(default=None, description="Secret for respondent pseudonyms (>= 32 bytes).")
+    survey_file: Path = Field(default_factory=default_definition_path, description="The survey definition (YAML).")
+    dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 7)
+    sign_in_limit: str = Field(default="5/15minutes", description="Failed sign-ins allowed per name and address.")
+
     def index_config(self) -> IndexConfig:
         return IndexConfig(
             corpus_dir=self.corpus_dir,
@@ -43,3 +54,24 @@ class Settings(BaseSettings):
             auto_build=self.index_auto_build,
             policy=AnswerPolicy(report_online_url=self.report_online_url),
         )
+
+    def survey_config(self) -> SurveyConfig:
+        pepper = self.resolved_pepper()
+        return SurveyConfig(
+            database_url=self.database_url or f"sqlite:///{self.data_dir.resolve() / 'consult.db'}",
+            pepper=pepper,
+            definition_path=self.survey_file,
+            # One secret to manage: the session key is derived from the pepper.
+            session_secret=hmac.new(pepper, b"dashboard-session", hashlib.sha256).hexdigest(),
+            session_hours=self.dashboard_session_hours,
+            sign_in_limit=self.sign_in_limit,
+        )
+
+    def resolved_pepper(self) -> bytes:
+        """CONSULT_PEPPER; in development and tests a random one kept in the data directory. Production refuses
+        to start without it."""
+        if self.pepper is not None:
+            return check_pepper(self.pepper.get_secret_value().encode())
+        if self.environment == "production":
+            raise PepperError("CONSULT_PEPPER is not set: it is required in production")
+        return development_pepper(self.data_dir)

@@ -1,0 +1,178 @@
+"""`consult survey ...`, `consult results` and `consult officials ...`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from survey.config import SurveyConfig
+from survey.database import upgrade_schema
+from survey.definition import DefinitionError
+from survey.importer import CsvFileError, import_csv
+from survey.officials import OfficialError, add_official
+from survey.pseudonyms import PepperError
+from survey.results import BREAKDOWNS, Breakdown, compute_results
+from survey.service import Survey, open_survey
+from survey.store import forget_respondent, respondent_data
+
+LoadConfig = Callable[[], SurveyConfig]
+
+
+def build_cli(load_config: LoadConfig) -> typer.Typer:
+    app = typer.Typer(help="Residents' answers.", no_args_is_help=True)
+
+    @app.command("migrate")
+    def migrate_command() -> None:
+        """Create or upgrade the database schema.
+
+        Example: consult survey migrate
+        """
+        upgrade_schema(_config(load_config).database_url)
+        typer.echo("The database schema is up to date.")
+
+    @app.command("import")
+    def import_command(
+        path: Annotated[Path, typer.Argument(help="CSV with columns respondent_id, channel, submitted_at, ...")],
+        skip_invalid: Annotated[bool, typer.Option(help="Import the valid rows and list the others.")] = False,
+    ) -> None:
+        """Import responses collected on paper or at events.
+
+        Example: consult survey import paper-forms.csv
+        """
+        survey = _open(load_config)
+        try:
+            report = import_csv(survey.db, survey.definition, survey.pepper, path, skip_invalid)
+        except CsvFileError as error:
+            raise _fail(str(error)) from None
+        for problem in report.errors:
+            typer.echo(problem, err=True)
+        if not report.committed:
+            raise _fail(
+                f"{len(report.errors)} problem(s) found; nothing was imported (use --skip-invalid to import "
+                "the valid rows)"
+            )
+        skipped = f", {len(report.errors)} problem(s) skipped" if report.errors else ""
+        typer.echo(f"Imported {report.imported} row(s); {report.already_imported} already imported{skipped}.")
+
+    @app.command("forget")
+    def forget_command(
+        channel: Annotated[str, typer.Argument(help="telegram, web, paper, ...")],
+        user_id: Annotated[str, typer.Argument(help="The resident's id on that channel.")],
+    ) -> None:
+        """Erase a resident's answers (for a request received by letter or email).
+
+        Example: consult survey forget paper P-00042
+        """
+        survey = _open(load_config)
+        erased = forget_respondent(survey.db, survey.respondent(channel, user_id))
+        typer.echo("Erased." if erased else "Nothing is stored for that resident.")
+
+    @app.command("export-respondent")
+    def export_command(
+        channel: Annotated[str, typer.Argument(help="telegram, web, paper, ...")],
+        user_id: Annotated[str, typer.Argument(help="The resident's id on that channel.")],
+    ) -> None:
+        """Print everything stored about one resident as JSON (subject access request).
+
+        Example: consult survey export-respondent paper P-00042
+        """
+        survey = _open(load_config)
+        typer.echo(json.dumps(respondent_data(survey.db, survey.respondent(channel, user_id)), indent=2))
+
+    return app
+
+
+def add_results_command(app: typer.Typer, load_config: LoadConfig) -> None:
+    @app.command("results")
+    def results_command(
+        by: Annotated[str | None, typer.Option(help="Break down by district or age_band.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ) -> None:
+        """Aggregated priorities (small groups suppressed in breakdowns).
+
+        Example: consult results --by district --json
+        """
+        if by is not None and by not in BREAKDOWNS:
+            raise _fail(f"--by must be one of {', '.join(BREAKDOWNS)}")
+        breakdown: Breakdown | None = "district" if by == "district" else "age_band" if by == "age_band" else None
+        survey = _open(load_config)
+        results = compute_results(survey.db, survey.definition, breakdown)
+        if as_json:
+            typer.echo(json.dumps(results))
+        else:
+            _print_results(results)
+
+
+def build_officials_cli(load_config: LoadConfig) -> typer.Typer:
+    app = typer.Typer(help="Dashboard accounts.", no_args_is_help=True)
+
+    @app.command("add")
+    def add_command(
+        name: Annotated[str, typer.Argument(help="Sign-in name.")],
+        password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+    ) -> None:
+        """Create a dashboard account (asks for the password).
+
+        Example: consult officials add j.smith
+        """
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            add_official(_open(load_config).db, name, password)
+        except OfficialError as error:
+            raise _fail(str(error)) from None
+        typer.echo(f"Created '{name}'.")
+
+    return app
+
+
+def _print_results(results: dict[str, object]) -> None:
+    console = Console()
+    console.print(f"Respondents: {results['respondents']}")
+    table = Table("priority", "first choice", "mentions", "share", "95% interval", "Borda")
+    for row in results["priorities"]:  # type: ignore[attr-defined]
+        interval = row["ci95"]
+        table.add_row(
+            row["label"],
+            str(row["first_choice"]),
+            str(row["mentions"]),
+            f"{row['share']:.1%}" if row["share"] is not None else "-",
+            f"{interval[0]:.1%} – {interval[1]:.1%}" if interval else "-",
+            str(row["borda"]),
+        )
+    console.print(table)
+    console.print("Facial recognition: " + ", ".join(f"{k} {v}" for k, v in results["facial_recognition"].items()))  # type: ignore[attr-defined]
+    for group, values in (results.get("by") or {}).items():  # type: ignore[attr-defined]
+        if values["suppressed"]:
+            console.print(f"{group}: suppressed (fewer than the minimum group size, or to protect such a group)")
+        else:
+            top = ", ".join(f"{p['label']} {p['mentions']}" for p in values["priorities"][:3])
+            console.print(f"{group}: {values['respondents']} respondents; most mentioned: {top}")
+
+
+def _config(load_config: LoadConfig) -> SurveyConfig:
+    try:
+        return load_config()
+    except PepperError as error:
+        raise _fail(str(error)) from None
+
+
+def _open(load_config: LoadConfig) -> Survey:
+    try:
+        return open_survey(_config(load_config))
+    except DefinitionError as error:
+        raise _fail(str(error)) from None
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code=2)

@@ -1,0 +1,185 @@
+"""Dashboard pages. Only aggregates ever reach these pages: never a row-level response or a comment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from survey.dashboard.auth import (
+    SignInLimiter,
+    check_csrf,
+    csrf_token,
+    current_official,
+    require_official,
+    sign_in,
+    sign_out,
+)
+from survey.dashboard.exports import results_csv
+from survey.officials import verify_official
+from survey.results import BREAKDOWNS, Filters, channels, compute_results, responses_per_week
+from survey.service import Survey
+
+STATIC_PATH = Path(__file__).parent / "static"
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+router = APIRouter(prefix="/dashboard", include_in_schema=False)
+Official = Annotated[str, Depends(require_official)]
+
+
+def get_survey(request: Request) -> Survey:
+    survey: Survey = request.app.state.survey
+    return survey
+
+
+SurveyDep = Annotated[Survey, Depends(get_survey)]
+
+
+def get_filters(
+    survey: SurveyDep,
+    channel: Annotated[str | None, Query(max_length=20)] = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    until: Annotated[str | None, Query(max_length=10)] = None,
+) -> Filters:
+    if channel and channel not in channels(survey.db, survey.definition):
+        channel = None  # an unknown channel is simply not a filter
+    filters = Filters(channel or None, _date(since, "since"), _date(until, "until"))
+    if filters.since and filters.until and filters.since > filters.until:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "'since' must not be after 'until'")
+    return filters
+
+
+FiltersDep = Annotated[Filters, Depends(get_filters)]
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_page(request: Request) -> Response:
+    if current_official(request, request.app.state.survey_config.session_hours):
+        return RedirectResponse("/dashboard", status.HTTP_303_SEE_OTHER)
+    return templates.TemplateResponse(request, "sign_in.html", {"csrf": csrf_token(request), "error": None})
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+def sign_in_submit(
+    request: Request,
+    survey: SurveyDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    limiter: SignInLimiter = request.app.state.sign_in_limiter
+    address = request.client.host if request.client else "unknown"
+    if limiter.blocked(name, address):
+        return _sign_in_error(request, "Too many failed sign-ins. Wait 15 minutes and try again.", 429)
+    if not verify_official(survey.db, name, password):
+        limiter.record_failure(name, address)
+        return _sign_in_error(request, "That name and password do not match an account.", 401)
+    sign_in(request, name)
+    return RedirectResponse("/dashboard", status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/sign-out")
+def sign_out_submit(request: Request, _official: Official, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+    check_csrf(request, csrf)
+    sign_out(request)
+    return RedirectResponse("/dashboard/sign-in", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("", response_class=HTMLResponse)
+def dashboard_page(request: Request, official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
+    context = _view(survey, filters)
+    context |= {"official": official, "csrf": csrf_token(request), "channels": channels(survey.db, survey.definition)}
+    return templates.TemplateResponse(request, "dashboard.html", context)
+
+
+@router.get("/report", response_class=HTMLResponse)
+def report_page(request: Request, _official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
+    return templates.TemplateResponse(request, "report.html", _view(survey, filters))
+
+
+@router.get("/export.json")
+def export_json(_official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
+    view = _view(survey, filters)
+    body = {
+        key: view[key]
+        for key in ("survey", "generated_at", "filters", "withheld", "overall", "by_district", "by_age_band", "weeks")
+    }
+    return JSONResponse(body, headers={"Content-Disposition": 'attachment; filename="results.json"'})
+
+
+@router.get("/export.csv")
+def export_csv(_official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
+    view = _view(survey, filters)
+    sections = (
+        {}
+        if view["withheld"]
+        else {"all": view["overall"], "district": view["by_district"], "age_band": view["by_age_band"]}
+    )
+    return Response(
+        results_csv(sections),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="results.csv"'},
+    )
+
+
+def _view(survey: Survey, filters: Filters) -> dict[str, Any]:
+    """Everything a page or export shows. A filtered selection smaller than the minimum group size is withheld
+    whole: otherwise a narrow date range could single out one resident's answers."""
+    definition = survey.definition
+    overall = compute_results(survey.db, definition, filters=filters)
+    withheld = filters.active and overall["respondents"] < definition.min_group_size
+    breakdowns = {} if withheld else {by: compute_results(survey.db, definition, by, filters) for by in BREAKDOWNS}
+    labels = {q.id: {o.id: o.label for o in q.options} for q in definition.questions}
+    weeks = [] if withheld else responses_per_week(survey.db, definition, filters)
+    return {
+        "survey": {"id": definition.id, "title": definition.title, "min_group_size": definition.min_group_size},
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "filters": {"channel": filters.channel, "since": _iso(filters.since), "until": _iso(filters.until)},
+        "withheld": withheld,
+        "overall": None if withheld else overall,
+        "by_district": breakdowns.get("district"),
+        "by_age_band": breakdowns.get("age_band"),
+        "weeks": weeks,
+        "labels": labels,
+        "chart_data": _script_json(
+            {}
+            if withheld
+            else {
+                "priorities": overall["priorities"],
+                "weeks": weeks,
+                "facial": [
+                    {"label": labels["facial_recognition"][k], "count": v}
+                    for k, v in overall["facial_recognition"].items()
+                ],
+            }
+        ),
+    }
+
+
+def _sign_in_error(request: Request, message: str, code: int) -> Response:
+    return templates.TemplateResponse(
+        request, "sign_in.html", {"csrf": csrf_token(request), "error": message}, status_code=code
+    )
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"'{name}' must be a date like 2026-03-01") from None
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _script_json(value: object) -> str:
+    """JSON safe inside a <script> element: no '<', so no '</script>' can end it early."""
+    return json.dumps(value).replace("<", "\\u003c")

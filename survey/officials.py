@@ -1,0 +1,44 @@
+"""Dashboard accounts: argon2 password hashes, checked in constant time whether or not the name exists."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from survey.database import Database
+from survey.models import Official
+from survey.store import utc_now
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
+MIN_PASSWORD = 12
+_HASHER = PasswordHasher()
+_DUMMY_HASH = _HASHER.hash("not a real password, only for timing")
+
+
+class OfficialError(ValueError):
+    pass
+
+
+def add_official(db: Database, name: str, password: str) -> None:
+    if not NAME.match(name):
+        raise OfficialError("the name must be 2-80 letters, digits or . _ @ - (no spaces)")
+    if len(password) < MIN_PASSWORD:
+        raise OfficialError(f"the password must be at least {MIN_PASSWORD} characters")
+    try:
+        with db.write() as session:
+            session.add(Official(name=name, password_hash=_HASHER.hash(password), created_at=utc_now()))
+    except IntegrityError:
+        raise OfficialError(f"an official called '{name}' already exists") from None
+
+
+def verify_official(db: Database, name: str, password: str) -> bool:
+    with db.read() as session:
+        stored = session.scalar(select(Official.password_hash).where(Official.name == name))
+    try:
+        return _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
