@@ -7,9 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from bench import retrieval
+from bench import retrieval, survey
 
-BENCHMARKS = {"retrieval": retrieval.run}
+BENCHMARKS = {"retrieval": retrieval.run, "survey": survey.run}
 
 
 def main() -> None:

@@ -1,8 +1,14 @@
 """Engines and transactions. SQLite: WAL, synchronous=FULL, foreign keys, a busy timeout and BEGIN IMMEDIATE for
-every write transaction (deferred transactions that read then write deadlock into "database is locked")."""
+every write transaction (deferred transactions that read then write deadlock into "database is locked").
+
+SQLite has one writer at a time. Writers also queue on an OS file lock before BEGIN IMMEDIATE: the kernel wakes the
+next writer the moment the lock is free, where SQLite's busy handler would poll with growing sleeps."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +16,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +29,9 @@ class Database:
         self.url = url
         self.engine = create_db_engine(url)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = sessionmaker(self.engine.execution_options(consult_write=True), expire_on_commit=False)
+        self._write_engine = self.engine.execution_options(consult_write=True)
+        database = make_url(url).database if self.is_sqlite else None
+        self._lock = _WriterQueue(Path(f"{database}.write-lock")) if database and database != ":memory:" else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -31,10 +39,15 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A write transaction, committed when the block ends (and only then may the caller acknowledge)."""
-        with self._writer() as session, session.begin():
-            yield session
+    def write(self) -> Iterator[Connection]:
+        """A write transaction (Core: writes are few statements, and the ORM's per-call work would dominate),
+        committed when the block ends; only then may the caller acknowledge."""
+        if self._lock is None:
+            with self._write_engine.begin() as connection:
+                yield connection
+            return
+        with self._lock, self._write_engine.begin() as connection:
+            yield connection
 
     @property
     def is_sqlite(self) -> bool:
@@ -42,6 +55,28 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class _WriterQueue:
+    """An exclusive lock across threads (threading.Lock) and processes (flock on a file beside the database)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._threads = threading.Lock()
+        self._fd: int | None = None
+        self._pid = 0
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        if self._fd is None or self._pid != os.getpid():  # a forked child must not share the parent's lock
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *_: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._threads.release()
 
 
 def create_db_engine(url: str) -> Engine:

@@ -60,10 +60,10 @@ def import_csv(
     report = ImportReport(errors=errors)
     if errors and not skip_invalid:
         return report
-    with db.write() as session:
+    with db.write() as connection:
         for row in rows:
             receipt = store_response(
-                session,
+                connection,
                 respondent=pseudonym(pepper, row.channel, row.respondent_id),
                 channel=row.channel,
                 survey_id=definition.id,

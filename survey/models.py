@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, DateTime, Index, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ANSWER = 40  # option ids are at most 40 characters
-RESULT_COLUMNS = ("priority_1", "priority_2", "priority_3", "facial_recognition")
+RANKING = ("priority_1", "priority_2", "priority_3")
 
 
 class Base(DeclarativeBase):
@@ -24,9 +24,11 @@ class Response(Base):
             "priority_1 <> priority_2 AND priority_1 <> priority_3 AND priority_2 <> priority_3",
             name="priorities_differ",
         ),
-        # Covering indexes: the results are computed from these alone.
-        Index("responses_by_district", "survey_id", "district", *RESULT_COLUMNS),
-        Index("responses_by_age_band", "survey_id", "age_band", *RESULT_COLUMNS),
+        # Covering indexes, in GROUP BY order: each results query is one streaming index scan.
+        Index("responses_district_ranking", "survey_id", "district", *RANKING),
+        Index("responses_district_facial", "survey_id", "district", "facial_recognition"),
+        Index("responses_age_ranking", "survey_id", "age_band", *RANKING),
+        Index("responses_age_facial", "survey_id", "age_band", "facial_recognition"),
         Index("responses_by_time", "survey_id", "submitted_at", "channel"),
     )
 

@@ -6,7 +6,7 @@ import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.database import Database
@@ -29,8 +29,10 @@ def add_official(db: Database, name: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise OfficialError(f"the password must be at least {MIN_PASSWORD} characters")
     try:
-        with db.write() as session:
-            session.add(Official(name=name, password_hash=_HASHER.hash(password), created_at=utc_now()))
+        with db.write() as connection:
+            connection.execute(
+                insert(Official).values(name=name, password_hash=_HASHER.hash(password), created_at=utc_now())
+            )
     except IntegrityError:
         raise OfficialError(f"an official called '{name}' already exists") from None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, func, select
@@ -37,43 +37,59 @@ class Filters:
 @dataclass
 class _Tally:
     respondents: int = 0
-    first: Counter[str] | None = None
-    mentions: Counter[str] | None = None
-    borda: Counter[str] | None = None
-    facial: Counter[str] | None = None
+    first: Counter[str] = field(default_factory=Counter)
+    mentions: Counter[str] = field(default_factory=Counter)
+    borda: Counter[str] = field(default_factory=Counter)
+    facial: Counter[str] = field(default_factory=Counter)
 
-    def add(self, priorities: tuple[str, str, str], facial: str | None, count: int) -> None:
-        self.first = self.first or Counter()
-        self.mentions = self.mentions or Counter()
-        self.borda = self.borda or Counter()
-        self.facial = self.facial or Counter()
+    def add_ranking(self, priorities: tuple[str, str, str], count: int) -> None:
         self.respondents += count
         self.first[priorities[0]] += count
         for position, priority in enumerate(priorities):
             self.mentions[priority] += count
             self.borda[priority] += BORDA_POINTS[position] * count
-        if facial:
-            self.facial[facial] += count
+
+    def add_facial(self, answer: str | None, count: int) -> None:
+        if answer:
+            self.facial[answer] += count
+
+    def merge(self, other: _Tally) -> None:
+        self.respondents += other.respondents
+        for mine, theirs in (
+            (self.first, other.first),
+            (self.mentions, other.mentions),
+            (self.borda, other.borda),
+            (self.facial, other.facial),
+        ):
+            mine.update(theirs)
 
 
 def compute_results(
     db: Database, definition: SurveyDefinition, by: Breakdown | None = None, filters: Filters | None = None
 ) -> dict[str, Any]:
-    """The results object (see README): overall figures are never suppressed; breakdown groups are."""
+    """The results object (see README): overall figures are never suppressed; breakdown groups are.
+
+    Two grouped queries (rankings, facial recognition) per breakdown; the overall figures are the sum of the groups.
+    """
     filters = filters or Filters()
-    group = getattr(Response, by) if by else None
-    columns = [Response.priority_1, Response.priority_2, Response.priority_3, Response.facial_recognition]
-    selected = [group, *columns] if group is not None else columns
-    query = select(*selected, func.count()).where(*_conditions(definition, filters)).group_by(*selected)
-    overall = _Tally()
+    group = getattr(Response, by or "district")
+    conditions = _conditions(definition, filters)
+    ranking = (Response.priority_1, Response.priority_2, Response.priority_3)
     groups: dict[str, _Tally] = {}
     with db.read() as session:
-        for row in session.execute(query):
-            *key, count = row
-            if group is not None:
-                name, *key = key
-                groups.setdefault(name or "not_answered", _Tally()).add((key[0], key[1], key[2]), key[3], count)
-            overall.add((key[0], key[1], key[2]), key[3], count)
+        for name, first, second, third, count in session.execute(
+            select(group, *ranking, func.count()).where(*conditions).group_by(group, *ranking)
+        ):
+            groups.setdefault(name or "not_answered", _Tally()).add_ranking((first, second, third), count)
+        for name, answer, count in session.execute(
+            select(group, Response.facial_recognition, func.count())
+            .where(*conditions)
+            .group_by(group, Response.facial_recognition)
+        ):
+            groups.setdefault(name or "not_answered", _Tally()).add_facial(answer, count)
+    overall = _Tally()
+    for tally in groups.values():
+        overall.merge(tally)
     result: dict[str, Any] = {
         "respondents": overall.respondents,
         "priorities": _priorities(definition, overall),
@@ -119,25 +135,24 @@ def _conditions(definition: SurveyDefinition, filters: Filters) -> list[ColumnEl
 def _priorities(definition: SurveyDefinition, tally: _Tally) -> list[dict[str, Any]]:
     rows = []
     for option in definition.question("priorities").options:
-        mentions = (tally.mentions or Counter())[option.id]
+        mentions = tally.mentions[option.id]
         interval = wilson_interval(mentions, tally.respondents)
         rows.append(
             {
                 "id": option.id,
                 "label": option.label,
-                "first_choice": (tally.first or Counter())[option.id],
+                "first_choice": tally.first[option.id],
                 "mentions": mentions,
                 "share": round(mentions / tally.respondents, 4) if tally.respondents else None,
                 "ci95": [round(interval[0], 4), round(interval[1], 4)] if interval else None,
-                "borda": (tally.borda or Counter())[option.id],
+                "borda": tally.borda[option.id],
             }
         )
     return sorted(rows, key=lambda r: (-r["mentions"], -r["borda"], r["id"]))
 
 
 def _facial(definition: SurveyDefinition, tally: _Tally) -> dict[str, int]:
-    counts = tally.facial or Counter()
-    return {option_id: counts[option_id] for option_id in definition.question("facial_recognition").option_ids()}
+    return {option_id: tally.facial[option_id] for option_id in definition.question("facial_recognition").option_ids()}
 
 
 def _breakdown(definition: SurveyDefinition, by: Breakdown, groups: dict[str, _Tally]) -> dict[str, Any]:

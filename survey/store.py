@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, Table, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from survey.answers import Answers
 from survey.database import Database
@@ -39,9 +39,9 @@ def submit_response(
     submitted_at: dt.datetime | None = None,
 ) -> Receipt:
     """Store a respondent's answers (replacing earlier ones) unless this key was seen; acknowledged after commit."""
-    with db.write() as session:
+    with db.write() as connection:
         return store_response(
-            session,
+            connection,
             respondent=respondent,
             channel=channel,
             survey_id=survey_id,
@@ -53,7 +53,7 @@ def submit_response(
 
 
 def store_response(
-    session: Session,
+    connection: Connection,
     *,
     respondent: str,
     channel: str,
@@ -84,12 +84,11 @@ def store_response(
         "submitted_at": as_utc(submitted_at) if submitted_at else now,
         "updated_at": now,
     }
-    if not _first_sighting(session, key, now):
+    statements = _statements(connection.dialect.name)
+    if connection.execute(statements.seen, {"key": key, "seen_at": now}).scalar_one_or_none() is None:
         return Receipt(stored=False, replaced=False)
-    replaced = session.scalar(select(Response.id).where(Response.respondent == respondent)) is not None
-    insert = _dialect_insert(session)(Response).values(**values)
-    update = {k: v for k, v in values.items() if k != "respondent"}
-    session.execute(insert.on_conflict_do_update(index_elements=["respondent"], set_=update))
+    replaced = connection.execute(statements.existing, {"respondent": respondent}).first() is not None
+    connection.execute(statements.upsert, values)
     return Receipt(stored=True, replaced=replaced)
 
 
@@ -115,9 +114,8 @@ def respondent_data(db: Database, respondent: str) -> dict[str, Any] | None:
 
 def forget_respondent(db: Database, respondent: str) -> bool:
     """Erase a respondent's answers; True if there was anything to erase."""
-    with db.write() as session:
-        result = session.execute(delete(Response).where(Response.respondent == respondent))
-        return bool(getattr(result, "rowcount", 0))
+    with db.write() as connection:
+        return connection.execute(delete(Response).where(Response.respondent == respondent)).rowcount > 0
 
 
 def utc_now() -> dt.datetime:
@@ -129,11 +127,21 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
-def _first_sighting(session: Session, key: str, now: dt.datetime) -> bool:
-    insert = _dialect_insert(session)(SeenSubmission).values(key=key, seen_at=now)
-    statement = insert.on_conflict_do_nothing().returning(SeenSubmission.key)
-    return session.execute(statement).scalar_one_or_none() is not None
+@dataclass(frozen=True)
+class _Statements:
+    seen: Any
+    existing: Any
+    upsert: Any
 
 
-def _dialect_insert(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+@functools.cache
+def _statements(dialect: str) -> _Statements:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    seen_table, responses = cast(Table, SeenSubmission.__table__), cast(Table, Response.__table__)
+    upsert = insert(responses)
+    updated = {c.name: upsert.excluded[c.name] for c in responses.columns if c.name not in ("id", "respondent")}
+    return _Statements(
+        seen=insert(seen_table).on_conflict_do_nothing().returning(seen_table.c.key),
+        existing=select(responses.c.id).where(responses.c.respondent == bindparam("respondent")),
+        upsert=upsert.on_conflict_do_update(index_elements=["respondent"], set_=updated),
+    )

@@ -15,18 +15,25 @@ from survey.store import submit_response
 from tests.survey.conftest import survey_config
 
 # (district, age band, priorities, facial recognition, channel, day of October 2026)
-PEOPLE = (
-    [("harlow", "25_34", ("knife_crime", "road_safety", "rural_crime"), "oppose", "telegram", 1)] * 6
-    + [("harlow", "35_44", ("road_safety", "knife_crime", "visible_policing"), "support", "web", 2)] * 6
-    + [("maldon", "35_44", ("rural_crime", "road_safety", "knife_crime"), None, "web", 9)] * 3
-    + [("southend", "65_74", ("visible_policing", "anti_social_behaviour", "knife_crime"), "support", "paper", 9)] * 2
+Person = tuple[str, str, tuple[str, ...], str | None, str, int]
+HARLOW_YOUNG: Person = ("harlow", "25_34", ("knife_crime", "road_safety", "rural_crime"), "oppose", "telegram", 1)
+HARLOW_OLDER: Person = ("harlow", "35_44", ("road_safety", "knife_crime", "visible_policing"), "support", "web", 2)
+MALDON: Person = ("maldon", "35_44", ("rural_crime", "road_safety", "knife_crime"), None, "web", 9)
+SOUTHEND: Person = (
+    "southend",
+    "65_74",
+    ("visible_policing", "anti_social_behaviour", "knife_crime"),
+    "support",
+    "paper",
+    9,
 )
-COLCHESTER = [
+PEOPLE: list[Person] = [HARLOW_YOUNG] * 6 + [HARLOW_OLDER] * 6 + [MALDON] * 3 + [SOUTHEND] * 2
+COLCHESTER: list[Person] = [
     ("colchester", "45_54", ("fraud_vulnerable", "youth_prevention", "drugs_county_lines"), "dont_know", "web", 10)
 ] * 11
 
 
-def _fill(survey: Survey, people: list[tuple[str, str, tuple[str, ...], str | None, str, int]]) -> None:
+def _fill(survey: Survey, people: list[Person]) -> None:
     for number, (district, age, priorities, facial, channel, day) in enumerate(people):
         answers = check_answers(
             survey.definition,
@@ -62,17 +69,18 @@ def test_overall_figures(survey: Survey) -> None:
     road = _row(results, "road_safety")
     assert (road["first_choice"], road["mentions"], road["borda"]) == (6, 15, 6 * 3 + 6 * 2 + 3 * 2)
     assert road["share"] == round(15 / 17, 4)
-    low, high = wilson_interval(15, 17)  # type: ignore[misc]
-    assert road["ci95"] == [round(low, 4), round(high, 4)]
+    interval, empty = wilson_interval(15, 17), wilson_interval(0, 17)
+    assert interval is not None and empty is not None
+    assert road["ci95"] == [round(interval[0], 4), round(interval[1], 4)]
     assert _row(results, "fraud_vulnerable") | {"label": None} == {
         "id": "fraud_vulnerable",
         "label": None,
         "first_choice": 0,
         "mentions": 0,
         "share": 0.0,
-        "ci95": [0.0, round(wilson_interval(0, 17)[1], 4)],
+        "ci95": [0.0, round(empty[1], 4)],
         "borda": 0,
-    }  # type: ignore[index]
+    }
     # Sorted by mentions, then Borda, then id.
     assert [p["id"] for p in results["priorities"][:4]] == [
         "knife_crime",

@@ -96,9 +96,9 @@ def test_the_database_itself_refuses_two_rows_for_one_respondent(survey: Survey)
     with pytest.raises(IntegrityError), survey.db.write() as session:
         session.execute(
             text(
-                "INSERT INTO responses (respondent, survey_id, notice_version, channel, priority_1, priority_2, priority_3,"
-                " submitted_at, updated_at) SELECT respondent, survey_id, notice_version, channel, priority_1, priority_2,"
-                " priority_3, submitted_at, updated_at FROM responses"
+                "INSERT INTO responses (respondent, survey_id, notice_version, channel, priority_1, priority_2,"
+                " priority_3, submitted_at, updated_at) SELECT respondent, survey_id, notice_version, channel,"
+                " priority_1, priority_2, priority_3, submitted_at, updated_at FROM responses"
             )
         )
 

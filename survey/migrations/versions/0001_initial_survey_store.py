@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 17:58:59.080187
+Create Date: 2026-11-22 18:08:38.184693
 """
 
 from __future__ import annotations
@@ -51,17 +51,19 @@ def upgrade() -> None:
         sa.UniqueConstraint("respondent"),
     )
     with op.batch_alter_table("responses", schema=None) as batch_op:
+        batch_op.create_index("responses_age_facial", ["survey_id", "age_band", "facial_recognition"], unique=False)
         batch_op.create_index(
-            "responses_by_age_band",
-            ["survey_id", "age_band", "priority_1", "priority_2", "priority_3", "facial_recognition"],
-            unique=False,
-        )
-        batch_op.create_index(
-            "responses_by_district",
-            ["survey_id", "district", "priority_1", "priority_2", "priority_3", "facial_recognition"],
-            unique=False,
+            "responses_age_ranking", ["survey_id", "age_band", "priority_1", "priority_2", "priority_3"], unique=False
         )
         batch_op.create_index("responses_by_time", ["survey_id", "submitted_at", "channel"], unique=False)
+        batch_op.create_index(
+            "responses_district_facial", ["survey_id", "district", "facial_recognition"], unique=False
+        )
+        batch_op.create_index(
+            "responses_district_ranking",
+            ["survey_id", "district", "priority_1", "priority_2", "priority_3"],
+            unique=False,
+        )
 
     op.create_table(
         "seen_submissions",
@@ -82,9 +84,11 @@ def downgrade() -> None:
 
     op.drop_table("seen_submissions")
     with op.batch_alter_table("responses", schema=None) as batch_op:
+        batch_op.drop_index("responses_district_ranking")
+        batch_op.drop_index("responses_district_facial")
         batch_op.drop_index("responses_by_time")
-        batch_op.drop_index("responses_by_district")
-        batch_op.drop_index("responses_by_age_band")
+        batch_op.drop_index("responses_age_ranking")
+        batch_op.drop_index("responses_age_facial")
 
     op.drop_table("responses")
     op.drop_table("officials")
