@@ -16,8 +16,9 @@ $(APP_STAMP): pyproject.toml
 	@touch $@
 
 run: setup
+	$(VENV)/bin/consult survey migrate
 	$(VENV)/bin/consult index build
-	$(VENV)/bin/consult ask
+	$(VENV)/bin/consult serve
 
 test: setup
 	$(VENV)/bin/ruff check .

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from bot.logs import configure_logging
 from bot.settings import Settings
@@ -22,7 +23,12 @@ app = typer.Typer(
 @app.callback()
 def main() -> None:
     """Settings come from CONSULT_* environment variables or a .env file; see .env.example."""
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problems = "; ".join(f"CONSULT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
+        typer.echo(f"Error: invalid settings: {problems}", err=True)
+        raise typer.Exit(code=2) from None
     configure_logging(settings.log_level, settings.log_format)
 
 
