@@ -2,10 +2,11 @@
 PYTHON311 ?= python3.11
 VENV := .venv
 APP_STAMP := $(VENV)/.installed
+RASA_STAMP := .venv-rasa/.consult-constraints
 
 .PHONY: setup run test lint bench eval clean
 
-setup: $(APP_STAMP)
+setup: $(APP_STAMP) $(RASA_STAMP)
 
 # torch comes first, from the CPU build on local disk; otherwise sentence-transformers pulls a multi-GB CUDA build.
 $(APP_STAMP): pyproject.toml
@@ -15,10 +16,12 @@ $(APP_STAMP): pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	@touch $@
 
+# Rasa 3.6 needs Python 3.10: its own environment, pinned by a constraints file.
+$(RASA_STAMP): bot/rasa/constraints.txt $(APP_STAMP)
+	$(VENV)/bin/consult rasa install
+
 run: setup
-	$(VENV)/bin/consult survey migrate
-	$(VENV)/bin/consult index build
-	$(VENV)/bin/consult serve
+	$(VENV)/bin/consult up
 
 test: setup
 	$(VENV)/bin/ruff check .
@@ -32,4 +35,4 @@ bench: setup
 	$(VENV)/bin/python -m bench
 
 clean:
-	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-rasa data .mypy_cache .ruff_cache .pytest_cache

@@ -7,9 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from bench import retrieval, survey
+from bench import conversation, retrieval, survey
 
-BENCHMARKS = {"retrieval": retrieval.run, "survey": survey.run}
+BENCHMARKS = {"retrieval": retrieval.run, "survey": survey.run, "conversation": conversation.run}
 
 
 def main() -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 from pydantic import ValidationError
 
+from bot.commands import add_run_commands, build_rasa_cli
 from bot.logs import configure_logging
 from bot.settings import Settings
 from index import cli as index_cli
@@ -38,19 +37,5 @@ index_cli.add_answer_commands(app, lambda: Settings().index_config())
 app.add_typer(survey_cli.build_cli(lambda: Settings().survey_config()), name="survey")
 survey_cli.add_results_command(app, lambda: Settings().survey_config())
 app.add_typer(survey_cli.build_officials_cli(lambda: Settings().survey_config()), name="officials")
-
-
-@app.command("serve")
-def serve_command(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-) -> None:
-    """Run the web application (officials' dashboard).
-
-    Example: consult serve --port 8000
-    """
-    import uvicorn
-
-    from bot.web import create_app
-
-    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="warning", access_log=False)
+add_run_commands(app, Settings)
+app.add_typer(build_rasa_cli(Settings), name="rasa")

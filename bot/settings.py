@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.rasa_env import PROJECT_ROOT, RasaFiles, find_python310
 from index.config import AnswerPolicy, IndexConfig
 from index.embedding import DEFAULT_MODEL
 from index.fusion import Fusion
@@ -40,6 +41,15 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in the data dir.")
     pepper: SecretStr | None = Field(default=None, description="Secret for respondent pseudonyms (>= 32 bytes).")
     survey_file: Path = Field(default_factory=default_definition_path, description="The survey definition (YAML).")
+    host: str = Field(default="127.0.0.1", description="Address the web application listens on.")
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    rasa_port: int = Field(default=5005, ge=1, le=65535, description="Rasa, always on 127.0.0.1.")
+    actions_port: int = Field(default=5055, ge=1, le=65535, description="The action server, always on 127.0.0.1.")
+    rasa_token: SecretStr | None = Field(default=None, description="Rasa HTTP API token (default: random per start).")
+    rasa_venv: Path = Field(default_factory=lambda: PROJECT_ROOT / ".venv-rasa")
+    rasa_python: str = Field(default_factory=find_python310, description="Python 3.10 for the Rasa environment.")
+    tracker_store_url: str | None = Field(default=None, description="Rasa's tracker store; default SQLite in data/.")
+
     dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 7)
     sign_in_limit: str = Field(default="5/15minutes", description="Failed sign-ins allowed per name and address.")
 
@@ -75,3 +85,14 @@ class Settings(BaseSettings):
         if self.environment == "production":
             raise PepperError("CONSULT_PEPPER is not set: it is required in production")
         return development_pepper(self.data_dir)
+
+    def rasa_files(self) -> RasaFiles:
+        return RasaFiles(venv=self.rasa_venv, python=self.rasa_python, data_dir=(self.data_dir / "rasa").resolve())
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_server_url(self) -> str:
+        return f"http://127.0.0.1:{self.actions_port}/webhook"

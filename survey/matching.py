@@ -8,12 +8,60 @@ import unicodedata
 
 from survey.definition import Option, Question
 
-YES = {"yes", "y", "yeah", "yep", "yup", "ok", "okay", "sure", "agree", "i agree", "happy to", "go ahead", "fine",
-       "of course", "absolutely", "correct", "save", "send", "confirm", "that's right", "thats right"}
-NO = {"no", "n", "nope", "nah", "no thanks", "no thank you", "not now", "i don't agree", "i do not agree", "decline",
-      "don't", "dont", "rather not", "not really"}
-SKIP = {"skip", "pass", "next", "no comment", "nothing", "none", "n/a", "na", "no thanks", "nothing else", "no",
-        "prefer not to say", "rather not say"}
+YES = {
+    "yes",
+    "y",
+    "yeah",
+    "yep",
+    "yup",
+    "ok",
+    "okay",
+    "sure",
+    "agree",
+    "i agree",
+    "happy to",
+    "go ahead",
+    "fine",
+    "of course",
+    "absolutely",
+    "correct",
+    "save",
+    "send",
+    "confirm",
+    "that's right",
+    "thats right",
+}
+NO = {
+    "no",
+    "n",
+    "nope",
+    "nah",
+    "no thanks",
+    "no thank you",
+    "not now",
+    "i don't agree",
+    "i do not agree",
+    "decline",
+    "don't",
+    "dont",
+    "rather not",
+    "not really",
+}
+SKIP = {
+    "skip",
+    "pass",
+    "next",
+    "no comment",
+    "nothing",
+    "none",
+    "n/a",
+    "na",
+    "no thanks",
+    "nothing else",
+    "no",
+    "prefer not to say",
+    "rather not say",
+}
 
 
 def normalise(text: str) -> str:
@@ -69,8 +117,10 @@ def match_age_band(question: Question, text: str) -> str | None:
         span = re.fullmatch(r"(\d+) to (\d+)", label)
         under = re.fullmatch(r"under (\d+)", label)
         over = re.fullmatch(r"(\d+) or over", label)
-        if (span and int(span[1]) <= age <= int(span[2])) or (under and age < int(under[1])) or (
-            over and age >= int(over[1])
+        if (
+            (span and int(span[1]) <= age <= int(span[2]))
+            or (under and age < int(under[1]))
+            or (over and age >= int(over[1]))
         ):
             return option.id
     return None

@@ -1,0 +1,40 @@
+"""Questions: answered by the cited-answer pipeline. In the survey, a typed answer mistaken for a question goes back
+to the form instead."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.common import latest_text, safety_reply, send_answer
+from bot.actions.services import services
+from bot.actions.survey_answers import interpret
+
+QUESTION = re.compile(
+    r"\?\s*$|^\s*(what|who|why|how|when|where|which|is|are|does|do|did|will|can|could|should)\b", re.IGNORECASE
+)
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        text = latest_text(tracker)
+        if safety_reply(dispatcher, text):
+            return []
+        requested = tracker.get_slot("requested_slot") if tracker.active_loop_name == "survey_form" else None
+        if requested and _looks_like_an_answer(requested, text, tracker):
+            return [SlotSet(requested, text)]
+        send_answer(dispatcher, services().pipeline.answer(text))
+        return []
+
+
+def _looks_like_an_answer(slot: str, text: str, tracker: Tracker) -> bool:
+    if slot == "comment":
+        return not QUESTION.search(text)
+    return interpret(slot, text, tracker) is not None and not QUESTION.search(text)

@@ -1,0 +1,87 @@
+"""Helpers every action uses: the resident's message, their pseudonym, safety triage, buttons and citations."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.services import services
+from index.answer import Answer, crime_report_text, emergency_text
+from index.triage import Triage, triage
+
+CHANNELS = {"telegram", "web"}  # channels our relays set in the message metadata; anything else is "rest"
+
+
+def latest_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def respondent(tracker: Tracker) -> tuple[str, str]:
+    """(pseudonym, channel) of the resident. Relays give Rasa a sender id already derived from a pseudonym; hashing
+    it again under the pepper keeps the survey store's keys independent of whatever reaches Rasa."""
+    channel = channel_of(tracker)
+    return services().survey.respondent(channel, tracker.sender_id), channel
+
+
+def channel_of(tracker: Tracker) -> str:
+    metadata = tracker.latest_message.get("metadata") or {}
+    channel = str(metadata.get("channel", "")) if isinstance(metadata, dict) else ""
+    return channel if channel in CHANNELS else "rest"
+
+
+def submission_key(tracker: Tracker) -> str:
+    """A stable key for this user message: a relay's delivery id if given (a re-delivered Telegram update keeps its
+    id), otherwise Rasa's message id."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    given = metadata.get("message_key") if isinstance(metadata, dict) else None
+    source = str(given or tracker.latest_message.get("message_id") or "")
+    return hashlib.sha256(f"{tracker.sender_id}\x1f{source}".encode()).hexdigest()
+
+
+def safety_reply(dispatcher: CollectingDispatcher, text: str) -> bool:
+    """Send the 999 or 101 advice if the message needs it; True if it did (nothing else should be said first)."""
+    rule = triage(text)
+    if rule is Triage.EMERGENCY:
+        dispatcher.utter_message(text=emergency_text(), json_message={"type": "safety", "kind": "emergency"})
+        return True
+    if rule is Triage.CRIME_REPORT:
+        online = services().pipeline.policy.report_online_url
+        dispatcher.utter_message(
+            text=crime_report_text(online), json_message={"type": "safety", "kind": "crime_report"}
+        )
+        return True
+    return False
+
+
+def send_answer(dispatcher: CollectingDispatcher, answer: Answer) -> None:
+    """The answer's text, then its citations as structured data so each channel can render them properly."""
+    dispatcher.utter_message(text=answer.text)
+    dispatcher.utter_message(
+        json_message={
+            "type": "answer",
+            "kind": answer.kind,
+            "citations": [citation.model_dump() for citation in answer.citations],
+        }
+    )
+
+
+def button(title: str, intent: str, option: str | None = None) -> dict[str, str]:
+    """A button whose payload sets an intent (and the `option` entity): short enough for Telegram's 64 bytes."""
+    payload = f"/{intent}" if option is None else f"/{intent}{json.dumps({'option': option}, separators=(',', ':'))}"
+    return {"title": title, "payload": payload}
+
+
+def menu_buttons() -> list[dict[str, str]]:
+    return [
+        button("Ask a question", "help"),
+        button("Set my priorities", "start_survey"),
+        button("Privacy", "privacy_info"),
+    ]
+
+
+def slots_from(tracker: Tracker, names: list[str]) -> dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in names}

@@ -1,0 +1,112 @@
+"""The privacy notice, what is held about the resident, and erasure (confirmed first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.actions.common import button, latest_text, respondent, safety_reply
+from bot.actions.services import services
+from bot.actions.survey_form import reset_survey
+from survey.store import forget_respondent, respondent_data
+
+
+class ActionPrivacyNotice(Action):
+    def name(self) -> str:
+        return "action_privacy_notice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if safety_reply(dispatcher, latest_text(tracker)):
+            return []
+        notice = services().survey.definition.privacy_notice
+        dispatcher.utter_message(
+            text=(
+                f"{notice.text}\n\nLawful basis: {notice.lawful_basis}\nPrivacy notice version {notice.version}. "
+                "Ask “what do you hold about me” to see your answers, or “delete my data” to erase them."
+            )
+        )
+        return []
+
+
+class ActionMyData(Action):
+    def name(self) -> str:
+        return "action_my_data"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if safety_reply(dispatcher, latest_text(tracker)):
+            return []
+        survey = services().survey
+        try:
+            stored = respondent_data(survey.db, respondent(tracker)[0])
+        except SQLAlchemyError:
+            dispatcher.utter_message(text="Sorry, I can't look that up just now. Please try again shortly.")
+            return []
+        if stored is None:
+            dispatcher.utter_message(
+                text=("I hold no survey answers from you. Your name, phone number and account id are never stored.")
+            )
+            return []
+        definition = survey.definition
+
+        def label(question: str, value: str | None) -> str:
+            option = definition.question(question).option(value) if value else None
+            return option.label if option else "(not answered)"
+
+        priorities = ", ".join(f"{n}. {label('priorities', p)}" for n, p in enumerate(stored["priorities"], start=1))
+        dispatcher.utter_message(
+            text="\n".join(
+                [
+                    "This is everything I hold from your survey answers, under a pseudonym (never your name or id):",
+                    f"• Area: {label('district', stored['district'])}",
+                    f"• Age group: {label('age_band', stored['age_band'])}",
+                    f"• Priorities: {priorities}",
+                    f"• Live facial recognition: {label('facial_recognition', stored['facial_recognition'])}",
+                    f"• Comment: {stored['comment'] or '(none)'}",
+                    f"• Answered via {stored['channel']} on {stored['submitted_at'][:10]}, privacy notice version "
+                    f"{stored['privacy_notice_version']}",
+                    "Say “change my answers” to change them or “delete my data” to erase them.",
+                ]
+            ),
+            json_message={"type": "my_data", "data": stored},
+        )
+        return []
+
+
+class ActionConfirmForget(Action):
+    def name(self) -> str:
+        return "action_confirm_forget"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if safety_reply(dispatcher, latest_text(tracker)):
+            return []
+        dispatcher.utter_message(
+            text="Do you want me to delete your survey answers? This cannot be undone.",
+            buttons=[button("Yes, delete them", "affirm"), button("No, keep them", "deny")],
+        )
+        return reset_survey()
+
+
+class ActionForgetMe(Action):
+    def name(self) -> str:
+        return "action_forget_me"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if (tracker.latest_message.get("intent") or {}).get("name") != "affirm":
+            dispatcher.utter_message(text="OK, nothing has been deleted.")
+            return []
+        try:
+            erased = forget_respondent(services().survey.db, respondent(tracker)[0])
+        except SQLAlchemyError:
+            dispatcher.utter_message(text="Sorry, I couldn't delete your answers just now. Please try again shortly.")
+            return []
+        dispatcher.utter_message(
+            text="Done: your survey answers have been deleted."
+            if erased
+            else "There were no survey answers to delete.",
+            json_message={"type": "erased", "erased": erased},
+        )
+        return reset_survey()

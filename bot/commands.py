@@ -1,0 +1,151 @@
+"""Commands that run the assistant: `consult up`, `consult serve`, `consult actions`, `consult rasa ...`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+
+from bot.rasa_env import RasaSetupError, ensure_environment, run_rasa_command, train_if_changed
+from bot.settings import Settings
+
+
+def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) -> None:
+    @app.command("up")
+    def up_command() -> None:
+        """Prepare what is missing (environments, schema, index, Rasa model), then run everything until Ctrl-C.
+
+        Example: consult up
+        """
+        from bot.stack import up
+
+        try:
+            code = up(load_settings())
+        except RasaSetupError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(code=2) from None
+        raise typer.Exit(code=code)
+
+    @app.command("serve")
+    def serve_command(
+        host: Annotated[str | None, typer.Option(help="Address to listen on (default CONSULT_HOST).")] = None,
+        port: Annotated[int | None, typer.Option(help="Port (default CONSULT_WEB_PORT).")] = None,
+    ) -> None:
+        """Run the web application (dashboard, and later the chat widget) on its own.
+
+        Example: consult serve --port 8000
+        """
+        import uvicorn
+
+        from bot.web import create_app
+
+        settings = load_settings()
+        uvicorn.run(
+            create_app(settings),
+            host=host or settings.host,
+            port=port or settings.web_port,
+            log_level="warning",
+            access_log=False,
+        )
+
+    @app.command("actions")
+    def actions_command(
+        port: Annotated[int | None, typer.Option(help="Port (default CONSULT_ACTIONS_PORT).")] = None,
+    ) -> None:
+        """Run the Rasa action server on 127.0.0.1 (loads the model and index once).
+
+        Example: consult actions --port 5055
+        """
+        from bot.actions.server import run_action_server
+        from index.answer import open_pipeline
+        from survey.service import open_survey
+
+        settings = load_settings()
+        pipeline = open_pipeline(settings.index_config())
+        survey = open_survey(settings.survey_config())
+        run_action_server(pipeline, survey, "127.0.0.1", port or settings.actions_port)
+
+
+def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
+    app = typer.Typer(help="The Rasa environment and model.", no_args_is_help=True)
+
+    @app.command("install")
+    def install_command() -> None:
+        """Create or update .venv-rasa (Python 3.10, Rasa pinned by bot/rasa/constraints.txt).
+
+        Example: consult rasa install
+        """
+        files = load_settings().rasa_files()
+        try:
+            changed = ensure_environment(files)
+        except RasaSetupError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(code=2) from None
+        typer.echo("Installed the Rasa environment." if changed else "The Rasa environment is up to date.")
+
+    @app.command("train")
+    def train_command() -> None:
+        """Train the Rasa model if the training data changed.
+
+        Example: consult rasa train
+        """
+        try:
+            trained = train_if_changed(load_settings().rasa_files())
+        except RasaSetupError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(code=2) from None
+        typer.echo("Trained the model." if trained else "The model is up to date.")
+
+    @app.command("validate")
+    def validate_command() -> None:
+        """Check the training data and domain (`rasa data validate`).
+
+        Example: consult rasa validate
+        """
+        result = run_rasa_command(load_settings().rasa_files(), ["data", "validate"])
+        typer.echo(result.stdout + result.stderr)
+        raise typer.Exit(code=result.returncode)
+
+    @app.command("test-nlu")
+    def test_nlu_command(folds: Annotated[int, typer.Option(help="Cross-validation folds.")] = 5) -> None:
+        """Held-out intent accuracy by cross-validation; prints the weighted F1.
+
+        Example: consult rasa test-nlu --folds 5
+        """
+        files = load_settings().rasa_files()
+        out = files.data_dir / "nlu-results"
+        result = run_rasa_command(
+            files,
+            [
+                "test",
+                "nlu",
+                "--cross-validation",
+                "--folds",
+                str(folds),
+                "--out",
+                str(out),
+                "--config",
+                "config.yml",
+                "--nlu",
+                "data",
+            ],
+        )
+        report = out / "intent_report.json"
+        if result.returncode != 0 or not report.exists():
+            typer.echo(result.stdout[-3000:] + result.stderr[-3000:], err=True)
+            raise typer.Exit(code=2)
+        summary = json.loads(report.read_text())["weighted avg"]
+        typer.echo(
+            json.dumps(
+                {
+                    "intent_f1": round(summary["f1-score"], 4),
+                    "precision": round(summary["precision"], 4),
+                    "recall": round(summary["recall"], 4),
+                    "report": str(report),
+                }
+            )
+        )
+
+    return app

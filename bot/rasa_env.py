@@ -1,0 +1,157 @@
+"""The Rasa side: its own Python 3.10 environment, training (only when the training data changed) and the files
+`rasa run` is given. Our Python code never imports rasa; it runs the `rasa` command of `.venv-rasa`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+RASA_PROJECT = Path(__file__).resolve().parent / "rasa"
+CONSTRAINTS = RASA_PROJECT / "constraints.txt"
+RASA_VERSION = "3.6.21"
+MODEL_NAME = "consult"
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+# Quiet, offline, reproducible: no telemetry, no progress bars, no deprecation noise in the logs.
+RASA_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TQDM_DISABLE": "1",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::UserWarning,ignore::FutureWarning",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+class RasaSetupError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class RasaFiles:
+    """Where the Rasa environment and its generated files live."""
+
+    venv: Path
+    python: str
+    data_dir: Path  # data/rasa: model, tracker database, effective endpoints file
+
+    @property
+    def rasa(self) -> Path:
+        return self.venv / "bin" / "rasa"
+
+    @property
+    def model(self) -> Path:
+        return self.data_dir / "models" / f"{MODEL_NAME}.tar.gz"
+
+    @property
+    def endpoints(self) -> Path:
+        return self.data_dir / "endpoints.yml"
+
+    @property
+    def trackers(self) -> Path:
+        return self.data_dir / "trackers.db"
+
+
+def find_python310() -> str:
+    for candidate in ("/root/.pyenv/versions/3.10.13/bin/python", "python3.10"):
+        found = shutil.which(candidate) or (candidate if Path(candidate).exists() else None)
+        if found:
+            return found
+    return "python3.10"
+
+
+def ensure_environment(files: RasaFiles) -> bool:
+    """Create or update .venv-rasa (pinned by constraints.txt); True if anything was installed."""
+    stamp = files.venv / ".consult-constraints"
+    wanted = hashlib.sha256(CONSTRAINTS.read_bytes()).hexdigest()
+    if files.rasa.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return False
+    if not (files.venv / "bin" / "python").exists():
+        _run([files.python, "-m", "venv", str(files.venv)], "create the Rasa environment")
+    pip = [str(files.venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check"]
+    _run([*pip, "--upgrade", "pip"], "upgrade pip in the Rasa environment")
+    _run([*pip, "-c", str(CONSTRAINTS), f"rasa=={RASA_VERSION}"], "install Rasa (a few minutes the first time)")
+    stamp.write_text(wanted)
+    return True
+
+
+def training_digest() -> str:
+    """Changes whenever config, domain or training data change (or the pinned Rasa does)."""
+    digest = hashlib.sha256(RASA_VERSION.encode())
+    for name in TRAINING_INPUTS:
+        path = RASA_PROJECT / name
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                digest.update(str(file.relative_to(RASA_PROJECT)).encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def train_if_changed(files: RasaFiles) -> bool:
+    """Train the model unless one trained on the same data exists; True if it trained."""
+    stamp = files.model.parent / f"{MODEL_NAME}.digest"
+    digest = training_digest()
+    if files.model.exists() and stamp.exists() and stamp.read_text() == digest:
+        return False
+    files.model.parent.mkdir(parents=True, exist_ok=True)
+    _run(
+        [
+            str(files.rasa),
+            "train",
+            "--config",
+            str(RASA_PROJECT / "config.yml"),
+            "--domain",
+            str(RASA_PROJECT / "domain.yml"),
+            "--data",
+            str(RASA_PROJECT / "data"),
+            "--out",
+            str(files.model.parent),
+            "--fixed-model-name",
+            MODEL_NAME,
+        ],
+        "train the Rasa model",
+        cwd=files.data_dir,
+    )
+    stamp.write_text(digest)
+    return True
+
+
+def write_endpoints(files: RasaFiles, action_url: str, tracker_url: str | None) -> Path:
+    """The endpoints file `rasa run` uses: our action server and a persistent SQL tracker store."""
+    if tracker_url:
+        tracker = {"type": "SQL", "url": tracker_url}  # a full SQLAlchemy URL, e.g. PostgreSQL when scaling out
+    else:
+        tracker = {"type": "SQL", "dialect": "sqlite", "db": str(files.trackers)}
+    files.data_dir.mkdir(parents=True, exist_ok=True)
+    content = {"action_endpoint": {"url": action_url}, "tracker_store": tracker}
+    files.endpoints.write_text(yaml.safe_dump(content, sort_keys=False))
+    return files.endpoints
+
+
+def run_rasa_command(files: RasaFiles, args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`rasa <args>` in the Rasa environment, e.g. data validation or NLU tests."""
+    return subprocess.run(
+        [str(files.rasa), *args],
+        cwd=cwd or RASA_PROJECT,
+        env={**os.environ, **RASA_ENV},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _run(command: list[str], purpose: str, cwd: Path | None = None) -> None:
+    print(f"consult: {purpose}...", file=sys.stderr, flush=True)
+    result = subprocess.run(
+        command, cwd=cwd, env={**os.environ, **RASA_ENV}, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr)[-3000:]
+        raise RasaSetupError(f"could not {purpose} (exit {result.returncode}):\n{output}")

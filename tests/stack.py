@@ -1,0 +1,111 @@
+"""The real assistant for end-to-end tests: Rasa, the action server and the web application as separate processes,
+started from the same component list `consult up` uses, each restartable on its own."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.settings import Settings
+from bot.stack import Component, components, prepare
+from tests.processes import free_port, stop, wait_until_ready
+
+READY_TIMEOUT = 240
+
+
+class Stack:
+    def __init__(self, data_dir: Path, index_dir: Path | None = None, **settings: str) -> None:
+        self.env = {
+            "CONSULT_DATA_DIR": str(data_dir),
+            "CONSULT_ENVIRONMENT": "test",
+            "CONSULT_PEPPER": secrets.token_hex(32),
+            "CONSULT_RASA_PORT": str(free_port()),
+            "CONSULT_ACTIONS_PORT": str(free_port()),
+            "CONSULT_WEB_PORT": str(free_port()),
+            **settings,
+        }
+        if index_dir is not None and not (data_dir / "index").exists():
+            shutil.copytree(index_dir, data_dir / "index", symlinks=True)  # reuse the session's index build
+        self.settings = Settings.model_validate({k.removeprefix("CONSULT_").lower(): v for k, v in self.env.items()})
+        self.token = secrets.token_urlsafe(16)
+        self.parts = {part.name: part for part in components(self.settings, self.token)}
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.logs = data_dir / "logs"
+
+    @property
+    def rasa_url(self) -> str:
+        return self.settings.rasa_url
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}"
+
+    def prepare(self) -> None:
+        prepare(self.settings)
+
+    def start(self, *names: str) -> None:
+        for name in names or tuple(self.parts):
+            self._launch(self.parts[name])
+        for name in names or tuple(self.parts):
+            try:
+                wait_until_ready(self.processes[name], self.parts[name].ready_url, READY_TIMEOUT)
+            except (RuntimeError, TimeoutError) as error:
+                log = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"{name} did not start: {error}\n{log}") from None
+
+    def stop(self, *names: str) -> None:
+        for name in names or tuple(self.processes):
+            process = self.processes.pop(name, None)
+            if process is not None:
+                stop(process)
+
+    def kill(self, name: str) -> None:
+        """kill -9: no chance to clean up."""
+        process = self.processes.pop(name)
+        process.kill()
+        process.wait()
+
+    def restart(self, name: str) -> None:
+        self.stop(name)
+        self.start(name)
+
+    def say(self, sender: str, text: str, **metadata: Any) -> list[dict[str, Any]]:
+        """One turn over Rasa's REST channel: the bot's messages in order."""
+        response = httpx.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text, "metadata": metadata},
+            timeout=60,
+        )
+        response.raise_for_status()
+        messages: list[dict[str, Any]] = response.json()
+        return messages
+
+    def _launch(self, part: Component) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        log = (self.logs / f"{part.name}.log").open("ab")
+        self.processes[part.name] = subprocess.Popen(
+            part.command,
+            env={**os.environ, **self.env, **part.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=self.settings.data_dir,
+            start_new_session=True,
+        )
+
+
+def texts(messages: list[dict[str, Any]]) -> list[str]:
+    return [m["text"] for m in messages if m.get("text")]
+
+
+def customs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [m["custom"] for m in messages if m.get("custom")]
+
+
+def buttons(messages: list[dict[str, Any]]) -> list[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
