@@ -108,6 +108,31 @@ def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
         typer.echo(result.stdout + result.stderr)
         raise typer.Exit(code=result.returncode)
 
+    @app.command("test-stories")
+    def test_stories_command() -> None:
+        """Dialogue tests: bot/rasa/tests/test_stories.yml against the trained model (fails on any wrong action).
+
+        Example: consult rasa test-stories
+        """
+        files = load_settings().rasa_files()
+        result = run_rasa_command(
+            files,
+            [
+                "test",
+                "core",
+                "--stories",
+                "tests/test_stories.yml",
+                "--model",
+                str(files.model),
+                "--out",
+                str(files.data_dir / "core-results"),
+                "--fail-on-prediction-errors",
+            ],
+        )
+        lines = [line for line in (result.stdout + result.stderr).splitlines() if "Correct:" in line]
+        typer.echo("\n".join(lines) if lines else (result.stdout + result.stderr)[-3000:])
+        raise typer.Exit(code=result.returncode)
+
     @app.command("test-nlu")
     def test_nlu_command(folds: Annotated[int, typer.Option(help="Cross-validation folds.")] = 5) -> None:
         """Held-out intent accuracy by cross-validation; prints the weighted F1.

@@ -1,0 +1,103 @@
+"""`consult up` as an operator runs it: it prepares, starts everything, says where, and stops everything on SIGTERM;
+a component that dies is reported and the rest are stopped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from tests.processes import BIN, free_port
+from tests.stack import Stack
+
+pytestmark = pytest.mark.slow
+
+
+class Up:
+    def __init__(self, process: subprocess.Popen[str], rasa_port: int, web_port: int) -> None:
+        self.process = process
+        self.rasa_port = rasa_port
+        self.web_port = web_port
+        self.output: list[str] = []
+        self.ready = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
+            if "consult: ready" in line:
+                self.ready.set()
+
+    def children(self) -> list[psutil.Process]:
+        return psutil.Process(self.process.pid).children(recursive=True)
+
+
+@pytest.fixture
+def up(tmp_path: Path, stack: Stack) -> Iterator[Up]:
+    data = tmp_path / "data"
+    data.mkdir()
+    # Reuse the session's index and trained model: `up` must find them current and not rebuild.
+    shutil.copytree(stack.settings.data_dir / "index", data / "index", symlinks=True)
+    shutil.copytree(stack.settings.data_dir / "rasa" / "models", data / "rasa" / "models")
+    rasa_port, web_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "CONSULT_DATA_DIR": str(data),
+        "CONSULT_ENVIRONMENT": "test",
+        "CONSULT_PEPPER": "u" * 40,
+        "CONSULT_RASA_PORT": str(rasa_port),
+        "CONSULT_ACTIONS_PORT": str(free_port()),
+        "CONSULT_WEB_PORT": str(web_port),
+    }
+    process = subprocess.Popen(
+        [str(BIN / "consult"), "up"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    running = Up(process, rasa_port, web_port)
+    try:
+        assert running.ready.wait(300), "".join(running.output[-40:])
+        yield running
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_up_starts_everything_and_stops_it_all_on_sigterm(up: Up) -> None:
+    text = "".join(up.output)
+    assert f"http://127.0.0.1:{up.web_port}/" in text and "Ctrl-C stops everything" in text
+    assert "trained the Rasa model" not in text  # the model was current: no retraining
+    reply = httpx.post(
+        f"http://127.0.0.1:{up.rasa_port}/webhooks/rest/webhook",
+        json={"sender": "up-test", "message": "What is Vision Zero?"},
+        timeout=60,
+    ).json()
+    assert any(m.get("custom", {}).get("type") == "answer" for m in reply)
+    assert httpx.get(f"http://127.0.0.1:{up.web_port}/healthz").status_code == 200
+    children = up.children()
+    assert len(children) >= 3
+    up.process.send_signal(signal.SIGTERM)
+    assert up.process.wait(timeout=60) is not None
+    time.sleep(1)
+    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_a_component_that_dies_is_reported_and_everything_stops(up: Up) -> None:
+    actions = next(c for c in up.children() if "actions" in " ".join(c.cmdline()))
+    actions.kill()
+    assert up.process.wait(timeout=60) != 0
+    assert any("actions stopped" in line for line in up.output), "".join(up.output[-20:])
