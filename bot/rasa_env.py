@@ -140,7 +140,7 @@ def run_rasa_command(files: RasaFiles, args: list[str], cwd: Path | None = None)
     return subprocess.run(
         [str(files.rasa), *args],
         cwd=cwd or RASA_PROJECT,
-        env={**os.environ, **RASA_ENV},
+        env={**os.environ, **RASA_ENV, "RASA_CACHE_DIRECTORY": str(files.data_dir / "cache")},
         capture_output=True,
         text=True,
         check=False,
