@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from pydantic import ValidationError
 
-from bot.commands import add_run_commands, build_rasa_cli
+from bot.commands import add_run_commands, add_telegram_command, build_rasa_cli
 from bot.logs import configure_logging
 from bot.settings import Settings
 from index import cli as index_cli
@@ -38,4 +38,5 @@ app.add_typer(survey_cli.build_cli(lambda: Settings().survey_config()), name="su
 survey_cli.add_results_command(app, lambda: Settings().survey_config())
 app.add_typer(survey_cli.build_officials_cli(lambda: Settings().survey_config()), name="officials")
 add_run_commands(app, Settings)
+add_telegram_command(app, Settings)
 app.add_typer(build_rasa_cli(Settings), name="rasa")

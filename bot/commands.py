@@ -68,6 +68,43 @@ def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) ->
         run_action_server(pipeline, survey, "127.0.0.1", port or settings.actions_port)
 
 
+def add_telegram_command(app: typer.Typer, load_settings: Callable[[], Settings]) -> None:
+    @app.command("telegram")
+    def telegram_command() -> None:
+        """Run the Telegram relay (long polling, or a webhook with CONSULT_TELEGRAM_MODE=webhook).
+
+        Example: CONSULT_TELEGRAM_TOKEN=123:abc consult telegram
+        """
+        import asyncio
+
+        from bot.telegram.app import WebhookSecretMissingError, run_polling, run_webhook
+
+        settings = load_settings()
+        if settings.telegram_token is None:
+            typer.echo("Error: CONSULT_TELEGRAM_TOKEN is not set", err=True)
+            raise typer.Exit(code=2)
+        token, pepper = settings.telegram_token.get_secret_value(), settings.resolved_pepper()
+        if settings.telegram_mode == "polling":
+            asyncio.run(run_polling(token, settings.telegram_api_url, settings.rasa_url, pepper, settings.public_url))
+            return
+        secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
+        try:
+            run_webhook(
+                token,
+                settings.telegram_api_url,
+                settings.rasa_url,
+                pepper,
+                settings.public_url,
+                settings.telegram_webhook_url or "",
+                secret,
+                settings.host,
+                settings.telegram_webhook_port,
+            )
+        except WebhookSecretMissingError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(code=2) from None
+
+
 def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
     app = typer.Typer(help="The Rasa environment and model.", no_args_is_help=True)
 

@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     rasa_python: str = Field(default_factory=find_python310, description="Python 3.10 for the Rasa environment.")
     tracker_store_url: str | None = Field(default=None, description="Rasa's tracker store; default SQLite in data/.")
 
+    public_url: str | None = Field(default=None, description="Public address of the web application (for links).")
+    telegram_token: SecretStr | None = Field(default=None, description="Bot token; without it no Telegram relay.")
+    telegram_api_url: str | None = Field(default=None, description="Another Bot API server (tests, local server).")
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    telegram_webhook_url: str | None = Field(default=None, description="Public HTTPS URL Telegram posts updates to.")
+    telegram_webhook_secret: SecretStr | None = Field(default=None, description="Required in webhook mode.")
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+
     dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 7)
     sign_in_limit: str = Field(default="5/15minutes", description="Failed sign-ins allowed per name and address.")
 

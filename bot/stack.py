@@ -106,7 +106,7 @@ def up(settings: Settings) -> int:
 
 def _announce_when_ready(manager: Manager, parts: list[Component], settings: Settings) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
-    waiting = {part.name: part.ready_url for part in parts}
+    waiting = {part.name: part.ready_url for part in parts if part.ready_url}
     while waiting and time.monotonic() < deadline:
         for name, url in list(waiting.items()):
             try:

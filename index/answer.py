@@ -209,7 +209,8 @@ def _sort_name(meta: DocumentMeta) -> str:
 
 
 def _compose(citations: list[Citation], retriever: Retriever) -> str:
-    lines = ["Here is what the sources say, quoted word for word (sources in alphabetical order):", ""]
+    # One paragraph (no blank lines): Rasa's REST channel would split the reply into several messages at each one.
+    lines = ["Here is what the sources say, quoted word for word (sources in alphabetical order):"]
     for citation in citations:
         meta = retriever.data.documents[citation.doc_id].meta
         ellipsis = (
@@ -220,7 +221,6 @@ def _compose(citations: list[Citation], retriever: Retriever) -> str:
         )
         lines.append(f"[{citation.n}] {attribution(meta)}:")
         lines.append(f"“{citation.quote}”{ellipsis}")
-        lines.append("")
     lines.append("These are the sources' own words; I don't take sides or recommend any candidate.")
     return "\n".join(lines)
 

@@ -25,7 +25,7 @@ class ActionPrivacyNotice(Action):
         notice = services().survey.definition.privacy_notice
         dispatcher.utter_message(
             text=(
-                f"{notice.text}\n\nLawful basis: {notice.lawful_basis}\nPrivacy notice version {notice.version}. "
+                f"{notice.text}\nLawful basis: {notice.lawful_basis}\nPrivacy notice version {notice.version}. "
                 "Ask “what do you hold about me” to see your answers, or “delete my data” to erase them."
             )
         )

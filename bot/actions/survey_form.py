@@ -145,7 +145,7 @@ def ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     if slot == "consent":
         notice = definition.privacy_notice
         dispatcher.utter_message(
-            text=f"{notice.text}\n\n{definition.question('consent').prompt}",
+            text=f"{notice.text}\n{definition.question('consent').prompt}",
             buttons=[button("Yes, I'm happy to take part", "affirm"), button("No thanks", "deny")],
         )
     elif slot in PRIORITY_SLOTS:
@@ -183,7 +183,7 @@ def ask_confirm(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         )
         return
     dispatcher.utter_message(
-        text="Here is what you told me:\n" + summary(tracker) + "\n\nShall I save these answers?",
+        text="Here is what you told me:\n" + summary(tracker) + "\nShall I save these answers?",
         buttons=[
             button("Save my answers", "affirm"),
             button("Change an answer", "change_answers"),

@@ -1,0 +1,94 @@
+"""Talking to Rasa for the channels: the sender id is chosen here, from a pseudonym, never from a raw id; Rasa's
+messages come back as replies with their buttons and structured citations."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+MAX_MESSAGE = 2000  # characters a resident may send in one message
+
+
+class RelayUnavailableError(RuntimeError):
+    """Rasa did not answer; the channel tells the resident to try again shortly."""
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    kind: str | None = None  # "answer", "abstain", "emergency", ... when the pipeline or triage produced it
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
+            "citations": self.citations,
+            "kind": self.kind,
+        }
+
+
+def sender_id(pepper: bytes, channel: str, user_id: str) -> str:
+    """What Rasa knows a resident by: keyed by the pepper, so it cannot be turned back into the channel's id."""
+    digest = hmac.new(pepper, f"relay\x1f{channel}\x1f{user_id}".encode(), hashlib.sha256).hexdigest()
+    return f"{channel}-{digest[:40]}"
+
+
+class RasaRelay:
+    def __init__(self, rasa_url: str, timeout: float = 60.0, client: httpx.AsyncClient | None = None) -> None:
+        self._url = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
+        self._client = client or httpx.AsyncClient(timeout=timeout)
+
+    async def send(self, sender: str, text: str, channel: str, message_key: str | None = None) -> list[Reply]:
+        metadata = {"channel": channel, **({"message_key": message_key} if message_key else {})}
+        try:
+            response = await self._client.post(
+                self._url, json={"sender": sender, "message": text[:MAX_MESSAGE], "metadata": metadata}
+            )
+            response.raise_for_status()
+            messages = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise RelayUnavailableError(str(error)) from error
+        return parse_messages(messages if isinstance(messages, list) else [])
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def parse_messages(messages: list[dict[str, Any]]) -> list[Reply]:
+    """Rasa's REST output as replies; an answer's citations (a `custom` message) join the text before them."""
+    replies: list[Reply] = []
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, dict) and custom.get("type") in ("answer", "safety"):
+            if replies and not replies[-1].citations:
+                replies[-1].citations = [c for c in custom.get("citations") or [] if isinstance(c, dict)]
+                replies[-1].kind = str(custom.get("kind") or "") or None
+            continue
+        text = message.get("text")
+        if isinstance(text, str) and text:
+            buttons = [
+                Button(str(b.get("title", "")), str(b.get("payload", "")))
+                for b in message.get("buttons") or []
+                if isinstance(b, dict)
+            ]
+            replies.append(Reply(text=text, buttons=buttons))
+    return replies
+
+
+def passage_link(base_url: str, citation: dict[str, Any]) -> str:
+    """Our page showing the document with the quoted passage highlighted."""
+    return (
+        f"{base_url}/sources/{citation.get('doc_id')}?start={citation.get('start')}&end={citation.get('end')}#passage"
+    )

@@ -1,0 +1,118 @@
+"""Wiring and running the Telegram bot: long polling by default; webhook mode only with a secret token."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand, TelegramObject, Update
+
+from bot.relay import RasaRelay
+from bot.telegram.callbacks import CallbackRegistry
+from bot.telegram.delivery import PoliteDelivery
+from bot.telegram.handlers import Relay, router
+
+log = structlog.get_logger(__name__)
+SEEN_UPDATES = 10_000
+BOT_COMMANDS = [
+    BotCommand(command="start", description="What I can do"),
+    BotCommand(command="ask", description="Ask a question about the documents"),
+    BotCommand(command="survey", description="Set your priorities for local policing"),
+    BotCommand(command="privacy", description="How your answers are used"),
+    BotCommand(command="mydata", description="What I hold about you"),
+    BotCommand(command="forget", description="Delete your answers"),
+    BotCommand(command="help", description="Help"),
+]
+
+
+class WebhookSecretMissingError(RuntimeError):
+    pass
+
+
+class OnceOnly(BaseMiddleware):
+    """A re-delivered update (Telegram retries on errors and slow answers) is handled once."""
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[int, None] = OrderedDict()
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        if event.update_id in self._seen:
+            log.info("duplicate_update_skipped")
+            return None
+        self._seen[event.update_id] = None
+        while len(self._seen) > SEEN_UPDATES:
+            self._seen.popitem(last=False)
+        data["update_id"] = event.update_id
+        return await handler(event, data)
+
+
+def create_bot(token: str, api_url: str | None) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+    session.middleware(PoliteDelivery())
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def create_dispatcher(relay: Relay) -> Dispatcher:
+    dispatcher = Dispatcher(relay=relay)
+    dispatcher.update.outer_middleware(OnceOnly())
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+async def run_polling(token: str, api_url: str | None, rasa_url: str, pepper: bytes, public_url: str | None) -> None:
+    bot = create_bot(token, api_url)
+    rasa = RasaRelay(rasa_url)
+    dispatcher = create_dispatcher(Relay(rasa, pepper, CallbackRegistry(), public_url))
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)
+        await bot.set_my_commands(BOT_COMMANDS)
+        log.info("telegram_polling_started")
+        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+    finally:
+        await rasa.close()
+
+
+def run_webhook(
+    token: str,
+    api_url: str | None,
+    rasa_url: str,
+    pepper: bytes,
+    public_url: str | None,
+    webhook_url: str,
+    secret: str | None,
+    host: str,
+    port: int,
+) -> None:
+    """Webhook mode fails closed: without a secret token aiogram would accept any request as an update."""
+    if not secret or len(secret) < 16:
+        raise WebhookSecretMissingError("webhook mode needs CONSULT_TELEGRAM_WEBHOOK_SECRET (at least 16 characters)")
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
+    bot = create_bot(token, api_url)
+    rasa = RasaRelay(rasa_url)
+    dispatcher = create_dispatcher(Relay(rasa, pepper, CallbackRegistry(), public_url))
+
+    async def on_startup(bot: Bot) -> None:
+        await bot.set_webhook(webhook_url, secret_token=secret, drop_pending_updates=False)
+        await bot.set_my_commands(BOT_COMMANDS)
+
+    dispatcher.startup.register(on_startup)
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path="/telegram/webhook")
+    setup_application(app, dispatcher, bot=bot)
+    web.run_app(app, host=host, port=port, print=None)

@@ -1,0 +1,195 @@
+"""The real aiogram bot (`consult telegram`) against a local fake Bot API server and the real assistant."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from itertools import count
+from typing import Any
+
+import pytest
+
+from bot.relay import sender_id
+from survey.service import open_survey
+from survey.store import respondent_data
+from tests.processes import BIN, stop
+from tests.stack import Stack
+from tests.telegram_fake import FakeTelegram, buttons_of
+
+pytestmark = pytest.mark.slow
+_users = count(7_000_000_001)
+
+
+@pytest.fixture(scope="module")
+def telegram(stack: Stack) -> Iterator[FakeTelegram]:
+    fake = FakeTelegram()
+    fake.start()
+    env = {
+        **os.environ,
+        **stack.env,
+        "CONSULT_TELEGRAM_TOKEN": "123456:TEST-TOKEN",
+        "CONSULT_TELEGRAM_API_URL": fake.url,
+        "CONSULT_PUBLIC_URL": "https://consult.example.org",
+    }
+    log = (stack.logs / "telegram.log").open("ab")
+    process = subprocess.Popen(
+        [str(BIN / "consult"), "telegram"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        yield fake
+    finally:
+        stop(process)
+        fake.stop()
+
+
+class Resident:
+    def __init__(self, telegram: FakeTelegram) -> None:
+        self.telegram = telegram
+        self.id = next(_users)
+        self.received = 0
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        self.telegram.push_text(self.id, text)
+        return self._replies()
+
+    def press(self, title: str, message: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        message = message or self.last_keyboard()
+        self.telegram.push_callback(self.id, message, buttons_of(message)[title])
+        return self._replies()
+
+    def last_keyboard(self) -> dict[str, Any]:
+        return [m for m in self.telegram.messages_to(self.id) if m.get("reply_markup")][-1]
+
+    def _replies(self) -> list[dict[str, Any]]:
+        replies = self.telegram.wait_for(self.id, self.received + 1)[self.received :]
+        self.received += len(replies)
+        return replies
+
+
+def _stored(stack: Stack, user_id: int) -> dict[str, Any] | None:
+    pepper = stack.settings.resolved_pepper()
+    survey = open_survey(stack.settings.survey_config(), upgrade=False)
+    try:
+        return respondent_data(survey.db, survey.respondent("telegram", sender_id(pepper, "telegram", str(user_id))))
+    finally:
+        survey.db.dispose()
+
+
+def _text(replies: list[dict[str, Any]]) -> str:
+    return "\n".join(r["text"] for r in replies)
+
+
+def test_a_question_is_answered_with_an_escaped_numbered_source_list(telegram: FakeTelegram) -> None:
+    resident = Resident(telegram)
+    replies = resident.say("/ask What do the candidates say about facial recognition?")
+    text = _text(replies)
+    assert "<b>Sources</b>" in text and "[1] " in text
+    assert 'href="https://consult.example.org/sources/' in text
+    assert all(r["parse_mode"] == "HTML" for r in replies)
+    assert '"offensive"' not in text or "&quot;" not in text  # quotes in text need no escaping in HTML bodies
+    assert "<script" not in text
+
+
+def test_the_whole_survey_with_buttons_is_stored(stack: Stack, telegram: FakeTelegram) -> None:
+    resident = Resident(telegram)
+    consent = resident.say("/survey")
+    assert "Are you happy to take part?" in _text(consent) or "take part" in _text(consent)
+    district = resident.press("Yes, I'm happy to take part")
+    assert "Which area do you live in?" in _text(district)
+    keyboard = district[-1]["reply_markup"]["inline_keyboard"]
+    assert all(len(b["callback_data"].encode()) <= 64 for row in keyboard for b in row)
+    resident.press("Harlow")
+    resident.press("25 to 34")
+    resident.press("Knife crime and serious violence")
+    resident.press("Road safety")
+    resident.press("Rural crime")
+    resident.press("Oppose")
+    summary = resident.press("Skip")
+    assert "Shall I save these answers?" in _text(summary)
+    saved = resident.press("Save my answers")
+    assert "your answers are saved" in _text(saved)
+    # Every press was answered, and each used keyboard was removed.
+    assert len(telegram.callback_answers) >= 9
+    assert len(telegram.markup_edits) >= 9
+    stored = _stored(stack, resident.id)
+    assert stored is not None
+    assert stored["district"] == "harlow" and stored["channel"] == "telegram"
+    assert stored["priorities"] == ["knife_crime", "road_safety", "rural_crime"]
+
+
+def test_forged_stale_and_someone_elses_buttons_are_refused(telegram: FakeTelegram) -> None:
+    alice, mallory = Resident(telegram), Resident(telegram)
+    first = alice.say("/survey")[-1]
+    before = len(telegram.sent)
+    telegram.push_callback(alice.id, first, "b:forged-token")
+    telegram.push_callback(mallory.id, first, buttons_of(first)["No thanks"])  # someone else's button
+    time.sleep(3)
+    answers = [a for a in telegram.callback_answers if a.get("show_alert") in (True, "true", "True")]
+    texts = [a.get("text", "") for a in answers]
+    assert any("expired" in t for t in texts)
+    assert any("someone else" in t for t in texts)
+    assert len(telegram.sent) == before  # nothing reached the assistant
+    alice.press("Yes, I'm happy to take part", first)  # the real button still works
+    telegram.push_callback(alice.id, first, buttons_of(first)["No thanks"])  # an older keyboard
+    time.sleep(3)
+    assert any("moved on" in a.get("text", "") for a in telegram.callback_answers)
+
+
+def test_a_429_is_waited_out_and_the_reply_still_arrives(telegram: FakeTelegram) -> None:
+    resident = Resident(telegram)
+    attempts = telegram.send_attempts
+    telegram.rate_limit_next = 1
+    began = time.monotonic()
+    replies = resident.say("hello")
+    assert "never recommend a candidate" in _text(replies)
+    assert time.monotonic() - began >= 1  # it waited the retry_after
+    assert telegram.send_attempts >= attempts + 2
+
+
+def test_a_redelivered_update_is_handled_once(stack: Stack, telegram: FakeTelegram) -> None:
+    resident = Resident(telegram)
+    resident.say("/survey")
+    for title in (
+        "Yes, I'm happy to take part",
+        "Maldon",
+        "65 to 74",
+        "Rural crime",
+        "Road safety",
+        "Anti-social behaviour",
+        "Support",
+        "Skip",
+    ):
+        resident.press(title)
+    summary = resident.last_keyboard()
+    update = telegram.push_callback(resident.id, summary, buttons_of(summary)["Save my answers"])
+    telegram.push({k: v for k, v in update.items() if k != "update_id"}, update_id=update["update_id"])
+    replies = resident._replies()
+    time.sleep(3)
+    assert _text(replies).count("your answers are saved") == 1
+    assert len(telegram.messages_to(resident.id)) == resident.received
+    assert _stored(stack, resident.id) is not None
+
+
+def test_forget_erases_the_answers_after_confirmation(stack: Stack, telegram: FakeTelegram) -> None:
+    resident = Resident(telegram)
+    resident.say("/survey")
+    for title in (
+        "Yes, I'm happy to take part",
+        "Colchester",
+        "45 to 54",
+        "Fraud and protecting vulnerable people",
+        "Road safety",
+        "Rural crime",
+        "Don't know",
+        "Skip",
+        "Save my answers",
+    ):
+        resident.press(title)
+    assert _stored(stack, resident.id) is not None
+    confirm = resident.say("/forget")
+    assert "cannot be undone" in _text(confirm)
+    done = resident.press("Yes, delete them")
+    assert "have been deleted" in _text(done)
+    assert _stored(stack, resident.id) is None

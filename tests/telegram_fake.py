@@ -1,0 +1,202 @@
+"""A local fake of Telegram's Bot API (the real servers are outside this machine): enough of getUpdates,
+sendMessage, answerCallbackQuery and editMessageReplyMarkup for the real aiogram bot to run against it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import threading
+import time
+from typing import Any
+
+from aiohttp import web
+
+from tests.processes import free_port
+
+BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Consult", "username": "consult_test_bot"}
+
+
+class FakeTelegram:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.updates: list[dict[str, Any]] = []
+        self.sent: list[dict[str, Any]] = []  # every sendMessage that succeeded
+        self.send_attempts = 0
+        self.callback_answers: list[dict[str, Any]] = []
+        self.markup_edits: list[dict[str, Any]] = []
+        self.rate_limit_next = 0  # answer this many sendMessage calls with 429
+        self._ids = itertools.count(1)
+        self._message_ids = itertools.count(100)
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._new_update: asyncio.Event | None = None
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # --- the test's side -------------------------------------------------------------------------------------
+    def start(self) -> None:
+        threading.Thread(target=self._loop.run_forever, daemon=True).start()
+        asyncio.run_coroutine_threadsafe(self._serve(), self._loop).result(timeout=10)
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+    def push_text(self, user_id: int, text: str, chat_id: int | None = None) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": _chat(chat_id or user_id),
+            "from": _user(user_id),
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self.push({"message": message})
+
+    def push_callback(self, user_id: int, message: dict[str, Any], data: str) -> dict[str, Any]:
+        query = {
+            "id": str(next(self._ids)),
+            "from": _user(user_id),
+            "chat_instance": "test",
+            "data": data,
+            "message": {
+                "message_id": message["message_id"],
+                "date": int(time.time()),
+                "chat": message["chat"],
+                "from": BOT_USER,
+                "text": message.get("text", ""),
+            },
+        }
+        return self.push({"callback_query": query})
+
+    def push(self, content: dict[str, Any], update_id: int | None = None) -> dict[str, Any]:
+        update = {"update_id": update_id if update_id is not None else next(self._ids), **content}
+        with self._lock:
+            self.updates.append(update)
+        self._loop.call_soon_threadsafe(self._notify)
+        return update
+
+    def messages_to(self, chat_id: int) -> list[dict[str, Any]]:
+        with self._lock:
+            return [m for m in self.sent if m["chat"]["id"] == chat_id]
+
+    def wait_for(self, chat_id: int, count: int, timeout: float = 60) -> list[dict[str, Any]]:
+        """Wait until the chat has received `count` messages in all; return the new ones since `count` was asked."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            received = self.messages_to(chat_id)
+            if len(received) >= count:
+                time.sleep(0.3)  # let the rest of a multi-message reply arrive
+                return self.messages_to(chat_id)
+            time.sleep(0.05)
+        raise TimeoutError(f"chat {chat_id} got {len(self.messages_to(chat_id))} messages, expected {count}")
+
+    # --- the bot's side ----------------------------------------------------------------------------------------
+    async def _serve(self) -> None:
+        self._new_update = asyncio.Event()
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    def _notify(self) -> None:
+        if self._new_update is not None:
+            self._new_update.set()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        form = dict(await request.post()) if request.content_type != "application/json" else await request.json()
+        params = {k: _decode(v) for k, v in form.items()}
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            return web.json_response({"ok": True, "result": True})
+        result = await handler(params)
+        if isinstance(result, web.Response):
+            return result
+        return web.json_response({"ok": True, "result": result})
+
+    async def _api_getMe(self, params: dict[str, Any]) -> Any:  # noqa: N802 (Bot API method names)
+        return BOT_USER
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), 2)
+        while True:
+            with self._lock:
+                self.updates = [u for u in self.updates if u["update_id"] >= offset]  # confirmed ones are gone
+                pending = list(self.updates)
+            if pending or time.monotonic() >= deadline:
+                return pending
+            assert self._new_update is not None
+            self._new_update.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_update.wait(), timeout=max(0.0, deadline - time.monotonic()))
+
+    async def _api_sendMessage(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        with self._lock:
+            self.send_attempts += 1
+            if self.rate_limit_next > 0:
+                self.rate_limit_next -= 1
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": "Too Many Requests: retry after 1",
+                        "parameters": {"retry_after": 1},
+                    },
+                    status=429,
+                )
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": _chat(int(params["chat_id"])),
+            "from": BOT_USER,
+            "text": params.get("text", ""),
+            "parse_mode": params.get("parse_mode"),
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        with self._lock:
+            self.sent.append(message)
+        return {k: v for k, v in message.items() if k != "parse_mode"}
+
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        with self._lock:
+            self.callback_answers.append(params)
+        return True
+
+    async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        with self._lock:
+            self.markup_edits.append(params)
+        return True
+
+
+def buttons_of(message: dict[str, Any]) -> dict[str, str]:
+    """Button text -> callback data of a sent message's inline keyboard."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return {b["text"]: b["callback_data"] for row in rows for b in row}
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _chat(chat_id: int) -> dict[str, Any]:
+    return {"id": chat_id, "type": "private" if chat_id > 0 else "group", "first_name": "Resident"}
+
+
+def _user(user_id: int) -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": "Resident"}
