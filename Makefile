@@ -3,6 +3,7 @@ PYTHON311 ?= python3.11
 VENV := .venv
 APP_STAMP := $(VENV)/.installed
 RASA_STAMP := .venv-rasa/.consult-constraints
+BROWSER_STAMP := tests/browser/node_modules/.installed
 
 .PHONY: setup run test lint bench eval clean
 
@@ -20,10 +21,16 @@ $(APP_STAMP): pyproject.toml
 $(RASA_STAMP): bot/rasa/constraints.txt $(APP_STAMP)
 	$(VENV)/bin/consult rasa install
 
+# Browser tests: Debian's Chromium (never `playwright install`) and axe-core from the npm registry.
+$(BROWSER_STAMP): tests/browser/package-lock.json
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	@touch $@
+
 run: setup
 	$(VENV)/bin/consult up
 
-test: setup
+test: setup $(BROWSER_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest

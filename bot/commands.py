@@ -73,7 +73,7 @@ def add_telegram_command(app: typer.Typer, load_settings: Callable[[], Settings]
     def telegram_command() -> None:
         """Run the Telegram relay (long polling, or a webhook with CONSULT_TELEGRAM_MODE=webhook).
 
-        Example: CONSULT_TELEGRAM_TOKEN=123:abc consult telegram
+        Example: consult telegram  (with CONSULT_TELEGRAM_TOKEN set)
         """
         import asyncio
 
@@ -165,6 +165,7 @@ def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
                 str(files.data_dir / "core-results"),
                 "--fail-on-prediction-errors",
             ],
+            log_level="INFO",  # the summary ("Correct: n / n") is logged at INFO
         )
         lines = [line for line in (result.stdout + result.stderr).splitlines() if "Correct:" in line]
         typer.echo("\n".join(lines) if lines else (result.stdout + result.stderr)[-3000:])

@@ -135,12 +135,14 @@ def write_endpoints(files: RasaFiles, action_url: str, tracker_url: str | None) 
     return files.endpoints
 
 
-def run_rasa_command(files: RasaFiles, args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_rasa_command(
+    files: RasaFiles, args: list[str], cwd: Path | None = None, log_level: str = "WARNING"
+) -> subprocess.CompletedProcess[str]:
     """`rasa <args>` in the Rasa environment, e.g. data validation or NLU tests."""
     return subprocess.run(
         [str(files.rasa), *args],
         cwd=cwd or RASA_PROJECT,
-        env={**os.environ, **RASA_ENV, "RASA_CACHE_DIRECTORY": str(files.data_dir / "cache")},
+        env={**os.environ, **RASA_ENV, "LOG_LEVEL": log_level, "RASA_CACHE_DIRECTORY": str(files.data_dir / "cache")},
         capture_output=True,
         text=True,
         check=False,

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(default=None, description="Required in webhook mode.")
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
 
+    widget_origins: str = Field(default="", description="Comma-separated origins allowed to embed the chat widget.")
+    chat_session_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    chat_limit_session: str = Field(default="30/minute", description="Messages allowed per chat session.")
+    chat_limit_address: str = Field(default="120/minute", description="Requests allowed per client address.")
+
     dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 7)
     sign_in_limit: str = Field(default="5/15minutes", description="Failed sign-ins allowed per name and address.")
 
@@ -104,3 +109,10 @@ class Settings(BaseSettings):
     @property
     def action_server_url(self) -> str:
         return f"http://127.0.0.1:{self.actions_port}/webhook"
+
+    @property
+    def embedding_origins(self) -> list[str]:
+        return [origin.strip().rstrip("/") for origin in self.widget_origins.split(",") if origin.strip()]
+
+    def chat_secret(self) -> str:
+        return hmac.new(self.resolved_pepper(), b"chat-session", hashlib.sha256).hexdigest()

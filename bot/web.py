@@ -1,20 +1,30 @@
-"""The web application, composed in one place from the routes each package owns."""
+"""The web application, composed in one place from the routes each package owns: the officials' dashboard (survey)
+and the chat widget, its API and the quoted-passage pages (bot)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
+import structlog
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from bot.chat.routes import STATIC_PATH as CHAT_STATIC
+from bot.chat.routes import WIDGET_VERSION, ChatService
+from bot.chat.routes import router as chat_router
+from bot.chat.sessions import ChatSessions
+from bot.relay import RasaRelay
 from bot.settings import Settings
+from index.store import load_documents
 from survey.dashboard.auth import SignInLimiter
 from survey.dashboard.routes import STATIC_PATH as DASHBOARD_STATIC
 from survey.dashboard.routes import router as dashboard_router
 from survey.service import open_survey
 
+log = structlog.get_logger(__name__)
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -30,7 +40,27 @@ SECURITY_HEADERS = {
 
 def create_app(settings: Settings) -> FastAPI:
     survey_config = settings.survey_config()
-    app = FastAPI(title="consult", docs_url=None, redoc_url=None)
+    try:
+        documents = load_documents(settings.data_dir / "index")
+    except (FileNotFoundError, NotADirectoryError):
+        log.warning("index_missing_for_source_pages")
+        documents = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        relay = RasaRelay(settings.rasa_url)
+        app.state.chat = ChatService(
+            relay=relay,
+            sessions=ChatSessions(settings.chat_secret(), int(settings.chat_session_hours * 3600)),
+            pepper=settings.resolved_pepper(),
+            documents=documents,
+            per_session=settings.chat_limit_session,
+            per_address=settings.chat_limit_address,
+        )
+        yield
+        await relay.close()
+
+    app = FastAPI(title="consult", version="1", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.survey_config = survey_config
     app.state.survey = open_survey(survey_config)
     app.state.sign_in_limiter = SignInLimiter(survey_config.sign_in_limit)
@@ -42,22 +72,36 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="strict",
         https_only=settings.environment == "production",
     )
+    # The widget may be embedded only by the configured origins (the API uses no cookies: the token is in the body).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.embedding_origins,
+        allow_methods=["POST"],
+        allow_headers=["Content-Type"],
+        allow_credentials=False,
+        max_age=600,
+    )
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
-        if request.url.path.startswith("/dashboard"):
+        path = request.url.path
+        if path.startswith(("/dashboard", "/api/")):
             response.headers["Cache-Control"] = "no-store"
+        elif path.startswith(f"/widget/{WIDGET_VERSION}/"):
+            response.headers["Cache-Control"] = "public, max-age=3600"
+            response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"  # embeddable by other sites
         return response
 
     app.mount("/static/dashboard", StaticFiles(directory=DASHBOARD_STATIC), name="dashboard-static")
+    app.mount(
+        f"/widget/{WIDGET_VERSION}", StaticFiles(directory=CHAT_STATIC / "widget" / WIDGET_VERSION), name="widget"
+    )
+    app.mount("/static/chat", StaticFiles(directory=CHAT_STATIC), name="chat-static")
     app.include_router(dashboard_router)
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/dashboard")
+    app.include_router(chat_router)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:

@@ -61,13 +61,19 @@ def open_index(config: IndexConfig, embedder: Embedder | None = None) -> IndexDa
     return load_index(config.index_dir)
 
 
-def load_index(index_dir: Path) -> IndexData:
+def load_documents(index_dir: Path) -> dict[str, Document]:
+    """The documents exactly as the current index quotes them (no model needed)."""
     folder = (index_dir / CURRENT).resolve()
-    manifest = json.loads((folder / "manifest.json").read_text())
-    documents = {
+    return {
         entry["meta"]["id"]: Document(meta=DocumentMeta.model_validate(entry["meta"]), text=entry["text"])
         for entry in json.loads((folder / "documents.json").read_text())
     }
+
+
+def load_index(index_dir: Path) -> IndexData:
+    folder = (index_dir / CURRENT).resolve()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    documents = load_documents(index_dir)
     chunks: list[Chunk] = []
     first_sentence: list[int] = []
     row = 0

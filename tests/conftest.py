@@ -13,6 +13,7 @@ from index.build import build_index
 from index.config import IndexConfig
 from index.embedding import Embedder
 from knowledge.corpus import default_corpus_dir
+from tests.stack import Stack
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,3 +43,13 @@ def corpus_copy(tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "corpus"
     shutil.copytree(default_corpus_dir(), target)
     yield target
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig) -> Iterator[Stack]:
+    """The whole assistant (Rasa, action server, web application), trained and running, once per test session."""
+    running = Stack(tmp_path_factory.mktemp("stack"), index_dir=index_config.index_dir)
+    running.prepare()
+    running.start()
+    yield running
+    running.stop()

@@ -1,0 +1,267 @@
+"""The chat widget in headless Chromium, against the real running system (web application, Rasa, action server)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+from playwright.sync_api import Page, Route, expect
+
+from bot.relay import sender_id
+from index.build import build_index
+from index.config import IndexConfig
+from index.embedding import Embedder
+from knowledge.corpus import add_document, default_corpus_dir
+from knowledge.documents import DocumentMeta, Kind
+from survey.service import open_survey
+from survey.store import respondent_data
+from tests.browser.conftest import AXE, OUTPUT
+from tests.processes import BIN, free_port, running
+from tests.stack import Stack
+
+pytestmark = pytest.mark.slow
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
+
+
+def _open_widget(page: Page, stack: Stack) -> None:
+    page.goto(stack.web_url + "/")
+    page.get_by_role("button", name="Ask about local policing").click()
+    expect(page.get_by_role("log")).to_contain_text("never recommend a candidate")
+
+
+def _ask(page: Page, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.get_by_label("Your message").press("Enter")
+
+
+def _last_bot(page: Page) -> Any:
+    return page.locator(".message.bot").last
+
+
+def _choose(page: Page, title: str) -> None:
+    page.locator(".choice:not([disabled])", has_text=title).first.click()
+
+
+def _stored(page: Page, stack: Stack) -> dict[str, Any] | None:
+    token = page.evaluate("() => Object.entries(sessionStorage).find(([k]) => k.startsWith('consult-session'))[1]")
+    serializer = URLSafeTimedSerializer(stack.settings.chat_secret(), salt="consult-chat-session")
+    sid = serializer.loads(token)["sid"]
+    pepper = stack.settings.resolved_pepper()
+    survey = open_survey(stack.settings.survey_config(), upgrade=False)
+    try:
+        return respondent_data(survey.db, survey.respondent("web", sender_id(pepper, "web", sid)))
+    finally:
+        survey.db.dispose()
+
+
+def _axe_problems(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_a_question_gets_a_cited_answer_whose_citation_opens_the_highlighted_passage(page: Page, stack: Stack) -> None:
+    _open_widget(page, stack)
+    _ask(page, "What does the police and crime plan say about the 101 non-emergency line?")
+    sources = _last_bot(page).locator(".sources a")
+    expect(sources.first).to_be_visible(timeout=60_000)
+    expect(_last_bot(page)).to_contain_text("“")
+    with page.context.expect_page() as opened:
+        sources.first.click()
+    passage = opened.value
+    mark = passage.locator("mark#passage")
+    expect(mark).to_be_visible()
+    expect(mark).to_contain_text("101 non-emergency call line")
+    expect(passage.locator("h1")).to_have_text("Police, Fire and Crime Plan priorities")
+
+
+def test_the_survey_completed_with_the_mouse_is_stored(page: Page, stack: Stack) -> None:
+    _open_widget(page, stack)
+    _choose(page, "Set my priorities")
+    _choose(page, "Yes, I'm happy to take part")
+    _choose(page, "Chelmsford")
+    _choose(page, "55 to 64")
+    _choose(page, "Violence against women and girls")
+    _choose(page, "Burglary and theft")
+    _choose(page, "Road safety")
+    _choose(page, "Neither support nor oppose")
+    _choose(page, "Skip")
+    expect(_last_bot(page)).to_contain_text("Shall I save these answers?")
+    _choose(page, "Save my answers")
+    expect(_last_bot(page)).to_contain_text("your answers are saved")
+    stored = _stored(page, stack)
+    assert stored is not None
+    assert stored["channel"] == "web" and stored["district"] == "chelmsford" and stored["age_band"] == "55_64"
+    assert stored["priorities"] == ["violence_against_women", "neighbourhood_crime", "road_safety"]
+
+
+def test_the_survey_completed_with_the_keyboard_only_is_stored(page: Page, stack: Stack) -> None:
+    page.goto(stack.web_url + "/")
+    for _ in range(10):  # Tab until the launcher has focus: no mouse at all
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.id === 'consult-widget'"):
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("log")).to_contain_text("never recommend a candidate")
+    expect(page.get_by_label("Your message")).to_be_focused()
+    page.keyboard.type("I want to take the survey")
+    page.keyboard.press("Enter")
+    expect(_last_bot(page)).to_contain_text("happy to take part")
+    page.keyboard.press("Shift+Tab")  # from the text box back to the newest choices: "No thanks",
+    page.keyboard.press("Shift+Tab")  # then "Yes, I'm happy to take part"
+    page.keyboard.press("Enter")
+    expect(_last_bot(page)).to_contain_text("Which area")  # after a press, focus is on the first new choice
+    page.keyboard.press("Tab")  # Basildon -> Braintree
+    page.keyboard.press("Space")
+    expect(_last_bot(page)).to_contain_text("age group")
+    page.keyboard.press("Enter")  # Under 18
+    for prompt in ("top three", "second", "third"):
+        expect(_last_bot(page)).to_contain_text(prompt)
+        page.keyboard.press("Enter")  # the first priority still offered
+    expect(_last_bot(page)).to_contain_text("facial recognition")
+    page.keyboard.press("Enter")  # Strongly support
+    expect(_last_bot(page)).to_contain_text("anything else")
+    page.keyboard.press("Tab")  # past "Skip" to the text box
+    page.keyboard.type("More patrols in the evenings please")
+    page.keyboard.press("Enter")
+    expect(_last_bot(page)).to_contain_text("Shall I save these answers?")
+    for _ in range(3):  # Cancel, Change an answer, Save my answers
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(_last_bot(page)).to_contain_text("your answers are saved")
+    stored = _stored(page, stack)
+    assert stored is not None
+    assert (stored["district"], stored["age_band"], stored["facial_recognition"]) == (
+        "braintree",
+        "under_18",
+        "strongly_support",
+    )
+    assert stored["priorities"] == ["visible_policing", "anti_social_behaviour", "knife_crime"]
+    assert stored["comment"] == "More patrols in the evenings please"
+    page.keyboard.press("Escape")  # and the widget closes from the keyboard too
+    expect(page.get_by_role("button", name="Ask about local policing")).to_be_focused()
+
+
+def test_no_serious_accessibility_problems_in_any_state(page: Page, stack: Stack) -> None:
+    page.goto(stack.web_url + "/")
+    problems = {"closed": _axe_problems(page)}
+    page.get_by_role("button", name="Ask about local policing").click()
+    expect(page.get_by_role("log")).to_contain_text("never recommend a candidate")
+    problems["open"] = _axe_problems(page)
+    _ask(page, "What do the candidates say about Special Constables?")
+    expect(_last_bot(page).locator(".sources a").first).to_be_visible(timeout=60_000)
+    problems["answer shown"] = _axe_problems(page)
+    _ask(page, "take the survey")
+    _choose(page, "Yes, I'm happy to take part")
+    expect(_last_bot(page)).to_contain_text("Which area")
+    problems["survey question shown"] = _axe_problems(page)
+    assert problems == {state: [] for state in problems}
+
+
+def test_phone_width_reflow_reduced_motion_and_a_screenshot(page: Page, stack: Stack) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.emulate_media(reduced_motion="reduce")
+    _open_widget(page, stack)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    box = page.locator(".panel").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
+    assert page.locator(".message").first.evaluate("m => getComputedStyle(m).animationName") == "none"
+    for button in page.locator("button:visible").all():
+        size = button.bounding_box()
+        assert size is not None and size["width"] >= 24 and size["height"] >= 24
+    page.set_viewport_size({"width": 1280, "height": 900})
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "widget-open.png"))
+
+
+def test_a_typed_xss_payload_is_shown_as_text_and_runs_nothing(page: Page, stack: Stack) -> None:
+    _open_widget(page, stack)
+    _ask(page, XSS)
+    expect(page.locator(".message.user").last).to_have_text("You: " + XSS)
+    expect(_last_bot(page)).to_be_visible()
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator(".log img, .log script").count() == 0
+
+
+def test_hostile_text_in_replies_and_citations_is_rendered_as_text(page: Page, stack: Stack) -> None:
+    def hostile(route: Route) -> None:
+        reply = {
+            "text": "Reply " + XSS,
+            "kind": "answer",
+            "buttons": [{"title": XSS, "payload": "/greet"}],
+            "citations": [
+                {
+                    "n": 1,
+                    "doc_id": "x",
+                    "title": XSS,
+                    "speaker": XSS,
+                    "published": None,
+                    "section": None,
+                    "quote": XSS,
+                    "start": 0,
+                    "end": 1,
+                    "url": None,
+                    "link": "javascript:window.__xss=1",
+                }
+            ],
+        }
+        route.fulfill(status=200, content_type="application/json", body=json.dumps({"messages": [reply]}))
+
+    _open_widget(page, stack)
+    page.route("**/api/chat/message", hostile)
+    _ask(page, "anything")
+    expect(_last_bot(page)).to_contain_text("Reply <img")
+    link = _last_bot(page).locator(".sources a")
+    expect(link).to_have_text(XSS)
+    assert link.get_attribute("href") == "#"
+    link.click()
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator(".log img, .log script").count() == 0
+
+
+def test_an_xss_payload_inside_a_document_is_shown_as_text(page: Page, tmp_path: Path, embedder: Embedder) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(default_corpus_dir(), corpus)
+    text = f"This statement contains markup that must stay text: {XSS} and more words after it."
+    add_document(
+        corpus,
+        DocumentMeta(
+            id="hostile", title=f"Hostile {XSS}", kind=Kind.STATEMENT, speaker="<b>Mallory</b>", file="docs/hostile.md"
+        ),
+        text,
+    )
+    data = tmp_path / "data"
+    build_index(IndexConfig(corpus_dir=corpus, index_dir=data / "index"), embedder)
+    port = free_port()
+    env = {
+        "CONSULT_DATA_DIR": str(data),
+        "CONSULT_CORPUS_DIR": str(corpus),
+        "CONSULT_ENVIRONMENT": "test",
+        "CONSULT_PEPPER": "x" * 40,
+    }
+    with running(
+        [str(BIN / "consult"), "serve", "--port", str(port)], {**os.environ, **env}, f"http://127.0.0.1:{port}/healthz"
+    ):
+        start = text.index("<img")
+        page.goto(f"http://127.0.0.1:{port}/sources/hostile?start={start}&end={start + len(XSS)}")
+        expect(page.locator("mark#passage")).to_have_text(XSS)
+        expect(page.locator("h1")).to_have_text(f"Hostile {XSS}")
+        page.wait_for_timeout(500)
+        assert page.evaluate("() => window.__xss") is None
+        assert page.locator("main img, main script, main b").count() == 0
+        assert re.search("Mallory", page.locator(".attribution").inner_text())
