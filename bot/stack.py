@@ -96,8 +96,12 @@ def up(settings: Settings) -> int:
     parts = components(settings, token)
     manager = Manager(Printer(sys.stdout))
     for part in parts:
+        # `exec`: no shell in between, so a signal or a death reaches (and is seen from) the real process.
         manager.add_process(
-            part.name, shlex.join(part.command), env={**os.environ, **part.env}, cwd=str(settings.data_dir.resolve())
+            part.name,
+            "exec " + shlex.join(part.command),
+            env={**os.environ, **part.env},
+            cwd=str(settings.data_dir.resolve()),
         )
     threading.Thread(target=_announce_when_ready, args=(manager, parts, settings), daemon=True).start()
     manager.loop()
