@@ -61,6 +61,7 @@ def _stored(page: Page, stack: Stack) -> dict[str, Any] | None:
 
 
 def _axe_problems(page: Page) -> list[dict[str, Any]]:
+    page.wait_for_timeout(400)  # let the 150 ms fade-in finish: mid-animation colours are not the real contrast
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
