@@ -1,0 +1,102 @@
+"""The widget's API over real HTTP (`consult serve`), without Rasa: sessions, bad input, rate limits, CORS."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from index.config import IndexConfig
+from tests.processes import BIN, free_port, running
+
+ORIGIN = "https://council.example.org"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("chat-api")
+    port = free_port()
+    env = {
+        **os.environ,
+        "CONSULT_DATA_DIR": str(data),
+        "CONSULT_ENVIRONMENT": "test",
+        "CONSULT_PEPPER": "c" * 40,
+        "CONSULT_RASA_PORT": str(free_port()),  # nothing listens there: Rasa is "down"
+        "CONSULT_CHAT_LIMIT_SESSION": "3/minute",
+        "CONSULT_WIDGET_ORIGINS": ORIGIN,
+    }
+    (data / "index").symlink_to(Path(index_config.index_dir).resolve())
+    with running([str(BIN / "consult"), "serve", "--port", str(port)], env, f"http://127.0.0.1:{port}/healthz"):
+        yield f"http://127.0.0.1:{port}"
+
+
+def _session(api: str) -> str:
+    response = httpx.post(f"{api}/api/chat/session")
+    assert response.status_code == 200
+    token: str = response.json()["token"]
+    return token
+
+
+def test_a_forged_or_expired_session_is_refused(api: str) -> None:
+    response = httpx.post(f"{api}/api/chat/message", json={"token": "forged.token.value", "text": "hello"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "session_expired"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"text": "hello"},
+        {"token": "x", "text": ""},
+        {"token": "x", "text": "a" * 2001},
+        {"token": "x", "text": "hi", "extra": 1},
+        {"token": "x", "text": "hi", "id": "not valid!"},
+    ],
+)
+def test_bad_requests_get_a_clear_4xx(api: str, body: dict[str, object]) -> None:
+    response = httpx.post(f"{api}/api/chat/message", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"]
+
+
+def test_rasa_down_gives_a_polite_503(api: str) -> None:
+    response = httpx.post(f"{api}/api/chat/message", json={"token": _session(api), "text": "hello"})
+    assert response.status_code == 503
+    assert "try again" in response.json()["error"]
+
+
+def test_messages_are_rate_limited_per_session(api: str) -> None:
+    token = _session(api)
+    codes = [httpx.post(f"{api}/api/chat/message", json={"token": token, "text": "hi"}).status_code for _ in range(4)]
+    assert codes[:3] == [503, 503, 503] and codes[3] == 429
+    limited = httpx.post(f"{api}/api/chat/message", json={"token": token, "text": "hi"})
+    assert limited.headers["retry-after"] and "wait" in limited.json()["error"]
+    assert httpx.post(f"{api}/api/chat/message", json={"token": _session(api), "text": "hi"}).status_code == 503
+
+
+def test_only_configured_origins_may_call_the_api(api: str) -> None:
+    allowed = httpx.options(
+        f"{api}/api/chat/session", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}
+    )
+    assert allowed.headers.get("access-control-allow-origin") == ORIGIN
+    refused = httpx.options(
+        f"{api}/api/chat/session",
+        headers={"Origin": "https://evil.example.com", "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in refused.headers
+
+
+def test_passage_pages(api: str) -> None:
+    page = httpx.get(f"{api}/sources/pfcc-police-fire-crime-plan", params={"start": 0, "end": 20})
+    assert page.status_code == 200 and '<mark id="passage"' in page.text
+    assert httpx.get(f"{api}/sources/no-such-document").status_code == 404
+    out_of_range = httpx.get(f"{api}/sources/pfcc-police-fire-crime-plan", params={"start": 5, "end": 10**9})
+    assert out_of_range.status_code == 200 and "<mark" not in out_of_range.text
+    assert (
+        httpx.get(f"{api}/widget/v1/consult-widget.js")
+        .headers["content-type"]
+        .startswith(("application/javascript", "text/javascript"))
+    )

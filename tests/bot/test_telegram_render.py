@@ -1,0 +1,90 @@
+"""How replies look on Telegram: escaped HTML, a numbered source list, phone-friendly keyboards, split long replies."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.relay import Button, Reply
+from bot.telegram.callbacks import CallbackRegistry, Refusal
+from bot.telegram.render import LIMIT, render_turn, split_message
+
+CITATION = {
+    "n": 1,
+    "doc_id": "plan",
+    "title": "Plan <2025> & more",
+    "speaker": "Jo <b>Doe</b>",
+    "published": None,
+    "start": 10,
+    "end": 20,
+}
+
+
+def test_text_and_citations_are_escaped_and_numbered() -> None:
+    reply = Reply(text="Quote: “a < b & c” <script>alert(1)</script>", citations=[CITATION])
+    [message] = render_turn([reply], lambda b: "t", lambda c: "https://example.org/sources/plan?start=10&end=20")
+    assert "&lt;script&gt;" in message.html and "<script>" not in message.html
+    assert "a &lt; b &amp; c" in message.html
+    assert '[1] <a href="https://example.org/sources/plan?start=10&amp;end=20">Plan &lt;2025&gt; &amp; more</a>' in (
+        message.html
+    )
+    assert "(Jo &lt;b&gt;Doe&lt;/b&gt;)" in message.html
+
+
+def test_keyboards_put_long_labels_on_their_own_row_and_data_fits_in_64_bytes() -> None:
+    registry = CallbackRegistry()
+    buttons = [
+        Button("Yes", "/affirm"),
+        Button("No", "/deny"),
+        Button("Knife crime and serious violence", '/choose{"option":"knife_crime"}'),
+    ]
+    [message] = render_turn(
+        [Reply(text="Pick", buttons=buttons)], lambda b: registry.issue(1, 1, b.title, b.payload), lambda c: None
+    )
+    assert message.keyboard is not None
+    rows = [[b.text for b in row] for row in message.keyboard.inline_keyboard]
+    assert rows == [["Yes", "No"], ["Knife crime and serious violence"]]
+    assert all(len((b.callback_data or "").encode()) <= 64 for row in message.keyboard.inline_keyboard for b in row)
+
+
+def test_a_turn_becomes_one_message_with_the_last_buttons() -> None:
+    replies = [Reply(text="An answer", citations=[CITATION]), Reply(text="Which area?", buttons=[Button("A", "/a")])]
+    [message] = render_turn(replies, lambda b: "t", lambda c: None)
+    assert message.html.index("An answer") < message.html.index("Sources") < message.html.index("Which area?")
+    assert message.keyboard is not None
+
+
+def test_long_replies_are_split_at_paragraph_boundaries() -> None:
+    paragraphs = [f"Paragraph {n}: " + "word " * 300 for n in range(12)]
+    pieces = split_message("\n\n".join(paragraphs))
+    assert len(pieces) > 1 and all(len(p) <= LIMIT for p in pieces)
+    assert all(p.startswith("Paragraph ") for p in pieces)  # never cut inside a paragraph that fits
+    assert "".join(pieces).count("Paragraph") == 12
+    assert all(len(p) <= LIMIT for p in split_message("x" * 10_000))
+
+
+def test_button_presses_are_checked_on_the_server() -> None:
+    registry = CallbackRegistry()
+    token = registry.issue(chat_id=5, user_id=5, title="Yes", payload="/affirm")
+    registry.keyboard_sent(5, message_id=100)
+    assert registry.redeem("b:made-up", 5, 5, 100) is Refusal.UNKNOWN
+    assert registry.redeem(token, 5, 6, 100) is Refusal.SOMEONE_ELSE
+    assert registry.redeem(token, 5, 5, 99) is Refusal.STALE
+    assert registry.redeem(token, 5, 5, 100) == ("Yes", "/affirm")
+    assert registry.redeem(token, 5, 5, 100) is Refusal.STALE  # a keyboard is spent once used
+
+
+def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: object) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["telegram"],
+        env={
+            "CONSULT_TELEGRAM_TOKEN": "123:abc",
+            "CONSULT_TELEGRAM_MODE": "webhook",
+            "CONSULT_ENVIRONMENT": "test",
+            "CONSULT_TELEGRAM_WEBHOOK_URL": "https://example.org/telegram/webhook",
+            "CONSULT_DATA_DIR": str(tmp_path),
+        },
+    )
+    assert result.exit_code == 2
+    assert "needs CONSULT_TELEGRAM_WEBHOOK_SECRET" in result.output
