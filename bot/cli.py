@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from pydantic import ValidationError
 
-from bot.commands import add_run_commands, add_telegram_command, build_rasa_cli
+from bot.commands import add_run_commands, add_telegram_command, build_privacy_cli, build_rasa_cli
 from bot.logs import configure_logging
 from bot.settings import Settings
 from index import cli as index_cli
@@ -40,3 +40,4 @@ app.add_typer(survey_cli.build_officials_cli(lambda: Settings().survey_config())
 add_run_commands(app, Settings)
 add_telegram_command(app, Settings)
 app.add_typer(build_rasa_cli(Settings), name="rasa")
+app.add_typer(build_privacy_cli(Settings), name="privacy")

@@ -77,28 +77,26 @@ def add_telegram_command(app: typer.Typer, load_settings: Callable[[], Settings]
         """
         import asyncio
 
-        from bot.telegram.app import WebhookSecretMissingError, run_polling, run_webhook
+        from bot.conversations import ConversationStore
+        from bot.relay import RasaRelay
+        from bot.telegram.app import WebhookSecretMissingError, create_bot, run_polling, run_webhook
+        from bot.telegram.callbacks import CallbackRegistry
+        from bot.telegram.handlers import Relay
 
         settings = load_settings()
         if settings.telegram_token is None:
             typer.echo("Error: CONSULT_TELEGRAM_TOKEN is not set", err=True)
             raise typer.Exit(code=2)
-        token, pepper = settings.telegram_token.get_secret_value(), settings.resolved_pepper()
-        if settings.telegram_mode == "polling":
-            asyncio.run(run_polling(token, settings.telegram_api_url, settings.rasa_url, pepper, settings.public_url))
-            return
         secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
+        rasa = RasaRelay(settings.rasa_url, ConversationStore(settings.conversations_url()))
+        relay = Relay(rasa, settings.resolved_pepper(), CallbackRegistry(), settings.public_url)
+        bot = create_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
+        if settings.telegram_mode == "polling":
+            asyncio.run(run_polling(bot, relay))
+            return
         try:
             run_webhook(
-                token,
-                settings.telegram_api_url,
-                settings.rasa_url,
-                pepper,
-                settings.public_url,
-                settings.telegram_webhook_url or "",
-                secret,
-                settings.host,
-                settings.telegram_webhook_port,
+                bot, relay, settings.telegram_webhook_url or "", secret, settings.host, settings.telegram_webhook_port
             )
         except WebhookSecretMissingError as error:
             typer.echo(f"Error: {error}", err=True)
@@ -210,5 +208,44 @@ def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
                 }
             )
         )
+
+    return app
+
+
+def build_privacy_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
+    app = typer.Typer(help="Retention and the data inventory.", no_args_is_help=True)
+
+    @app.command("purge")
+    def purge_command(
+        older_than: Annotated[float, typer.Option("--older-than", min=1, help="Age in days.")],
+    ) -> None:
+        """Delete answers, submission keys and conversations older than DAYS (the retention period).
+
+        Example: consult privacy purge --older-than 365
+        """
+        from bot.conversations import ConversationStore
+        from survey.retention import purge_older_than
+        from survey.service import open_survey
+
+        settings = load_settings()
+        survey = open_survey(settings.survey_config())
+        purged = purge_older_than(survey.db, older_than)
+        conversations = ConversationStore(settings.conversations_url())
+        events = conversations.purge(older_than)
+        conversations.dispose()
+        typer.echo(
+            f"Deleted {purged.responses} response(s), {purged.submission_keys} submission key(s) and "
+            f"{events} conversation event(s) older than {older_than:g} days."
+        )
+
+    @app.command("inventory")
+    def inventory_command() -> None:
+        """Print the data inventory (what is stored, why, for how long) as Markdown, for the DPIA.
+
+        Example: consult privacy inventory > docs/data-inventory.md
+        """
+        from survey.inventory import inventory_markdown
+
+        typer.echo(inventory_markdown(), nl=False)
 
     return app

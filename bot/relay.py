@@ -3,12 +3,15 @@ messages come back as replies with their buttons and structured citations."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from bot.conversations import ConversationStore
 
 MAX_MESSAGE = 2000  # characters a resident may send in one message
 
@@ -46,9 +49,15 @@ def sender_id(pepper: bytes, channel: str, user_id: str) -> str:
 
 
 class RasaRelay:
-    def __init__(self, rasa_url: str, timeout: float = 60.0, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        rasa_url: str,
+        conversations: ConversationStore | None = None,
+        timeout: float = 60.0,
+    ) -> None:
         self._url = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
-        self._client = client or httpx.AsyncClient(timeout=timeout)
+        self._client = httpx.AsyncClient(timeout=timeout)
+        self._conversations = conversations
 
     async def send(self, sender: str, text: str, channel: str, message_key: str | None = None) -> list[Reply]:
         metadata = {"channel": channel, **({"message_key": message_key} if message_key else {})}
@@ -60,10 +69,16 @@ class RasaRelay:
             messages = response.json()
         except (httpx.HTTPError, ValueError) as error:
             raise RelayUnavailableError(str(error)) from error
-        return parse_messages(messages if isinstance(messages, list) else [])
+        replies = parse_messages(messages if isinstance(messages, list) else [])
+        if self._conversations is not None and any(reply.kind == "erased" for reply in replies):
+            # Rasa has saved the turn by now; erase the whole conversation, not only the survey answers.
+            await asyncio.to_thread(self._conversations.erase, sender)
+        return replies
 
     async def close(self) -> None:
         await self._client.aclose()
+        if self._conversations is not None:
+            self._conversations.dispose()
 
 
 def parse_messages(messages: list[dict[str, Any]]) -> list[Reply]:
@@ -71,6 +86,9 @@ def parse_messages(messages: list[dict[str, Any]]) -> list[Reply]:
     replies: list[Reply] = []
     for message in messages:
         custom = message.get("custom")
+        if isinstance(custom, dict) and custom.get("type") == "erased" and replies:
+            replies[-1].kind = "erased"  # the relay then erases the conversation's history too
+            continue
         if isinstance(custom, dict) and custom.get("type") in ("answer", "safety"):
             if replies and not replies[-1].citations:
                 replies[-1].citations = [c for c in custom.get("citations") or [] if isinstance(c, dict)]

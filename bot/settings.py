@@ -16,7 +16,7 @@ from index.embedding import DEFAULT_MODEL
 from index.fusion import Fusion
 from knowledge.corpus import default_corpus_dir
 from survey.config import SurveyConfig
-from survey.definition import default_definition_path
+from survey.definition import DefinitionError, default_definition_path, load_definition
 from survey.pseudonyms import PepperError, check_pepper, development_pepper
 
 
@@ -75,7 +75,19 @@ class Settings(BaseSettings):
             fusion=self.fusion,
             dense_weight=self.dense_weight,
             auto_build=self.index_auto_build,
-            policy=AnswerPolicy(report_online_url=self.report_online_url),
+            policy=self._answer_policy(),
+        )
+
+    def _answer_policy(self) -> AnswerPolicy:
+        """The pre-election period comes from the consultation's survey file: one place for consultation dates."""
+        try:
+            period = load_definition(self.survey_file).election_period
+        except DefinitionError:
+            period = None
+        return AnswerPolicy(
+            report_online_url=self.report_online_url,
+            election_period=(period.start, period.end) if period else None,
+            election_pointer=period.pointer if period else "",
         )
 
     def survey_config(self) -> SurveyConfig:
@@ -101,6 +113,10 @@ class Settings(BaseSettings):
 
     def rasa_files(self) -> RasaFiles:
         return RasaFiles(venv=self.rasa_venv, python=self.rasa_python, data_dir=(self.data_dir / "rasa").resolve())
+
+    def conversations_url(self) -> str:
+        """Rasa's tracker store, which erasure and retention also clean."""
+        return self.tracker_store_url or f"sqlite:///{self.rasa_files().trackers}"
 
     @property
     def rasa_url(self) -> str:

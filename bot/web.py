@@ -16,6 +16,7 @@ from bot.chat.routes import STATIC_PATH as CHAT_STATIC
 from bot.chat.routes import WIDGET_VERSION, ChatService
 from bot.chat.routes import router as chat_router
 from bot.chat.sessions import ChatSessions
+from bot.conversations import ConversationStore
 from bot.relay import RasaRelay
 from bot.settings import Settings
 from index.store import load_documents
@@ -48,7 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        relay = RasaRelay(settings.rasa_url)
+        relay = RasaRelay(settings.rasa_url, ConversationStore(settings.conversations_url()))
         app.state.chat = ChatService(
             relay=relay,
             sessions=ChatSessions(settings.chat_secret(), int(settings.chat_session_hours * 3600)),

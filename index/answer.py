@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,7 +16,7 @@ from index.retriever import Hit, Retriever
 from index.store import open_index
 from index.triage import Triage, triage
 from knowledge.corpus import load_topics
-from knowledge.documents import DocumentMeta
+from knowledge.documents import DocumentMeta, Kind
 
 MAX_QUESTION_CHARS = 1000
 SEARCH_DEPTH = 20
@@ -98,8 +99,20 @@ class AnswerPipeline:
         quotes = self._quotes(question, vector, hits)
         if not quotes:  # relevant passages but no sentence that supports a quote: never answer without one
             return Answer(kind="abstain", text=self._abstain_text())
+        if self._in_election_period():
+            kept = [q for q in quotes if self.retriever.data.documents[q.doc_id].meta.kind != Kind.MANIFESTO]
+            if len(kept) < len(quotes):
+                if not kept:
+                    return Answer(kind="refuse", text=self.policy.election_pointer)
+                citations = self._citations(kept)
+                text = _compose(citations, self.retriever) + "\n" + self.policy.election_pointer
+                return Answer(kind="answer", text=text, citations=citations)
         citations = self._citations(quotes)
         return Answer(kind="answer", text=_compose(citations, self.retriever), citations=citations)
+
+    def _in_election_period(self, today: dt.date | None = None) -> bool:
+        period = self.policy.election_period
+        return period is not None and period[0] <= (today or dt.date.today()) <= period[1]
 
     def relevance(self, question: str, hits: list[Hit]) -> Relevance:
         """Combine how close the best passages are in meaning with how many of the question's topic words they contain:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,9 @@ class AnswerPolicy:
     max_sources: int = 5
     max_quote_words: int = 70
     report_online_url: str | None = None
+    # Pre-election period: candidates' manifestos are not quoted between these dates (inclusive); this is said instead.
+    election_period: tuple[dt.date, dt.date] | None = None
+    election_pointer: str = ""
 
 
 @dataclass(frozen=True)

@@ -87,10 +87,17 @@ class PrivacyNotice(_Strict):
 
 
 class ElectionPeriod(_Strict):
-    """Dates during which candidates' manifestos are not quoted (pre-election period)."""
+    """Dates during which candidates' manifestos are not quoted (pre-election period), and what to say instead."""
 
     start: dt.date
     end: dt.date
+    pointer: str = Field(
+        default=(
+            "During the pre-election period I don't quote candidates' manifestos. Official information about the "
+            "candidates, including their election addresses, is published by your local council's elections office."
+        ),
+        min_length=1,
+    )
 
 
 class SurveyDefinition(_Strict):

@@ -14,8 +14,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, TelegramObject, Update
 
-from bot.relay import RasaRelay
-from bot.telegram.callbacks import CallbackRegistry
 from bot.telegram.delivery import PoliteDelivery
 from bot.telegram.handlers import Relay, router
 
@@ -73,39 +71,25 @@ def create_dispatcher(relay: Relay) -> Dispatcher:
     return dispatcher
 
 
-async def run_polling(token: str, api_url: str | None, rasa_url: str, pepper: bytes, public_url: str | None) -> None:
-    bot = create_bot(token, api_url)
-    rasa = RasaRelay(rasa_url)
-    dispatcher = create_dispatcher(Relay(rasa, pepper, CallbackRegistry(), public_url))
+async def run_polling(bot: Bot, relay: Relay) -> None:
+    dispatcher = create_dispatcher(relay)
     try:
         await bot.delete_webhook(drop_pending_updates=False)
         await bot.set_my_commands(BOT_COMMANDS)
         log.info("telegram_polling_started")
         await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
     finally:
-        await rasa.close()
+        await relay.rasa.close()
 
 
-def run_webhook(
-    token: str,
-    api_url: str | None,
-    rasa_url: str,
-    pepper: bytes,
-    public_url: str | None,
-    webhook_url: str,
-    secret: str | None,
-    host: str,
-    port: int,
-) -> None:
+def run_webhook(bot: Bot, relay: Relay, webhook_url: str, secret: str | None, host: str, port: int) -> None:
     """Webhook mode fails closed: without a secret token aiogram would accept any request as an update."""
     if not secret or len(secret) < 16:
         raise WebhookSecretMissingError("webhook mode needs CONSULT_TELEGRAM_WEBHOOK_SECRET (at least 16 characters)")
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
     from aiohttp import web
 
-    bot = create_bot(token, api_url)
-    rasa = RasaRelay(rasa_url)
-    dispatcher = create_dispatcher(Relay(rasa, pepper, CallbackRegistry(), public_url))
+    dispatcher = create_dispatcher(relay)
 
     async def on_startup(bot: Bot) -> None:
         await bot.set_webhook(webhook_url, secret_token=secret, drop_pending_updates=False)

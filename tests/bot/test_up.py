@@ -72,6 +72,10 @@ def up(tmp_path: Path, stack: Stack) -> Iterator[Up]:
         assert running.ready.wait(300), "".join(running.output[-40:])
         yield running
     finally:
+        # honcho gives each component its own session: kill the whole tree, or a failed test leaks processes.
+        leftovers = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
+        for child in leftovers:
+            child.kill()
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()

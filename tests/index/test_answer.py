@@ -94,3 +94,31 @@ def test_odd_input_never_crashes(pipeline: AnswerPipeline, message: str) -> None
     answer = pipeline.answer(message)
     assert answer.kind in ("answer", "abstain")
     assert answer.text
+
+
+def test_in_the_pre_election_period_manifestos_get_a_neutral_pointer_instead_of_quotes(
+    pipeline: AnswerPipeline,
+) -> None:
+    import datetime as dt
+    from dataclasses import replace
+
+    today = dt.date.today()
+    pointer = "During the pre-election period I don't quote candidates' manifestos."
+    election = AnswerPipeline(
+        pipeline.retriever,
+        replace(pipeline.policy, election_period=(today, today), election_pointer=pointer),
+        pipeline.topics,
+    )
+    mixed = election.answer("What do the candidates and the news say about facial recognition?")
+    assert mixed.kind == "answer"
+    kinds = {pipeline.retriever.data.documents[c.doc_id].meta.kind for c in mixed.citations}
+    assert "manifesto" not in kinds and mixed.citations
+    assert mixed.text.endswith(pointer)
+    only_candidate = election.answer(
+        "What is James Miller's view on Special Constables and the Employee Supported Scheme?"
+    )
+    assert only_candidate.kind == "refuse" and only_candidate.text == pointer and only_candidate.citations == []
+    # Outside the period the same question is quoted as usual.
+    assert pipeline.answer(
+        "What is James Miller's view on Special Constables and the Employee Supported Scheme?"
+    ).citations

@@ -1,0 +1,61 @@
+"""Rasa's conversation history (its SQL tracker store), for erasure and retention. Our code never imports rasa: the
+table is Rasa's `events` (sender_id, type_name, timestamp, intent_name, action_name, data)."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, select
+
+from survey.database import create_db_engine
+
+_metadata = MetaData()
+EVENTS = Table(
+    "events",
+    _metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255)),
+    Column("type_name", String(255)),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", Text),
+)
+
+
+class ConversationStore:
+    def __init__(self, url: str) -> None:
+        self._engine = create_db_engine(url)
+
+    def exists(self) -> bool:
+        with self._engine.connect() as connection:
+            return bool(self._engine.dialect.has_table(connection, "events"))
+
+    def erase(self, sender_id: str) -> int:
+        """Delete one conversation's whole history; the number of events removed."""
+        if not self.exists():
+            return 0
+        with self._engine.begin() as connection:
+            return connection.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
+
+    def events_of(self, sender_id: str) -> int:
+        if not self.exists():
+            return 0
+        with self._engine.connect() as connection:
+            return int(
+                connection.execute(
+                    select(func.count()).select_from(EVENTS).where(EVENTS.c.sender_id == sender_id)
+                ).scalar_one()
+            )
+
+    def purge(self, older_than_days: float) -> int:
+        """Delete every conversation whose latest event is older than the cut-off; the number of events removed."""
+        if not self.exists():
+            return 0
+        cutoff = time.time() - older_than_days * 86400
+        stale = select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(func.max(EVENTS.c.timestamp) < cutoff)
+        with self._engine.begin() as connection:
+            return connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(stale))).rowcount
+
+    def dispose(self) -> None:
+        self._engine.dispose()
