@@ -91,14 +91,14 @@ def parse_messages(messages: list[dict[str, Any]]) -> list[Reply]:
             continue
         if isinstance(custom, dict) and custom.get("type") in ("answer", "safety"):
             if replies and not replies[-1].citations:
-                replies[-1].citations = [c for c in custom.get("citations") or [] if isinstance(c, dict)]
+                replies[-1].citations = [c for c in _list(custom.get("citations")) if isinstance(c, dict)]
                 replies[-1].kind = str(custom.get("kind") or "") or None
             continue
         text = message.get("text")
         if isinstance(text, str) and text:
             buttons = [
                 Button(str(b.get("title", "")), str(b.get("payload", "")))
-                for b in message.get("buttons") or []
+                for b in _list(message.get("buttons"))
                 if isinstance(b, dict)
             ]
             replies.append(Reply(text=text, buttons=buttons))
@@ -110,3 +110,7 @@ def passage_link(base_url: str, citation: dict[str, Any]) -> str:
     return (
         f"{base_url}/sources/{citation.get('doc_id')}?start={citation.get('start')}&end={citation.get('end')}#passage"
     )
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from bot.body_limit import BodyLimit
 from bot.chat.routes import STATIC_PATH as CHAT_STATIC
 from bot.chat.routes import WIDGET_VERSION, ChatService
 from bot.chat.routes import router as chat_router
@@ -65,6 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.survey_config = survey_config
     app.state.survey = open_survey(survey_config)
     app.state.sign_in_limiter = SignInLimiter(survey_config.sign_in_limit)
+    app.add_middleware(BodyLimit)
     app.add_middleware(
         SessionMiddleware,
         secret_key=survey_config.session_secret,

@@ -6,7 +6,8 @@ import re
 
 import phonenumbers
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Any local part RFC 5322 allows unquoted, then a domain with at least one dot.
+EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # UK postcodes, e.g. CM1 1AA, SS0 7AB, EC1A 1BB.
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 STREET_WORDS = (
