@@ -8,7 +8,10 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -105,6 +108,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static/chat", StaticFiles(directory=CHAT_STATIC), name="chat-static")
     app.include_router(dashboard_router)
     app.include_router(chat_router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        """The chat API answers bad requests in its own error format (documented in its OpenAPI description)."""
+        if not request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, error)
+        first = error.errors()[0] if error.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+        message = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+        return JSONResponse({"error": message, "code": "invalid_request"}, status_code=422)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:

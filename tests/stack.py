@@ -28,6 +28,8 @@ class Stack:
             "CONSULT_RASA_PORT": str(free_port()),
             "CONSULT_ACTIONS_PORT": str(free_port()),
             "CONSULT_WEB_PORT": str(free_port()),
+            # Every test resident connects from 127.0.0.1: the per-address limit is tested on its own elsewhere.
+            "CONSULT_CHAT_LIMIT_ADDRESS": "100000/minute",
             **settings,
         }
         if index_dir is not None and not (data_dir / "index").exists():

@@ -59,7 +59,7 @@ def test_a_forged_or_expired_session_is_refused(api: str) -> None:
 def test_bad_requests_get_a_clear_4xx(api: str, body: dict[str, object]) -> None:
     response = httpx.post(f"{api}/api/chat/message", json=body)
     assert response.status_code == 422
-    assert response.json()["detail"]
+    assert response.json()["code"] == "invalid_request" and response.json()["error"]
 
 
 def test_rasa_down_gives_a_polite_503(api: str) -> None:
