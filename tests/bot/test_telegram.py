@@ -10,7 +10,10 @@ from itertools import count
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from bot.conversations import ConversationStore
 from bot.relay import sender_id
 from survey.service import open_survey
 from survey.store import respondent_data
@@ -193,3 +196,25 @@ def test_forget_erases_the_answers_after_confirmation(stack: Stack, telegram: Fa
     done = resident.press("Yes, delete them")
     assert "have been deleted" in _text(done)
     assert _stored(stack, resident.id) is None
+    conversations = ConversationStore(stack.settings.conversations_url())
+    sender = sender_id(stack.settings.resolved_pepper(), "telegram", str(resident.id))
+    assert conversations.events_of(sender) == 0  # the conversation's history went with the answers
+    conversations.dispose()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.one_of(st.text(min_size=1, max_size=300), st.sampled_from(["/", "/start@other_bot", "/ask", "/forget x"])),
+    st.text(max_size=70),
+)
+def test_any_update_is_handled_and_every_button_press_answered(telegram: FakeTelegram, text: str, data: str) -> None:
+    resident = Resident(telegram)
+    answers = len(telegram.callback_answers)
+    telegram.push_text(resident.id, text)
+    telegram.push_callback(resident.id, {"message_id": 1, "chat": {"id": resident.id, "type": "private"}}, data)
+    deadline = time.monotonic() + 30
+    while len(telegram.callback_answers) <= answers and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(telegram.callback_answers) > answers  # the forged press was answered, not left spinning
+    replies = resident.say("/help")  # and the bot is still there
+    assert replies
