@@ -7,9 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from bench import conversation, retrieval, survey
+from bench import conversation, load, retrieval, survey
 
-BENCHMARKS = {"retrieval": retrieval.run, "survey": survey.run, "conversation": conversation.run}
+BENCHMARKS = {"retrieval": retrieval.run, "survey": survey.run, "conversation": conversation.run, "load": load.run}
 
 
 def main() -> None:

@@ -88,7 +88,7 @@ def add_telegram_command(app: typer.Typer, load_settings: Callable[[], Settings]
             typer.echo("Error: CONSULT_TELEGRAM_TOKEN is not set", err=True)
             raise typer.Exit(code=2)
         secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
-        rasa = RasaRelay(settings.rasa_url, ConversationStore(settings.conversations_url()))
+        rasa = RasaRelay(settings.rasa_urls, ConversationStore(settings.conversations_url()))
         relay = Relay(rasa, settings.resolved_pepper(), CallbackRegistry(), settings.public_url)
         bot = create_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
         if settings.telegram_mode == "polling":

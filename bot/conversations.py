@@ -25,6 +25,9 @@ EVENTS = Table(
 
 class ConversationStore:
     def __init__(self, url: str) -> None:
+        # Rasa's environment reaches PostgreSQL through psycopg2 ("postgresql://"); ours through psycopg 3.
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         self._engine = create_db_engine(url)
 
     def exists(self) -> bool:

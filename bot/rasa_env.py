@@ -10,6 +10,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -50,9 +52,8 @@ class RasaFiles:
     def model(self) -> Path:
         return self.data_dir / "models" / f"{MODEL_NAME}.tar.gz"
 
-    @property
-    def endpoints(self) -> Path:
-        return self.data_dir / "endpoints.yml"
+    def endpoints_for(self, instance: int) -> Path:
+        return self.data_dir / ("endpoints.yml" if instance == 0 else f"endpoints-{instance + 1}.yml")
 
     @property
     def trackers(self) -> Path:
@@ -123,16 +124,29 @@ def train_if_changed(files: RasaFiles) -> bool:
     return True
 
 
-def write_endpoints(files: RasaFiles, action_url: str, tracker_url: str | None) -> Path:
-    """The endpoints file `rasa run` uses: our action server and a persistent SQL tracker store."""
+def write_endpoints(
+    files: RasaFiles, instance: int, action_url: str, tracker_url: str | None, lock_url: str | None
+) -> Path:
+    """The endpoints file one `rasa run` uses: its action server, a persistent SQL tracker store and, when several
+    Rasa instances share the trackers, a Redis lock store so a conversation is handled by one of them at a time."""
     if tracker_url:
-        tracker = {"type": "SQL", "url": tracker_url}  # a full SQLAlchemy URL, e.g. PostgreSQL when scaling out
+        tracker: dict[str, Any] = {"type": "SQL", "url": tracker_url}  # a full SQLAlchemy URL, e.g. PostgreSQL
     else:
         tracker = {"type": "SQL", "dialect": "sqlite", "db": str(files.trackers)}
+    content: dict[str, Any] = {"action_endpoint": {"url": action_url}, "tracker_store": tracker}
+    if lock_url:
+        lock = urlsplit(lock_url)
+        content["lock_store"] = {
+            "type": "redis",
+            "url": lock.hostname or "127.0.0.1",
+            "port": lock.port or 6379,
+            "db": int(lock.path.strip("/") or 0),
+            "key_prefix": "consult",
+        }
     files.data_dir.mkdir(parents=True, exist_ok=True)
-    content = {"action_endpoint": {"url": action_url}, "tracker_store": tracker}
-    files.endpoints.write_text(yaml.safe_dump(content, sort_keys=False))
-    return files.endpoints
+    path = files.endpoints_for(instance)
+    path.write_text(yaml.safe_dump(content, sort_keys=False))
+    return path
 
 
 def run_rasa_command(

@@ -49,21 +49,25 @@ def sender_id(pepper: bytes, channel: str, user_id: str) -> str:
 
 
 class RasaRelay:
+    """Relays to one Rasa, or several sharing a tracker store and a lock store: a conversation always goes to the
+    same instance (chosen from its sender id), which keeps its turns in order and its caches warm."""
+
     def __init__(
         self,
-        rasa_url: str,
+        rasa_urls: list[str],
         conversations: ConversationStore | None = None,
         timeout: float = 60.0,
     ) -> None:
-        self._url = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
+        self._urls = [f"{url.rstrip('/')}/webhooks/rest/webhook" for url in rasa_urls]
         self._client = httpx.AsyncClient(timeout=timeout)
         self._conversations = conversations
 
     async def send(self, sender: str, text: str, channel: str, message_key: str | None = None) -> list[Reply]:
         metadata = {"channel": channel, **({"message_key": message_key} if message_key else {})}
         try:
+            url = self._urls[int(hashlib.sha256(sender.encode()).hexdigest(), 16) % len(self._urls)]
             response = await self._client.post(
-                self._url, json={"sender": sender, "message": text[:MAX_MESSAGE], "metadata": metadata}
+                url, json={"sender": sender, "message": text[:MAX_MESSAGE], "metadata": metadata}
             )
             response.raise_for_status()
             messages = response.json()

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     rasa_venv: Path = Field(default_factory=lambda: PROJECT_ROOT / ".venv-rasa")
     rasa_python: str = Field(default_factory=find_python310, description="Python 3.10 for the Rasa environment.")
     tracker_store_url: str | None = Field(default=None, description="Rasa's tracker store; default SQLite in data/.")
+    lock_store_url: str | None = Field(
+        default=None, description="Redis for Rasa's lock store (needed for several Rasas)."
+    )
+    rasa_instances: int = Field(default=1, ge=1, le=8, description="Rasa + action server pairs behind the web app.")
 
     public_url: str | None = Field(default=None, description="Public address of the web application (for links).")
     telegram_token: SecretStr | None = Field(default=None, description="Bot token; without it no Telegram relay.")
@@ -120,11 +124,12 @@ class Settings(BaseSettings):
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return self.rasa_urls[0]
 
     @property
-    def action_server_url(self) -> str:
-        return f"http://127.0.0.1:{self.actions_port}/webhook"
+    def rasa_urls(self) -> list[str]:
+        """Each Rasa instance is on the next port up; instance i calls the action server on actions_port + i."""
+        return [f"http://127.0.0.1:{self.rasa_port + i}" for i in range(self.rasa_instances)]
 
     @property
     def embedding_origins(self) -> list[str]:

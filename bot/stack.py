@@ -45,49 +45,61 @@ def prepare(settings: Settings) -> None:
         print(f"consult: indexed {report.chunks} chunks from {report.documents} documents", file=sys.stderr)
     if train_if_changed(files):
         print("consult: trained the Rasa model", file=sys.stderr)
-    write_endpoints(files, settings.action_server_url, settings.tracker_store_url)
+    for instance in range(settings.rasa_instances):
+        action_url = f"http://127.0.0.1:{settings.actions_port + instance}/webhook"
+        write_endpoints(files, instance, action_url, settings.tracker_store_url, settings.lock_store_url)
 
 
 def components(settings: Settings, rasa_token: str) -> list[Component]:
     files = settings.rasa_files()
     consult = str(Path(sys.executable).with_name("consult"))
     shared = {"CONSULT_RASA_TOKEN": rasa_token}
-    return [
-        Component(
-            "rasa",
-            [
-                str(files.rasa),
-                "run",
-                "--enable-api",
-                "--auth-token",
-                rasa_token,
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(settings.rasa_port),
-                "--model",
-                str(files.model),
-                "--endpoints",
-                str(files.endpoints),
-                "--credentials",
-                str(RASA_PROJECT / "credentials.yml"),
-            ],
-            f"{settings.rasa_url}/status?token={rasa_token}",
-            {**RASA_ENV, "SANIC_WORKERS": "1"},
-        ),
-        Component(
-            "actions",
-            [consult, "actions", "--port", str(settings.actions_port)],
-            f"http://127.0.0.1:{settings.actions_port}/health",
-            shared,
-        ),
+    parts: list[Component] = []
+    for instance in range(settings.rasa_instances):
+        suffix = "" if settings.rasa_instances == 1 else f"-{instance + 1}"
+        rasa_port, actions_port = settings.rasa_port + instance, settings.actions_port + instance
+        parts.append(
+            Component(
+                f"rasa{suffix}",
+                [
+                    str(files.rasa),
+                    "run",
+                    "--enable-api",
+                    f"--auth-token={rasa_token}",  # one argument: a token may begin with "-"
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(rasa_port),
+                    "--model",
+                    str(files.model),
+                    "--endpoints",
+                    str(files.endpoints_for(instance)),
+                    "--credentials",
+                    str(RASA_PROJECT / "credentials.yml"),
+                ],
+                f"http://127.0.0.1:{rasa_port}/status?token={rasa_token}",
+                {**RASA_ENV, "SANIC_WORKERS": "1"},
+            )
+        )
+        parts.append(
+            Component(
+                f"actions{suffix}",
+                [consult, "actions", "--port", str(actions_port)],
+                f"http://127.0.0.1:{actions_port}/health",
+                shared,
+            )
+        )
+    parts.append(
         Component(
             "web",
             [consult, "serve", "--host", settings.host, "--port", str(settings.web_port)],
             f"http://127.0.0.1:{settings.web_port}/healthz",
             shared,
-        ),
-    ]
+        )
+    )
+    if settings.telegram_token is not None:
+        parts.append(Component("telegram", [consult, "telegram"], "", shared))
+    return parts
 
 
 def up(settings: Settings) -> int:
@@ -126,7 +138,7 @@ def _announce_when_ready(manager: Manager, parts: list[Component], settings: Set
     print(
         "consult: ready\n"
         f"  web application and dashboard  http://{settings.host}:{settings.web_port}/\n"
-        f"  Rasa (loopback only)            {settings.rasa_url}\n"
+        f"  Rasa (loopback only)            {', '.join(settings.rasa_urls)}\n"
         f"  action server (loopback only)   http://127.0.0.1:{settings.actions_port}\n"
         "  Ctrl-C stops everything.",
         flush=True,

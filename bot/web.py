@@ -53,7 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        relay = RasaRelay(settings.rasa_url, ConversationStore(settings.conversations_url()))
+        relay = RasaRelay(settings.rasa_urls, ConversationStore(settings.conversations_url()))
         app.state.chat = ChatService(
             relay=relay,
             sessions=ChatSessions(settings.chat_secret(), int(settings.chat_session_hours * 3600)),

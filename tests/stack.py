@@ -20,7 +20,7 @@ READY_TIMEOUT = 240
 
 
 class Stack:
-    def __init__(self, data_dir: Path, index_dir: Path | None = None, **settings: str) -> None:
+    def __init__(self, data_dir: Path, index_dir: Path | None = None, settings: dict[str, str] | None = None) -> None:
         self.env = {
             "CONSULT_DATA_DIR": str(data_dir),
             "CONSULT_ENVIRONMENT": "test",
@@ -30,7 +30,7 @@ class Stack:
             "CONSULT_WEB_PORT": str(free_port()),
             # Every test resident connects from 127.0.0.1: the per-address limit is tested on its own elsewhere.
             "CONSULT_CHAT_LIMIT_ADDRESS": "100000/minute",
-            **settings,
+            **(settings or {}),
         }
         if index_dir is not None and not (data_dir / "index").exists():
             shutil.copytree(index_dir, data_dir / "index", symlinks=True)  # reuse the session's index build
