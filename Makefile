@@ -5,7 +5,7 @@ APP_STAMP := $(VENV)/.installed
 RASA_STAMP := .venv-rasa/.consult-constraints
 BROWSER_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: setup run test lint bench eval clean
+.PHONY: setup run test audit bench eval clean
 
 setup: $(APP_STAMP) $(RASA_STAMP)
 
@@ -34,6 +34,11 @@ test: setup $(BROWSER_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
+
+# pip-audit of both environments (needs pypi.org's JSON API or api.osv.dev: see docs/security.md).
+audit: setup
+	$(VENV)/bin/pip-audit --progress-spinner off
+	$(VENV)/bin/pip-audit --progress-spinner off --path .venv-rasa/lib/python3.10/site-packages
 
 eval: setup
 	$(VENV)/bin/consult eval --split all

@@ -47,6 +47,7 @@ SURVEY = [
 ]
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 TURN_TIMEOUT = 120
+FINISH_GRACE = 180  # a survey under way at the deadline may finish (so its vote counts), within this bound
 
 
 @dataclass
@@ -110,6 +111,7 @@ async def _drive(stack: Stack, fake: FakeTelegram, residents: int, seconds: int)
     tally = Tally()
     questions = [q.question for q in load_questions() if q.expect in ("answer", "abstain")]
     deadline = time.monotonic() + seconds
+    hard_stop = deadline + FINISH_GRACE
     limits = httpx.Limits(max_connections=residents, max_keepalive_connections=residents)
     async with httpx.AsyncClient(timeout=TURN_TIMEOUT, limits=limits) as client:
 
@@ -120,7 +122,7 @@ async def _drive(stack: Stack, fake: FakeTelegram, residents: int, seconds: int)
                 token = (await client.post(f"{stack.web_url}/api/chat/session")).json()["token"]
                 script = SURVEY if rng.random() < 0.4 else rng.sample(questions, 3)
                 for text in script:
-                    if time.monotonic() >= deadline:
+                    if time.monotonic() >= deadline and (script is not SURVEY or time.monotonic() >= hard_stop):
                         return
                     began = time.perf_counter()
                     try:
@@ -139,7 +141,7 @@ async def _drive(stack: Stack, fake: FakeTelegram, residents: int, seconds: int)
                         and any("your answers are saved" in m["text"] for m in response.json()["messages"])
                     ):
                         tally.acknowledged.append(("web", token))
-                    await asyncio.sleep(rng.uniform(1, 3))  # reading and typing
+                    await asyncio.sleep(rng.uniform(3, 8))  # reading the reply, typing or tapping the next
 
         async def telegram_resident(number: int) -> None:
             rng = random.Random(-number)
@@ -159,8 +161,9 @@ async def _drive(stack: Stack, fake: FakeTelegram, residents: int, seconds: int)
                     "Skip",
                     "Save my answers",
                 ]
-                for step, text in enumerate(script if rng.random() < 0.5 else rng.sample(questions, 3)):
-                    if time.monotonic() >= deadline:
+                surveying = rng.random() < 0.5
+                for step, text in enumerate(script if surveying else rng.sample(questions, 3)):
+                    if time.monotonic() >= deadline and (not surveying or time.monotonic() >= hard_stop):
                         return
                     began = time.perf_counter()
                     if step > 0 and text[0].isupper() and text in buttons_of(fake.messages_to(user)[-1]):
@@ -178,7 +181,7 @@ async def _drive(stack: Stack, fake: FakeTelegram, residents: int, seconds: int)
                     received = len(fake.messages_to(user))
                     if arrived and "your answers are saved" in fake.messages_to(user)[-1]["text"]:
                         tally.acknowledged.append(("telegram", str(user)))
-                    await asyncio.sleep(rng.uniform(1, 3))
+                    await asyncio.sleep(rng.uniform(3, 8))
 
         telegram_share = max(1, residents // 10)
         await asyncio.gather(
