@@ -22,7 +22,7 @@ from survey.definition import SurveyDefinition, default_definition_path, load_de
 from survey.models import Response
 from survey.pseudonyms import pseudonym
 from survey.results import compute_results
-from survey.store import submit_response
+from survey.store import Submission, submit_response
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 WRITERS = 8
@@ -143,12 +143,14 @@ def _write(url: str, writer: int, count: int, barrier: Any, results: Any) -> Non
         try:
             receipt = submit_response(
                 db,
-                respondent=pseudonym(PEPPER, "web", f"{writer}-{number}"),
-                channel="web",
-                survey_id=definition.id,
-                notice_version="v1",
-                answers=answers,
-                key=f"{writer}-{number}",
+                Submission(
+                    respondent=pseudonym(PEPPER, "web", f"{writer}-{number}"),
+                    channel="web",
+                    survey_id=definition.id,
+                    notice_version="v1",
+                    answers=answers,
+                    key=f"{writer}-{number}",
+                ),
             )
         except OperationalError as error:
             locked += "locked" in str(error)

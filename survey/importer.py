@@ -13,7 +13,7 @@ from survey.answers import AnswerError, Answers, check_answers
 from survey.database import Database
 from survey.definition import SurveyDefinition
 from survey.pseudonyms import pseudonym
-from survey.store import CHANNEL, store_response
+from survey.store import CHANNEL, Submission, store_response
 
 COLUMNS = (
     "respondent_id",
@@ -64,13 +64,15 @@ def import_csv(
         for row in rows:
             receipt = store_response(
                 connection,
-                respondent=pseudonym(pepper, row.channel, row.respondent_id),
-                channel=row.channel,
-                survey_id=definition.id,
-                notice_version=definition.privacy_notice.version,
-                answers=row.answers,
-                key=row.key,
-                submitted_at=row.submitted_at,
+                Submission(
+                    respondent=pseudonym(pepper, row.channel, row.respondent_id),
+                    channel=row.channel,
+                    survey_id=definition.id,
+                    notice_version=definition.privacy_notice.version,
+                    answers=row.answers,
+                    key=row.key,
+                    submitted_at=row.submitted_at,
+                ),
             )
             if receipt.stored:
                 report.imported += 1

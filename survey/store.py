@@ -27,43 +27,28 @@ class Receipt:
     replaced: bool  # True: earlier answers of this respondent were replaced
 
 
-def submit_response(
-    db: Database,
-    *,
-    respondent: str,
-    channel: str,
-    survey_id: str,
-    notice_version: str,
-    answers: Answers,
-    key: str,
-    submitted_at: dt.datetime | None = None,
-) -> Receipt:
+@dataclass(frozen=True)
+class Submission:
+    """One resident's answers as submitted, with the idempotency key that makes a retry harmless."""
+
+    respondent: str  # the pseudonym, never a raw id
+    channel: str
+    survey_id: str
+    notice_version: str
+    answers: Answers
+    key: str
+    submitted_at: dt.datetime | None = None  # when the answers were given; default: now
+
+
+def submit_response(db: Database, submission: Submission) -> Receipt:
     """Store a respondent's answers (replacing earlier ones) unless this key was seen; acknowledged after commit."""
     with db.write() as connection:
-        return store_response(
-            connection,
-            respondent=respondent,
-            channel=channel,
-            survey_id=survey_id,
-            notice_version=notice_version,
-            answers=answers,
-            key=key,
-            submitted_at=submitted_at,
-        )
+        return store_response(connection, submission)
 
 
-def store_response(
-    connection: Connection,
-    *,
-    respondent: str,
-    channel: str,
-    survey_id: str,
-    notice_version: str,
-    answers: Answers,
-    key: str,
-    submitted_at: dt.datetime | None = None,
-) -> Receipt:
+def store_response(connection: Connection, submission: Submission) -> Receipt:
     """The same, inside a write transaction the caller owns (an import stores a whole file in one)."""
+    respondent, channel, answers, key = submission.respondent, submission.channel, submission.answers, submission.key
     if not CHANNEL.match(channel):
         raise ValueError(f"invalid channel {channel!r}")
     if not key or len(key) > MAX_KEY:
@@ -71,8 +56,8 @@ def store_response(
     now = utc_now()
     values: dict[str, Any] = {
         "respondent": respondent,
-        "survey_id": survey_id,
-        "notice_version": notice_version,
+        "survey_id": submission.survey_id,
+        "notice_version": submission.notice_version,
         "channel": channel,
         "district": answers.district,
         "age_band": answers.age_band,
@@ -81,7 +66,7 @@ def store_response(
         "priority_3": answers.priorities[2],
         "facial_recognition": answers.facial_recognition,
         "comment": answers.comment,
-        "submitted_at": as_utc(submitted_at) if submitted_at else now,
+        "submitted_at": as_utc(submission.submitted_at) if submission.submitted_at else now,
         "updated_at": now,
     }
     statements = _statements(connection.dialect.name)

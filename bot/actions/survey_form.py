@@ -22,7 +22,7 @@ from bot.actions.survey_answers import (
     interpret,
 )
 from survey.answers import AnswerError, check_answers
-from survey.store import respondent_data, submit_response
+from survey.store import Submission, respondent_data, submit_response
 
 ORDINALS = ["most important", "second", "third"]
 
@@ -48,61 +48,36 @@ class ValidateSurveyForm(FormValidationAction):
     ) -> list[str]:
         return [] if tracker.get_slot("consent") == DECLINED else domain_slots
 
-    def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        reading = interpret(slot, str(value or ""), tracker)
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Every slot set since the resident's message is read through `interpret`; one method, not one per slot.
+
+        A slot an action cleared (None) or filled with a marker (skipped) is not an answer to check."""
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        updates: dict[str, Any] = {}
+        for slot, value in tracker.slots_to_validate().items():
+            if slot not in required or value is None or value == SKIPPED:
+                continue
+            reading = self._read(slot, str(value), dispatcher, tracker)
+            updates.update(reading)
+            tracker.slots.update(reading)  # later slots see earlier answers (the second priority, the third...)
+        return [SlotSet(slot, value) for slot, value in updates.items()]
+
+    def _read(self, slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if slot == "confirm":
+            return self._read_confirm(text, dispatcher, tracker)
+        limit = services().survey.definition.question("comment").max_length
+        if slot == "comment" and len(text) > limit:
+            dispatcher.utter_message(text=f"Please keep your comment under {limit} characters, or say “skip”.")
+            return {"comment": None}
+        reading = interpret(slot, text, tracker)
         if reading is None:
-            dispatcher.utter_message(text=not_understood(slot, str(value or "")))
+            dispatcher.utter_message(text=not_understood(slot, text))
             return {slot: None}
         return reading
 
-    def validate_consent(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._validate("consent", value, dispatcher, tracker)
-
-    def validate_district(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._validate("district", value, dispatcher, tracker)
-
-    def validate_age_band(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._validate("age_band", value, dispatcher, tracker)
-
-    def validate_priority_1(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._validate("priority_1", value, dispatcher, tracker)
-
-    def validate_priority_2(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._validate("priority_2", value, dispatcher, tracker)
-
-    def validate_priority_3(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._validate("priority_3", value, dispatcher, tracker)
-
-    def validate_facial_recognition(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._validate("facial_recognition", value, dispatcher, tracker)
-
-    def validate_comment(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        limit = services().survey.definition.question("comment").max_length
-        if len(str(value or "")) > limit:
-            dispatcher.utter_message(text=f"Please keep your comment under {limit} characters, or say “skip”.")
-            return {"comment": None}
-        return self._validate("comment", value, dispatcher, tracker)
-
-    def validate_confirm(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        text = str(value or "")
+    def _read_confirm(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         target = change_target(text) if tracker.get_slot("choosing_change") else None
         if target:
@@ -313,12 +288,14 @@ class ActionSurveyFinished(Action):
             )
             receipt = submit_response(
                 survey.db,
-                respondent=pseudonym,
-                channel=channel,
-                survey_id=survey.definition.id,
-                notice_version=survey.definition.privacy_notice.version,
-                answers=answers,
-                key=submission_key(tracker),
+                Submission(
+                    respondent=pseudonym,
+                    channel=channel,
+                    survey_id=survey.definition.id,
+                    notice_version=survey.definition.privacy_notice.version,
+                    answers=answers,
+                    key=submission_key(tracker),
+                ),
             )
         except AnswerError as error:
             dispatcher.utter_message(text=f"Some answers need another look: {error}")

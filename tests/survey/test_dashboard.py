@@ -20,7 +20,7 @@ from survey.config import SurveyConfig
 from survey.definition import default_definition_path
 from survey.officials import add_official
 from survey.service import open_survey
-from survey.store import submit_response
+from survey.store import Submission, submit_response
 from tests.processes import BIN, free_port, running
 
 PASSWORD = "a perfectly long password"
@@ -63,13 +63,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         submit_response(
             survey.db,
-            respondent=survey.respondent("web", str(number)),
-            channel="web",
-            survey_id=survey.definition.id,
-            notice_version="v1",
-            answers=answers,
-            key=str(number),
-            submitted_at=dt.datetime(2026, 10, 1 + number % 20, tzinfo=dt.UTC),
+            Submission(
+                respondent=survey.respondent("web", str(number)),
+                channel="web",
+                survey_id=survey.definition.id,
+                notice_version="v1",
+                answers=answers,
+                key=str(number),
+                submitted_at=dt.datetime(2026, 10, 1 + number % 20, tzinfo=dt.UTC),
+            ),
         )
     survey.db.dispose()
     port = free_port()

@@ -10,7 +10,7 @@ from survey.inventory import inventory_markdown, missing_purposes
 from survey.models import Response, SeenSubmission
 from survey.retention import purge_older_than
 from survey.service import Survey
-from survey.store import respondent_data, submit_response
+from survey.store import Submission, respondent_data, submit_response
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "data-inventory.md"
 
@@ -27,12 +27,14 @@ def test_purge_deletes_only_what_is_older_than_the_retention_period(survey: Surv
     for user in ("old", "new"):
         submit_response(
             survey.db,
-            respondent=survey.respondent("web", user),
-            channel="web",
-            survey_id=survey.definition.id,
-            notice_version="v1",
-            answers=answers,
-            key=user,
+            Submission(
+                respondent=survey.respondent("web", user),
+                channel="web",
+                survey_id=survey.definition.id,
+                notice_version="v1",
+                answers=answers,
+                key=user,
+            ),
         )
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
     with survey.db.write() as connection:

@@ -11,7 +11,7 @@ from survey.definition import default_definition_path
 from survey.disclosure import suppressed_groups, wilson_interval
 from survey.results import Filters, compute_results, responses_per_week
 from survey.service import Survey, open_survey
-from survey.store import submit_response
+from survey.store import Submission, submit_response
 from tests.survey.conftest import survey_config
 
 # (district, age band, priorities, facial recognition, channel, day of October 2026)
@@ -45,13 +45,15 @@ def _fill(survey: Survey, people: list[Person]) -> None:
         )
         submit_response(
             survey.db,
-            respondent=survey.respondent(channel, str(number)),
-            channel=channel,
-            survey_id=survey.definition.id,
-            notice_version="v1",
-            answers=answers,
-            key=str(number),
-            submitted_at=dt.datetime(2026, 10, day, 12, tzinfo=dt.UTC),
+            Submission(
+                respondent=survey.respondent(channel, str(number)),
+                channel=channel,
+                survey_id=survey.definition.id,
+                notice_version="v1",
+                answers=answers,
+                key=str(number),
+                submitted_at=dt.datetime(2026, 10, day, 12, tzinfo=dt.UTC),
+            ),
         )
 
 

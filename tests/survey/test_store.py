@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from survey.answers import Answers, check_answers
 from survey.models import Response
 from survey.service import Survey
-from survey.store import forget_respondent, respondent_data, submit_response
+from survey.store import Submission, forget_respondent, respondent_data, submit_response
 
 # Every column the store may hold. Adding one is a privacy decision: update this list and docs/ together.
 ALLOWED_COLUMNS = {
@@ -50,12 +50,14 @@ def _answers(survey: Survey, *priorities: str, district: str = "harlow", comment
 def _submit(survey: Survey, user: str, answers: Answers, key: str, channel: str = "telegram") -> bool:
     receipt = submit_response(
         survey.db,
-        respondent=survey.respondent(channel, user),
-        channel=channel,
-        survey_id=survey.definition.id,
-        notice_version="v1",
-        answers=answers,
-        key=key,
+        Submission(
+            respondent=survey.respondent(channel, user),
+            channel=channel,
+            survey_id=survey.definition.id,
+            notice_version="v1",
+            answers=answers,
+            key=key,
+        ),
     )
     return receipt.stored
 
