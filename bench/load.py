@@ -8,19 +8,18 @@ acknowledged vs stored, and CPU per process (the bottleneck)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import subprocess
 import threading
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import psutil
-import psycopg
 import redis
 
 from bench.stats import percentile
@@ -30,6 +29,7 @@ from index.evaluation import load_questions
 from survey.results import compute_results
 from survey.service import open_survey
 from survey.store import respondent_data
+from tests import postgres
 from tests.processes import BIN, stop
 from tests.stack import Stack
 from tests.telegram_fake import FakeTelegram, buttons_of
@@ -45,7 +45,6 @@ SURVEY = [
     "skip",
     "/affirm",
 ]
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 TURN_TIMEOUT = 120
 FINISH_GRACE = 180  # a survey under way at the deadline may finish (so its vote counts), within this bound
 
@@ -70,10 +69,21 @@ def run(workdir: Path, quick: bool = False) -> None:
 
 
 def measure(data: Path, residents: int, seconds: int, scale_out: bool) -> dict[str, str]:
-    settings = {"CONSULT_CHAT_LIMIT_SESSION": "600/minute"}
-    if scale_out:
-        settings |= _scale_out_settings()
-    stack = Stack(data, settings=settings)
+    with contextlib.ExitStack() as cleanup:
+        settings = {"CONSULT_CHAT_LIMIT_SESSION": "600/minute"}
+        if scale_out:
+            answers, trackers = cleanup.enter_context(postgres.fresh_databases(2, prefix="consult_load"))
+            redis.Redis(host="127.0.0.1", port=6379, db=3).flushdb()
+            settings |= {
+                "CONSULT_DATABASE_URL": postgres.app_url(answers),
+                "CONSULT_TRACKER_STORE_URL": postgres.rasa_url(trackers),
+                "CONSULT_LOCK_STORE_URL": "redis://127.0.0.1:6379/3",
+                "CONSULT_RASA_INSTANCES": "2",
+            }
+        return _measure(Stack(data, settings=settings), residents, seconds, scale_out)
+
+
+def _measure(stack: Stack, residents: int, seconds: int, scale_out: bool) -> dict[str, str]:
     stack.prepare()
     stack.start()
     fake = FakeTelegram()
@@ -209,20 +219,6 @@ def _stored(stack: Stack, tally: Tally) -> tuple[int, int, int]:
     rows = compute_results(survey.db, survey.definition)["respondents"]
     survey.db.dispose()
     return len(respondents), stored, int(rows)
-
-
-def _scale_out_settings() -> dict[str, str]:
-    name = f"consult_load_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{POSTGRES}/test", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}_trackers"')
-    redis.Redis(host="127.0.0.1", port=6379, db=3).flushdb()
-    return {
-        "CONSULT_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-        "CONSULT_TRACKER_STORE_URL": f"{POSTGRES}/{name}_trackers",
-        "CONSULT_LOCK_STORE_URL": "redis://127.0.0.1:6379/3",
-        "CONSULT_RASA_INSTANCES": "2",
-    }
 
 
 def _start_telegram(stack: Stack, fake: FakeTelegram) -> subprocess.Popen[bytes]:

@@ -8,11 +8,9 @@ import multiprocessing
 import random
 import statistics
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import OperationalError
 
@@ -23,8 +21,8 @@ from survey.models import Response
 from survey.pseudonyms import pseudonym
 from survey.results import compute_results
 from survey.store import Submission, submit_response
+from tests import postgres
 
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 WRITERS = 8
 PEPPER = b"b" * 32
 
@@ -34,18 +32,11 @@ def run(workdir: Path, quick: bool = False) -> None:
     rows = 100_000 if quick else 1_000_000
     sqlite_url = f"sqlite:///{workdir / 'results.db'}"
     measure_results("SQLite", sqlite_url, definition, rows)
-    name = f"consult_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=3) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError:
+    if not postgres.answers():
         print("PostgreSQL not reachable on 127.0.0.1:5432: skipped")
     else:
-        try:
-            measure_results("PostgreSQL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", definition, rows)
-        finally:
-            with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with postgres.fresh_databases(prefix="consult_bench") as (name,):
+            measure_results("PostgreSQL", postgres.app_url(name), definition, rows)
     measure_writers(f"sqlite:///{workdir / 'writers.db'}", 500 if quick else 2_500)
 
 

@@ -4,16 +4,15 @@ away. Every acknowledged vote must be stored exactly once, and nothing half-writ
 from __future__ import annotations
 
 import random
+import shutil
 import subprocess
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 
 from bot.chat.sessions import ChatSessions
@@ -22,6 +21,7 @@ from index.config import IndexConfig
 from survey.results import compute_results
 from survey.service import open_survey
 from survey.store import respondent_data
+from tests import postgres
 from tests.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -37,7 +37,6 @@ SURVEY = [
     "skip",
     "/affirm",
 ]
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 
 def _say(stack: Stack, token: str, text: str, attempts: int = 40) -> dict[str, Any]:
@@ -76,15 +75,20 @@ def _respondent(stack: Stack, token: str) -> str:
         survey.db.dispose()
 
 
-@pytest.fixture
-def own_stack(tmp_path: Path, index_config: IndexConfig, stack: Stack) -> Iterator[Stack]:
-    """A stack of its own (this test kills its processes), reusing the session's index and trained model."""
+def _copy_of(stack: Stack, tmp_path: Path, index_config: IndexConfig, settings: dict[str, str] | None = None) -> Stack:
+    """A running stack of its own (these tests kill its processes), reusing the session's index and trained model."""
     data = tmp_path / "data"
     (data / "rasa").mkdir(parents=True)
-    subprocess.run(["cp", "-r", str(stack.settings.data_dir / "rasa" / "models"), str(data / "rasa")], check=True)
-    running = Stack(data, index_dir=index_config.index_dir)
+    shutil.copytree(stack.settings.data_dir / "rasa" / "models", data / "rasa" / "models")
+    running = Stack(data, index_dir=index_config.index_dir, settings=settings)
     running.prepare()
     running.start()
+    return running
+
+
+@pytest.fixture
+def own_stack(tmp_path: Path, index_config: IndexConfig, stack: Stack) -> Iterator[Stack]:
+    running = _copy_of(stack, tmp_path, index_config)
     yield running
     running.stop()
 
@@ -160,26 +164,12 @@ def test_a_resident_mid_survey_carries_on_after_rasa_is_killed(own_stack: Stack)
 
 @pytest.fixture
 def postgres_stack(tmp_path: Path, index_config: IndexConfig, stack: Stack) -> Iterator[Stack]:
-    name = f"consult_faults_{uuid.uuid4().hex[:8]}"
-    try:
-        with psycopg.connect(f"{POSTGRES}/test", autocommit=True, connect_timeout=3) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError:
+    if not postgres.answers():
         pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432: database-outage test skipped")
-    data = tmp_path / "data"
-    (data / "rasa").mkdir(parents=True)
-    subprocess.run(["cp", "-r", str(stack.settings.data_dir / "rasa" / "models"), str(data / "rasa")], check=True)
-    running = Stack(
-        data,
-        index_dir=index_config.index_dir,
-        settings={"CONSULT_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"},
-    )
-    running.prepare()
-    running.start()
-    yield running
-    running.stop()
-    with psycopg.connect(f"{POSTGRES}/test", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres.fresh_databases() as (name,):
+        running = _copy_of(stack, tmp_path, index_config, {"CONSULT_DATABASE_URL": postgres.app_url(name)})
+        yield running
+        running.stop()
 
 
 def _postgres(action: str) -> None:

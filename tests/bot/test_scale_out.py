@@ -4,14 +4,12 @@ as Rasa's lock store, two Rasa instances and two action servers behind the web a
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import uuid
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import psutil
-import psycopg
 import pytest
 import redis
 
@@ -21,10 +19,10 @@ from bot.relay import sender_id
 from index.config import IndexConfig
 from survey.results import compute_results
 from survey.service import open_survey
+from tests import postgres
 from tests.stack import Stack
 
 pytestmark = pytest.mark.slow
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 SURVEY = [
     "take the survey",
     "/affirm",
@@ -41,34 +39,30 @@ SURVEY = [
 
 @pytest.fixture(scope="module")
 def scaled(tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig, stack: Stack) -> Iterator[Stack]:
-    name = f"consult_scale_{uuid.uuid4().hex[:8]}"
     try:
-        with psycopg.connect(f"{POSTGRES}/test", autocommit=True, connect_timeout=3) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}_trackers"')
         redis.Redis(host="127.0.0.1", port=6379, db=4, socket_connect_timeout=3).flushdb()
-    except (psycopg.OperationalError, redis.ConnectionError):
-        pytest.skip("PostgreSQL or Redis is not answering on 127.0.0.1: scale-out test skipped")
+    except redis.ConnectionError:
+        pytest.skip("Redis is not answering on 127.0.0.1:6379: scale-out test skipped")
+    if not postgres.answers():
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432: scale-out test skipped")
     data = tmp_path_factory.mktemp("scaled")
     (data / "rasa").mkdir()
-    subprocess.run(["cp", "-r", str(stack.settings.data_dir / "rasa" / "models"), str(data / "rasa")], check=True)
-    running = Stack(
-        data,
-        index_dir=index_config.index_dir,
-        settings={
-            "CONSULT_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-            "CONSULT_TRACKER_STORE_URL": f"{POSTGRES}/{name}_trackers",
-            "CONSULT_LOCK_STORE_URL": "redis://127.0.0.1:6379/4",
-            "CONSULT_RASA_INSTANCES": "2",
-        },
-    )
-    running.prepare()
-    running.start()
-    yield running
-    running.stop()
-    with psycopg.connect(f"{POSTGRES}/test", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}_trackers" WITH (FORCE)')
+    shutil.copytree(stack.settings.data_dir / "rasa" / "models", data / "rasa" / "models")
+    with postgres.fresh_databases(2) as (answers, trackers):
+        running = Stack(
+            data,
+            index_dir=index_config.index_dir,
+            settings={
+                "CONSULT_DATABASE_URL": postgres.app_url(answers),
+                "CONSULT_TRACKER_STORE_URL": postgres.rasa_url(trackers),
+                "CONSULT_LOCK_STORE_URL": "redis://127.0.0.1:6379/4",
+                "CONSULT_RASA_INSTANCES": "2",
+            },
+        )
+        running.prepare()
+        running.start()
+        yield running
+        running.stop()
 
 
 def test_two_rasa_instances_and_two_action_servers_run_behind_the_web_application(scaled: Stack) -> None:

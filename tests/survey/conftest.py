@@ -3,44 +3,31 @@ PostgreSQL server answers on 127.0.0.1:5432)."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from survey.config import SurveyConfig
 from survey.definition import default_definition_path
 from survey.service import Survey, open_survey
+from tests import postgres
 
-POSTGRES_ADMIN = os.environ.get("CONSULT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 PEPPER = b"p" * 32
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> str | None:
-    try:
-        with psycopg.connect(POSTGRES_ADMIN, connect_timeout=3):
-            return POSTGRES_ADMIN
-    except psycopg.OperationalError:
-        return None
+def postgres_server() -> bool:
+    return postgres.answers()
 
 
 @pytest.fixture
-def postgres_url(postgres_server: str | None) -> Iterator[str]:
+def postgres_url(postgres_server: bool) -> Iterator[str]:
     """A new, empty PostgreSQL database for one test, dropped afterwards."""
-    if postgres_server is None:
+    if not postgres_server:
         pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432: PostgreSQL variant skipped")
-    name = f"consult_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield postgres_server.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-    finally:
-        with psycopg.connect(postgres_server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres.fresh_databases() as (name,):
+        yield postgres.app_url(name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
