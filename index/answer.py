@@ -63,7 +63,6 @@ class _Quote:
     doc_id: str
     span: Span
     score: float
-    truncated: bool
 
 
 def open_pipeline(config: IndexConfig, embedder: Embedder | None = None) -> AnswerPipeline:
@@ -99,16 +98,19 @@ class AnswerPipeline:
         quotes = self._quotes(question, vector, hits)
         if not quotes:  # relevant passages but no sentence that supports a quote: never answer without one
             return Answer(kind="abstain", text=self._abstain_text())
+        return self._quoted_answer(quotes)
+
+    def _quoted_answer(self, quotes: list[_Quote]) -> Answer:
+        """The reply; in the pre-election period candidates' manifestos give way to a neutral pointer."""
+        pointer = ""
         if self._in_election_period():
             kept = [q for q in quotes if self.retriever.data.documents[q.doc_id].meta.kind != Kind.MANIFESTO]
+            if not kept:
+                return Answer(kind="refuse", text=self.policy.election_pointer)
             if len(kept) < len(quotes):
-                if not kept:
-                    return Answer(kind="refuse", text=self.policy.election_pointer)
-                citations = self._citations(kept)
-                text = _compose(citations, self.retriever) + "\n" + self.policy.election_pointer
-                return Answer(kind="answer", text=text, citations=citations)
+                quotes, pointer = kept, "\n" + self.policy.election_pointer
         citations = self._citations(quotes)
-        return Answer(kind="answer", text=_compose(citations, self.retriever), citations=citations)
+        return Answer(kind="answer", text=_compose(citations, self.retriever) + pointer, citations=citations)
 
     def _in_election_period(self, today: dt.date | None = None) -> bool:
         period = self.policy.election_period
@@ -156,10 +158,8 @@ class AnswerPipeline:
         assert best is not None
         combined, chunk_id, position = best
         chunk = data.chunks[chunk_id]
-        span, truncated = _quote_span(
-            data.documents[chunk.doc_id].text, chunk.sentences, position, self.policy.max_quote_words
-        )
-        return _Quote(chunk.doc_id, span, combined, truncated)
+        span = _quote_span(data.documents[chunk.doc_id].text, chunk.sentences, position, self.policy.max_quote_words)
+        return _Quote(chunk.doc_id, span, combined)
 
     def _citations(self, quotes: list[_Quote]) -> list[Citation]:
         documents = self.retriever.data.documents
@@ -198,7 +198,7 @@ class AnswerPipeline:
         return "; ".join(f"“What do the sources say about {topic}?”" for topic in topics)
 
 
-def _quote_span(text: str, sentences: tuple[Span, ...], position: int, max_words: int) -> tuple[Span, bool]:
+def _quote_span(text: str, sentences: tuple[Span, ...], position: int, max_words: int) -> Span:
     """The chosen sentence, joined by the next one when very short, cut at a word boundary when very long."""
     span = sentences[position]
     following = sentences[position + 1] if position + 1 < len(sentences) else None
@@ -210,11 +210,11 @@ def _quote_span(text: str, sentences: tuple[Span, ...], position: int, max_words
         span = Span(span.start, following.end)
     words = text[span.start : span.end].split()
     if len(words) <= max_words:
-        return span, False
+        return span
     end = span.start
     for word in words[:max_words]:
         end = text.index(word, end) + len(word)
-    return Span(span.start, end), True
+    return Span(span.start, end)
 
 
 def _sort_name(meta: DocumentMeta) -> str:

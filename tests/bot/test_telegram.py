@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from itertools import count
 from typing import Any
@@ -218,3 +219,14 @@ def test_any_update_is_handled_and_every_button_press_answered(telegram: FakeTel
     assert len(telegram.callback_answers) > answers  # the forged press was answered, not left spinning
     replies = resident.say("/help")  # and the bot is still there
     assert replies
+
+
+def test_logs_hold_no_resident_text_and_no_raw_ids(stack: Stack, telegram: FakeTelegram) -> None:
+    resident = Resident(telegram)
+    marker = f"zebra-{uuid.uuid4().hex[:8]} what is the plan for knife crime"
+    resident.say(marker)
+    time.sleep(1)
+    logs = "".join(path.read_text(errors="replace") for path in stack.logs.glob("*.log"))
+    assert logs, "the processes wrote no logs at all"
+    assert marker.split()[0] not in logs
+    assert str(resident.id) not in logs
