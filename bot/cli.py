@@ -11,6 +11,7 @@ from bot.settings import Settings
 from index import cli as index_cli
 from knowledge import cli as knowledge_cli
 from survey import cli as survey_cli
+from survey.pseudonyms import PepperError
 
 app = typer.Typer(
     help="consult: cited answers from a consultation's documents and a survey of residents' priorities.",
@@ -28,6 +29,12 @@ def main() -> None:
         problems = "; ".join(f"CONSULT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
         typer.echo(f"Error: invalid settings: {problems}", err=True)
         raise typer.Exit(code=2) from None
+    if settings.environment == "production":
+        try:  # refuse to start at all without a real pepper: pseudonyms would otherwise be guessable
+            settings.resolved_pepper()
+        except PepperError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(code=2) from None
     configure_logging(settings.log_level, settings.log_format)
 
 

@@ -35,3 +35,16 @@ def test_production_needs_a_real_pepper(tmp_path: Path) -> None:
 def test_several_rasa_instances_get_consecutive_ports() -> None:
     settings = Settings(rasa_instances=3, rasa_port=6000)
     assert settings.rasa_urls == ["http://127.0.0.1:6000", "http://127.0.0.1:6001", "http://127.0.0.1:6002"]
+
+
+def test_every_command_refuses_to_start_in_production_without_a_pepper(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    for args in (["serve"], ["actions"], ["up"], ["results"]):
+        result = CliRunner().invoke(
+            app, args, env={"CONSULT_ENVIRONMENT": "production", "CONSULT_DATA_DIR": str(tmp_path)}
+        )
+        assert result.exit_code == 2, args
+        assert "CONSULT_PEPPER is not set" in result.output
