@@ -104,9 +104,11 @@ class ActionForgetMe(Action):
             dispatcher.utter_message(text="Sorry, I couldn't delete your answers just now. Please try again shortly.")
             return []
         dispatcher.utter_message(
-            text="Done: your survey answers have been deleted."
-            if erased
-            else "There were no survey answers to delete.",
+            text=(
+                "Done: your survey answers have been deleted, and so is this conversation's history."
+                if erased
+                else "There were no survey answers to delete; this conversation's history is deleted."
+            ),
             json_message={"type": "erased", "erased": erased},
         )
         return reset_survey()
