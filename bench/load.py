@@ -24,8 +24,8 @@ import redis
 
 from bench.stats import percentile
 from bot.chat.sessions import ChatSessions
-from bot.relay import sender_id
 from index.evaluation import load_questions
+from survey.pseudonyms import sender_id
 from survey.results import compute_results
 from survey.service import open_survey
 from survey.store import respondent_data

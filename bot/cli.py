@@ -5,7 +5,13 @@ from __future__ import annotations
 import typer
 from pydantic import ValidationError
 
-from bot.commands import add_run_commands, add_telegram_command, build_privacy_cli, build_rasa_cli
+from bot.commands import (
+    add_run_commands,
+    add_telegram_command,
+    build_privacy_cli,
+    build_rasa_cli,
+    forget_conversation,
+)
 from bot.logs import configure_logging
 from bot.settings import Settings
 from index import cli as index_cli
@@ -41,7 +47,7 @@ def main() -> None:
 app.add_typer(knowledge_cli.build_cli(lambda: Settings().corpus_dir), name="knowledge")
 app.add_typer(index_cli.build_cli(lambda: Settings().index_config()), name="index")
 index_cli.add_answer_commands(app, lambda: Settings().index_config())
-app.add_typer(survey_cli.build_cli(lambda: Settings().survey_config()), name="survey")
+app.add_typer(survey_cli.build_cli(lambda: Settings().survey_config(), forget_conversation), name="survey")
 survey_cli.add_results_command(app, lambda: Settings().survey_config())
 app.add_typer(survey_cli.build_officials_cli(lambda: Settings().survey_config()), name="officials")
 add_run_commands(app, Settings)

@@ -20,10 +20,11 @@ def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) ->
         Example: consult up
         """
         from bot.stack import up
+        from survey.definition import DefinitionError
 
         try:
             code = up(load_settings())
-        except RasaSetupError as error:
+        except (RasaSetupError, DefinitionError) as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(code=2) from None
         raise typer.Exit(code=code)
@@ -48,6 +49,9 @@ def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) ->
             port=port or settings.web_port,
             log_level="warning",
             access_log=False,
+            # Behind a reverse proxy every request comes from the proxy: per-address limits need the real client.
+            proxy_headers=True,
+            forwarded_allow_ips=settings.trusted_proxies,
         )
 
     @app.command("actions")
@@ -79,7 +83,7 @@ def add_telegram_command(app: typer.Typer, load_settings: Callable[[], Settings]
 
         from bot.conversations import ConversationStore
         from bot.relay import RasaRelay
-        from bot.telegram.app import WebhookSecretMissingError, create_bot, run_polling, run_webhook
+        from bot.telegram.app import WebhookConfigError, create_bot, run_polling, run_webhook
         from bot.telegram.callbacks import CallbackRegistry
         from bot.telegram.handlers import Relay
 
@@ -98,7 +102,7 @@ def add_telegram_command(app: typer.Typer, load_settings: Callable[[], Settings]
             run_webhook(
                 bot, relay, settings.telegram_webhook_url or "", secret, settings.host, settings.telegram_webhook_port
             )
-        except WebhookSecretMissingError as error:
+        except WebhookConfigError as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(code=2) from None
 
@@ -249,3 +253,14 @@ def build_privacy_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
         typer.echo(inventory_markdown(), nl=False)
 
     return app
+
+
+def forget_conversation(sender: str) -> int:
+    """Erase one conversation's history from Rasa's tracker store (for `consult survey forget`)."""
+    from bot.conversations import ConversationStore
+
+    conversations = ConversationStore(Settings().conversations_url())
+    try:
+        return conversations.erase(sender)
+    finally:
+        conversations.dispose()

@@ -23,6 +23,9 @@ EVENTS = Table(
 )
 
 
+SESSION_STARTED = "session_started"  # Rasa's event type for the start of a session
+
+
 class ConversationStore:
     def __init__(self, url: str) -> None:
         # Rasa's environment reaches PostgreSQL through psycopg2 ("postgresql://"); ours through psycopg 3.
@@ -52,13 +55,24 @@ class ConversationStore:
             )
 
     def purge(self, older_than_days: float) -> int:
-        """Delete every conversation whose latest event is older than the cut-off; the number of events removed."""
+        """Delete every event older than the cut-off; the number of events removed.
+
+        Rasa rebuilds a conversation from its latest session (the events since its last `session_started`), so the
+        events of a session still in progress are kept however old, and everything before them can go.
+        """
         if not self.exists():
             return 0
         cutoff = time.time() - older_than_days * 86400
-        stale = select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(func.max(EVENTS.c.timestamp) < cutoff)
+        latest = EVENTS.alias("latest")
+        current_session_start = (
+            select(func.max(latest.c.id))
+            .where(latest.c.sender_id == EVENTS.c.sender_id, latest.c.type_name == SESSION_STARTED)
+            .scalar_subquery()
+        )
+        newest = select(func.max(latest.c.timestamp)).where(latest.c.sender_id == EVENTS.c.sender_id).scalar_subquery()
+        in_progress = (newest >= cutoff) & (EVENTS.c.id >= func.coalesce(current_session_start, 0))
         with self._engine.begin() as connection:
-            return connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(stale))).rowcount
+            return connection.execute(delete(EVENTS).where(EVENTS.c.timestamp < cutoff, ~in_progress)).rowcount
 
     def dispose(self) -> None:
         self._engine.dispose()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -20,6 +21,8 @@ RASA_PROJECT = Path(__file__).resolve().parent / "rasa"
 CONSTRAINTS = RASA_PROJECT / "constraints.txt"
 RASA_VERSION = "3.6.21"
 MODEL_NAME = "consult"
+RASA_LOGGING = Path(__file__).resolve().parent / "rasa_logging"
+LOGGING_CONFIG = RASA_LOGGING / "logging.yml"
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
 # Quiet, offline, reproducible: no telemetry, no progress bars, no deprecation noise in the logs.
 RASA_ENV = {
@@ -29,6 +32,7 @@ RASA_ENV = {
     "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::UserWarning,ignore::FutureWarning",
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "LOG_LEVEL": "WARNING",
+    "PYTHONPATH": str(RASA_LOGGING),  # consult_rasa_logging, which keeps residents' words out of Rasa's logs
 }
 
 
@@ -60,12 +64,32 @@ class RasaFiles:
         return self.data_dir / "trackers.db"
 
 
+@functools.cache
 def find_python310() -> str:
-    for candidate in ("/root/.pyenv/versions/3.10.13/bin/python", "python3.10"):
-        found = shutil.which(candidate) or (candidate if Path(candidate).exists() else None)
-        if found:
-            return found
+    """Rasa 3.6 needs Python 3.10: one on PATH, else the newest pyenv 3.10 (CONSULT_RASA_PYTHON overrides both).
+
+    Each candidate is run, since a pyenv shim can be on PATH without a 3.10 selected.
+    """
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    pyenv = sorted(pyenv_root.glob("versions/3.10.*/bin/python"), key=lambda p: _version_key(p.parts[-3]), reverse=True)
+    for candidate in [shutil.which("python3.10"), *map(str, pyenv)]:
+        if candidate and _is_python310(candidate):
+            return candidate
     return "python3.10"
+
+
+def _version_key(version: str) -> list[int]:
+    return [int(part) if part.isdigit() else -1 for part in version.split(".")]
+
+
+def _is_python310(python: str) -> bool:
+    try:
+        probe = subprocess.run(
+            [python, "-c", "import sys; print(sys.version_info[:2] == (3, 10))"], capture_output=True, timeout=30
+        )
+    except OSError:
+        return False
+    return probe.stdout.strip() == b"True"
 
 
 def ensure_environment(files: RasaFiles) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,12 +39,6 @@ class Reply:
             "citations": self.citations,
             "kind": self.kind,
         }
-
-
-def sender_id(pepper: bytes, channel: str, user_id: str) -> str:
-    """What Rasa knows a resident by: keyed by the pepper, so it cannot be turned back into the channel's id."""
-    digest = hmac.new(pepper, f"relay\x1f{channel}\x1f{user_id}".encode(), hashlib.sha256).hexdigest()
-    return f"{channel}-{digest[:40]}"
 
 
 class RasaRelay:

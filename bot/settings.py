@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     chat_session_hours: float = Field(default=24.0, gt=0, le=24 * 30)
     chat_limit_session: str = Field(default="30/minute", description="Messages allowed per chat session.")
     chat_limit_address: str = Field(default="120/minute", description="Requests allowed per client address.")
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="Reverse proxies whose X-Forwarded-For gives the client address (comma-separated IPs, or *).",
+    )
 
     dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 7)
     sign_in_limit: str = Field(default="5/15minutes", description="Failed sign-ins allowed per name and address.")

@@ -19,10 +19,10 @@ import httpx
 from honcho.manager import Manager
 from honcho.printer import Printer
 
-from bot.rasa_env import RASA_ENV, RASA_PROJECT, ensure_environment, train_if_changed, write_endpoints
+from bot.rasa_env import LOGGING_CONFIG, RASA_ENV, RASA_PROJECT, ensure_environment, train_if_changed, write_endpoints
 from bot.settings import Settings
 from index.build import build_index
-from survey.database import upgrade_schema
+from survey.service import open_survey
 
 READY_TIMEOUT = 300
 
@@ -39,7 +39,7 @@ def prepare(settings: Settings) -> None:
     """Everything `up` needs, created or updated only when missing or stale (idempotent)."""
     files = settings.rasa_files()
     ensure_environment(files)
-    upgrade_schema(settings.survey_config().database_url)
+    open_survey(settings.survey_config()).db.dispose()  # schema up to date, and this consultation's database
     report = build_index(settings.index_config())
     if report.rebuilt:
         print(f"consult: indexed {report.chunks} chunks from {report.documents} documents", file=sys.stderr)
@@ -76,6 +76,8 @@ def components(settings: Settings, rasa_token: str) -> list[Component]:
                     str(files.endpoints_for(instance)),
                     "--credentials",
                     str(RASA_PROJECT / "credentials.yml"),
+                    "--logging-config-file",
+                    str(LOGGING_CONFIG),
                 ],
                 f"http://127.0.0.1:{rasa_port}/status?token={rasa_token}",
                 {**RASA_ENV, "SANIC_WORKERS": "1"},

@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI, Request, Response
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot.body_limit import BodyLimit
@@ -25,7 +26,9 @@ from bot.relay import RasaRelay
 from bot.settings import Settings
 from index.store import load_documents
 from survey.dashboard.auth import SignInLimiter
+from survey.dashboard.routes import PAGES as DASHBOARD_PAGES
 from survey.dashboard.routes import STATIC_PATH as DASHBOARD_STATIC
+from survey.dashboard.routes import error_page
 from survey.dashboard.routes import router as dashboard_router
 from survey.service import open_survey
 
@@ -40,7 +43,21 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",  # browsers ignore it over plain HTTP
 }
+
+
+def secure(request: Request, response: Response) -> Response:
+    """The security and caching headers every response carries, error responses included."""
+    for header, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(header, value)
+    path = request.url.path
+    if path.startswith(("/dashboard", "/api/")):
+        response.headers["Cache-Control"] = "no-store"
+    elif path.startswith(f"/widget/{WIDGET_VERSION}/"):
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"  # embeddable by other sites
+    return response
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -90,16 +107,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        for header, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(header, value)
-        path = request.url.path
-        if path.startswith(("/dashboard", "/api/")):
-            response.headers["Cache-Control"] = "no-store"
-        elif path.startswith(f"/widget/{WIDGET_VERSION}/"):
-            response.headers["Cache-Control"] = "public, max-age=3600"
-            response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"  # embeddable by other sites
-        return response
+        return secure(request, await call_next(request))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, error: Exception) -> Response:
+        """Starlette answers an unhandled error outside every middleware, so its 500 gets the headers here (the
+        error is raised again afterwards, so the server still logs it)."""
+        return secure(request, PlainTextResponse("Internal Server Error", status_code=500))
 
     app.mount("/static/dashboard", StaticFiles(directory=DASHBOARD_STATIC), name="dashboard-static")
     app.mount(
@@ -108,6 +122,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static/chat", StaticFiles(directory=CHAT_STATIC), name="chat-static")
     app.include_router(dashboard_router)
     app.include_router(chat_router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 400 and request.url.path in DASHBOARD_PAGES:
+            return error_page(request, str(error.detail), 400)
+        return await http_exception_handler(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:

@@ -46,7 +46,9 @@ EMERGENCY = _any(
     # Someone in danger or hurt now.
     r"\b(?:i am|i'm|im|we are|we're|she is|she's|he is|he's|they are|they're)\s+(?:in danger|scared for my life|"
     r"trapped|being held|locked in)\b",
-    r"^\W*help\b(?!\s+(?:me|us)\s+(?:with|to|write|understand|find|choose|decide|know|get|make|plan)\b)",
+    # "help" opening a message is a cry for help ("help!", "help me", "help someone is outside"), but "help" or "help?"
+    # alone asks how to use the assistant, and "help me with ..." asks for assistance.
+    r"^[^\w/]*help\b(?!\s*\?*\s*$)(?!\s+(?:me|us)\s+(?:with|to|write|understand|find|choose|decide|know|get|make|plan)\b)",
     r"\b(?:please help|send (?:help|police|someone|an ambulance))\b",
     r"\b(?:has|have|'s|'ve) (?:just )?been (?:stabbed|shot|attacked|run over|knocked down|hit by)\b",
     r"\bjust (?:hit|ran over|run over|knocked (?:down|over)|stabbed|shot)\b",

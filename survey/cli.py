@@ -17,15 +17,17 @@ from survey.database import upgrade_schema
 from survey.definition import DefinitionError
 from survey.importer import CsvFileError, import_csv
 from survey.officials import OfficialError, add_official
-from survey.pseudonyms import PepperError
+from survey.pseudonyms import CONVERSATION_CHANNELS, PepperError, sender_id
 from survey.results import BREAKDOWNS, Breakdown, compute_results
 from survey.service import Survey, open_survey
 from survey.store import forget_respondent, respondent_data
 
 LoadConfig = Callable[[], SurveyConfig]
+USER_ID_HELP = "The resident's id on that channel: a Telegram user id, a paper form's respondent_id."
+ForgetConversation = Callable[[str], int]  # erases a conversation's history by its sender id; events removed
 
 
-def build_cli(load_config: LoadConfig) -> typer.Typer:
+def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation | None = None) -> typer.Typer:
     app = typer.Typer(help="Residents' answers.", no_args_is_help=True)
 
     @app.command("migrate")
@@ -41,6 +43,9 @@ def build_cli(load_config: LoadConfig) -> typer.Typer:
     def import_command(
         path: Annotated[Path, typer.Argument(help="CSV with columns respondent_id, channel, submitted_at, ...")],
         skip_invalid: Annotated[bool, typer.Option(help="Import the valid rows and list the others.")] = False,
+        notice_version: Annotated[
+            str | None, typer.Option(help="The privacy notice version printed on the forms (default: the current one).")
+        ] = None,
     ) -> None:
         """Import responses collected on paper or at events.
 
@@ -48,7 +53,7 @@ def build_cli(load_config: LoadConfig) -> typer.Typer:
         """
         survey = _open(load_config)
         try:
-            report = import_csv(survey.db, survey.definition, survey.pepper, path, skip_invalid)
+            report = import_csv(survey.db, survey.definition, survey.pepper, path, skip_invalid, notice_version)
         except CsvFileError as error:
             raise _fail(str(error)) from None
         for problem in report.errors:
@@ -63,28 +68,37 @@ def build_cli(load_config: LoadConfig) -> typer.Typer:
 
     @app.command("forget")
     def forget_command(
-        channel: Annotated[str, typer.Argument(help="telegram, web, paper, ...")],
-        user_id: Annotated[str, typer.Argument(help="The resident's id on that channel.")],
+        channel: Annotated[str, typer.Argument(help="telegram, paper, event, ...")],
+        user_id: Annotated[str, typer.Argument(help=USER_ID_HELP)],
     ) -> None:
-        """Erase a resident's answers (for a request received by letter or email).
+        """Erase a resident's answers, and their conversation history on a chat channel (a request by letter or email).
 
-        Example: consult survey forget paper P-00042
+        Example: consult survey forget telegram 123456789
         """
         survey = _open(load_config)
-        erased = forget_respondent(survey.db, survey.respondent(channel, user_id))
-        typer.echo("Erased." if erased else "Nothing is stored for that resident.")
+        channel, user_id = channel.strip().lower(), user_id.strip()
+        erased = forget_respondent(survey.db, survey.resident(channel, user_id))
+        events = 0
+        if forget_conversation is not None and channel in CONVERSATION_CHANNELS:
+            events = forget_conversation(sender_id(survey.pepper, channel, user_id))
+        if erased or events:
+            answers = "the answers" if erased else "no answers were stored"
+            typer.echo(f"Erased: {answers}; {events} conversation event(s).")
+        else:
+            typer.echo("Nothing is stored for that resident.")
 
     @app.command("export-respondent")
     def export_command(
-        channel: Annotated[str, typer.Argument(help="telegram, web, paper, ...")],
-        user_id: Annotated[str, typer.Argument(help="The resident's id on that channel.")],
+        channel: Annotated[str, typer.Argument(help="telegram, paper, event, ...")],
+        user_id: Annotated[str, typer.Argument(help=USER_ID_HELP)],
     ) -> None:
         """Print everything stored about one resident as JSON (subject access request).
 
-        Example: consult survey export-respondent paper P-00042
+        Example: consult survey export-respondent telegram 123456789
         """
         survey = _open(load_config)
-        typer.echo(json.dumps(respondent_data(survey.db, survey.respondent(channel, user_id)), indent=2))
+        stored = respondent_data(survey.db, survey.resident(channel.strip().lower(), user_id.strip()))
+        typer.echo(json.dumps(stored, indent=2))
 
     return app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import hmac
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from survey.answers import AnswerError, Answers, check_answers
 from survey.database import Database
 from survey.definition import SurveyDefinition
-from survey.pseudonyms import pseudonym
+from survey.pseudonyms import resident_pseudonym
 from survey.store import CHANNEL, Submission, store_response
 
 COLUMNS = (
@@ -53,10 +54,17 @@ class ImportReport:
 
 
 def import_csv(
-    db: Database, definition: SurveyDefinition, pepper: bytes, path: Path, skip_invalid: bool = False
+    db: Database,
+    definition: SurveyDefinition,
+    pepper: bytes,
+    path: Path,
+    skip_invalid: bool = False,
+    notice_version: str | None = None,
 ) -> ImportReport:
-    """Validate every row; import all of them in one transaction, or none if any is invalid (unless skip_invalid)."""
-    rows, errors = _read(definition, path)
+    """Validate every row; import all of them in one transaction, or none if any is invalid (unless skip_invalid).
+
+    notice_version: the privacy notice printed on the forms (default: the survey file's current one)."""
+    rows, errors = _read(definition, pepper, path)
     report = ImportReport(errors=errors)
     if errors and not skip_invalid:
         return report
@@ -65,10 +73,11 @@ def import_csv(
             receipt = store_response(
                 connection,
                 Submission(
-                    respondent=pseudonym(pepper, row.channel, row.respondent_id),
+                    # the same key the chat channels and `survey forget` use for this channel and id
+                    respondent=resident_pseudonym(pepper, row.channel, row.respondent_id),
                     channel=row.channel,
                     survey_id=definition.id,
-                    notice_version=definition.privacy_notice.version,
+                    notice_version=notice_version or definition.privacy_notice.version,
                     answers=row.answers,
                     key=row.key,
                     submitted_at=row.submitted_at,
@@ -82,7 +91,7 @@ def import_csv(
     return report
 
 
-def _read(definition: SurveyDefinition, path: Path) -> tuple[list[_Row], list[str]]:
+def _read(definition: SurveyDefinition, pepper: bytes, path: Path) -> tuple[list[_Row], list[str]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
@@ -100,11 +109,16 @@ def _read(definition: SurveyDefinition, path: Path) -> tuple[list[_Row], list[st
         ]
         raise CsvFileError(f"{path.name}: " + "; ".join(p for p in parts if p) + f" (expected: {', '.join(COLUMNS)})")
     reader.fieldnames = header
+    # A row's key is its place in this exact file, keyed with the pepper: importing the same file again changes nothing,
+    # a later row for the same respondent still replaces an earlier one (even one identical to a row before it), and the
+    # key cannot be recomputed from a respondent's answers by anyone without the pepper (keys outlive erasure).
+    file_hash = hashlib.sha256(text.replace("\r\n", "\n").encode()).hexdigest()  # the same file saved on Windows
     rows: list[_Row] = []
     errors: list[str] = []
     for number, record in enumerate(reader, start=2):
+        key = "import:" + hmac.new(pepper, f"{file_hash}:{number}".encode(), hashlib.sha256).hexdigest()
         try:
-            rows.append(_parse(definition, number, record))
+            rows.append(_parse(definition, number, record, key))
         except AnswerError as error:
             errors.extend(f"row {number}: {problem}" for problem in error.problems)
         except ValueError as error:
@@ -112,7 +126,7 @@ def _read(definition: SurveyDefinition, path: Path) -> tuple[list[_Row], list[st
     return rows, errors
 
 
-def _parse(definition: SurveyDefinition, number: int, record: dict[str, str | None]) -> _Row:
+def _parse(definition: SurveyDefinition, number: int, record: dict[str, str | None], key: str) -> _Row:
     if None in record:  # csv puts cells beyond the header under the key None
         raise ValueError("more cells than columns")
     value = {k: (v or "").strip() for k, v in record.items() if k is not None}
@@ -130,9 +144,6 @@ def _parse(definition: SurveyDefinition, number: int, record: dict[str, str | No
         facial_recognition=value["facial_recognition"],
         comment=value["comment"],
     )
-    # The same row imported again has the same key, so importing a file twice changes nothing.
-    content = "\x1f".join(value[c] for c in COLUMNS)
-    key = "import:" + hashlib.sha256(content.encode()).hexdigest()
     return _Row(number, respondent_id, channel, submitted_at, answers, key)
 
 

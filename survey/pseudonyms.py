@@ -22,6 +22,24 @@ def pseudonym(pepper: bytes, channel: str, user_id: str) -> str:
     return hmac.new(pepper, message, hashlib.sha256).hexdigest()
 
 
+# Channels whose residents reach the store through a conversation: Rasa knows them by a sender id derived from their
+# channel id (see sender_id), and the store by a pseudonym of that sender id.
+CONVERSATION_CHANNELS = frozenset({"telegram", "web"})
+
+
+def sender_id(pepper: bytes, channel: str, user_id: str) -> str:
+    """What Rasa knows a resident by: keyed by the pepper, so it cannot be turned back into the channel's id."""
+    digest = hmac.new(pepper, f"relay\x1f{channel}\x1f{user_id}".encode(), hashlib.sha256).hexdigest()
+    return f"{channel}-{digest[:40]}"
+
+
+def resident_pseudonym(pepper: bytes, channel: str, user_id: str) -> str:
+    """The store's key for a resident known by their id on a channel (a Telegram user id, a paper form's number)."""
+    if channel in CONVERSATION_CHANNELS:
+        user_id = sender_id(pepper, channel, user_id)
+    return pseudonym(pepper, channel, user_id)
+
+
 def check_pepper(pepper: bytes) -> bytes:
     if len(pepper) < MIN_PEPPER_BYTES:
         raise PepperError(

@@ -10,14 +10,23 @@ import phonenumbers
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # UK postcodes, e.g. CM1 1AA, SS0 7AB, EC1A 1BB.
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+# Street words that are rarely anything else match in any case ("14 mill lane"); those that are everyday words too
+# ("walk", "park", "close") only with a capital, as in "Mill Walk", and so do one-word names such as "Queensway".
 STREET_WORDS = (
-    "street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|grove|gardens|place|pl|court|ct|terrace|"
-    "walk|hill|row|square|mews|parade|park|rise|view|green|chase|meadow|meadows"
+    "street|st|road|rd|avenue|ave|lane|ln|drive|dr|crescent|cres|grove|gardens|terrace|mews|parade|approach|"
+    "embankment|boulevard|causeway|villas|cottages|meadows"
 )
-# A house number (maybe a flat) then up to four words and a street word: "12 High Street", "4a Mill Lane".
+CAPITAL_STREET_WORDS = "Close|Way|Walk|Park|View|Green|End|Row|Hill|Rise|Place|Court|Square|Chase|Yard|Wharf|Meadow"
+ONE_WORD_STREET = r"[A-Z][a-z]{3,}way"
+# Words that never sit inside a street name: they keep "3 kids ran down the lane" whole.
+NOT_NAME = r"(?:the|a|an|to|in|on|at|of|and|or|for|from|down|up|by|near|my|our|your|their|his|her|was|were|is|are)\b"
+HOUSE_NUMBER = r"\d{1,4}[a-z]?,?\s+"
+# A house number (maybe after a flat number) then a street: "12 High Street", "4a Mill Lane", "16 Queensway",
+# "Flat 4 Rose Court".
 ADDRESS = re.compile(
-    rf"\b(?:(?:flat|unit|apartment)\s+\d+\w?,?\s+)?\d{{1,4}}[a-z]?,?\s+"
-    rf"(?:[A-Za-z'’-]+\s+){{1,4}}(?:{STREET_WORDS})\b\.?",
+    rf"\b(?:(?:flat|unit|apartment)\s+{HOUSE_NUMBER}(?:{HOUSE_NUMBER})?|{HOUSE_NUMBER})"
+    rf"(?:(?:(?!{NOT_NAME})[A-Za-z'’-]+\s+){{1,4}}(?:{STREET_WORDS}|(?-i:{CAPITAL_STREET_WORDS}))|(?-i:{ONE_WORD_STREET}))"
+    r"\b\.?",
     re.IGNORECASE,
 )
 MAX_INPUT = 20_000

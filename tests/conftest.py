@@ -13,6 +13,7 @@ from index.build import build_index
 from index.config import IndexConfig
 from index.embedding import Embedder
 from knowledge.corpus import default_corpus_dir
+from tests.processes import free_port
 from tests.stack import Stack
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,10 +46,17 @@ def corpus_copy(tmp_path: Path) -> Iterator[Path]:
     yield target
 
 
+EMBEDDING_PORT = free_port()  # a council's site on loopback that embeds the widget (tests/browser/test_embed.py)
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig) -> Iterator[Stack]:
     """The whole assistant (Rasa, action server, web application), trained and running, once per test session."""
-    running = Stack(tmp_path_factory.mktemp("stack"), index_dir=index_config.index_dir)
+    running = Stack(
+        tmp_path_factory.mktemp("stack"),
+        index_dir=index_config.index_dir,
+        settings={"CONSULT_WIDGET_ORIGINS": f"http://127.0.0.1:{EMBEDDING_PORT}"},
+    )
     running.prepare()
     running.start()
     yield running

@@ -53,6 +53,19 @@ def wait_until_ready(process: subprocess.Popen[bytes], url: str, timeout: float)
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+def wait_for_port(process: subprocess.Popen[bytes], port: int, timeout: float) -> None:
+    """Until something listens on the port (for a server with no page that answers 200)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listened on port {port} within {timeout} s")
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)

@@ -27,6 +27,7 @@ class FakeTelegram:
         self.callback_answers: list[dict[str, Any]] = []
         self.markup_edits: list[dict[str, Any]] = []
         self.rate_limit_next = 0  # answer this many sendMessage calls with 429
+        self.refuse_edits_next = 0  # answer this many editMessageReplyMarkup calls with 400
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(100)
         self._lock = threading.Lock()
@@ -49,6 +50,10 @@ class FakeTelegram:
         self._loop.call_soon_threadsafe(self._loop.stop)
 
     def push_text(self, user_id: int, text: str, chat_id: int | None = None) -> dict[str, Any]:
+        return self.push({"message": self.text_message(user_id, text, chat_id)})
+
+    def text_message(self, user_id: int, text: str, chat_id: int | None = None) -> dict[str, Any]:
+        """A message as the Bot API describes it (for an update polled from here or posted to a webhook)."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -58,7 +63,7 @@ class FakeTelegram:
         }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return self.push({"message": message})
+        return message
 
     def push_callback(self, user_id: int, message: dict[str, Any], data: str) -> dict[str, Any]:
         query = {
@@ -82,6 +87,10 @@ class FakeTelegram:
             self.updates.append(update)
         self._loop.call_soon_threadsafe(self._notify)
         return update
+
+    def redeliver(self, update: dict[str, Any]) -> None:
+        """The same update again, as Telegram sends it when it thinks the first delivery failed."""
+        self.push({k: v for k, v in update.items() if k != "update_id"}, update_id=update["update_id"])
 
     def messages_to(self, chat_id: int) -> list[dict[str, Any]]:
         with self._lock:
@@ -175,6 +184,10 @@ class FakeTelegram:
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:  # noqa: N802
         with self._lock:
+            if self.refuse_edits_next > 0:  # as Telegram does for a message too old to edit
+                self.refuse_edits_next -= 1
+                description = "Bad Request: message can't be edited"
+                return web.json_response({"ok": False, "error_code": 400, "description": description}, status=400)
             self.markup_edits.append(params)
         return True
 

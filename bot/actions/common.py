@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -12,8 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.services import services
 from index.answer import Answer, crime_report_text, emergency_text
 from index.triage import Triage, triage
+from survey.pseudonyms import CONVERSATION_CHANNELS
 
-CHANNELS = {"telegram", "web"}  # channels our relays set in the message metadata; anything else is "rest"
+PAYLOAD = re.compile(r"/[a-z_]+(?:\{.*\})?", re.DOTALL)
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -30,7 +32,7 @@ def respondent(tracker: Tracker) -> tuple[str, str]:
 def channel_of(tracker: Tracker) -> str:
     metadata = tracker.latest_message.get("metadata") or {}
     channel = str(metadata.get("channel", "")) if isinstance(metadata, dict) else ""
-    return channel if channel in CHANNELS else "rest"
+    return channel if channel in CONVERSATION_CHANNELS else "rest"  # what our relays set; anything else is "rest"
 
 
 def submission_key(tracker: Tracker) -> str:
@@ -44,6 +46,8 @@ def submission_key(tracker: Tracker) -> str:
 
 def safety_reply(dispatcher: CollectingDispatcher, text: str) -> bool:
     """Send the 999 or 101 advice if the message needs it; True if it did (nothing else should be said first)."""
+    if PAYLOAD.fullmatch(text):  # a button or command ("/help", '/choose{"option":"..."}'), not words a resident typed
+        return False
     rule = triage(text)
     if rule is Triage.EMERGENCY:
         dispatcher.utter_message(text=emergency_text(), json_message={"type": "safety", "kind": "emergency"})

@@ -75,6 +75,8 @@ class ValidateSurveyForm(FormValidationAction):
         if reading is None:
             dispatcher.utter_message(text=not_understood(slot, text))
             return {slot: None}
+        if reading == {"consent": "yes"}:  # the notice they just read is the one they agreed to
+            return {**reading, "notice_version": services().survey.definition.privacy_notice.version}
         return reading
 
     def _read_confirm(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
@@ -221,7 +223,11 @@ class ActionChangeAnswers(Action):
         if safety_reply(dispatcher, latest_text(tracker)):
             return [*reset_survey(), FollowupAction("action_listen")]
         survey = services().survey
-        stored = respondent_data(survey.db, respondent(tracker)[0])
+        try:
+            stored = respondent_data(survey.db, respondent(tracker)[0])
+        except SQLAlchemyError:  # the database is away: say so, and don't open a blank form over the stored answers
+            dispatcher.utter_message(text="Sorry, I can't look up your answers just now. Please try again shortly.")
+            return [FollowupAction("action_listen")]
         if stored is None:
             dispatcher.utter_message(text="You haven't answered the survey yet, so let's start.")
             dispatcher.utter_message(text=survey.definition.introduction)
@@ -230,6 +236,7 @@ class ActionChangeAnswers(Action):
         priorities = stored["priorities"]
         return [
             SlotSet("consent", "yes" if current_notice else None),
+            SlotSet("notice_version", stored["privacy_notice_version"] if current_notice else None),
             SlotSet("district", stored["district"] or SKIPPED),
             SlotSet("age_band", stored["age_band"] or SKIPPED),
             *(SlotSet(slot, value) for slot, value in zip(PRIORITY_SLOTS, priorities, strict=True)),
@@ -292,7 +299,7 @@ class ActionSurveyFinished(Action):
                     respondent=pseudonym,
                     channel=channel,
                     survey_id=survey.definition.id,
-                    notice_version=survey.definition.privacy_notice.version,
+                    notice_version=tracker.get_slot("notice_version") or survey.definition.privacy_notice.version,
                     answers=answers,
                     key=submission_key(tracker),
                 ),

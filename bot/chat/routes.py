@@ -18,9 +18,10 @@ from limits.strategies import MovingWindowRateLimiter
 
 from bot.chat.models import ButtonOut, CitationOut, ErrorOut, MessageIn, MessageOut, ReplyOut, SessionOut
 from bot.chat.sessions import ChatSessions
-from bot.relay import RasaRelay, RelayUnavailableError, passage_link, sender_id
+from bot.relay import RasaRelay, RelayUnavailableError, passage_link
 from index.answer import attribution
 from knowledge.documents import Document
+from survey.pseudonyms import sender_id
 
 WIDGET_VERSION = "v1"
 STATIC_PATH = Path(__file__).parent / "static"
@@ -73,13 +74,13 @@ def create_session(request: Request, chat: Chat) -> Any:
 @router.post("/api/chat/message", response_model=MessageOut, responses=ERRORS, tags=["chat"])
 async def send_message(body: MessageIn, request: Request, chat: Chat) -> Any:
     """Send what the resident typed (or a button's payload); get the assistant's replies with their citations."""
+    if not chat.allow("address", _address(request), chat.per_address):  # first, so forged tokens count too
+        return _too_fast()
     sid = chat.sessions.session_id(body.token)
     if sid is None:
         return _error(401, "Your conversation has expired; a new one will start.", "session_expired")
-    if not chat.allow("session", sid, chat.per_session) or not chat.allow(
-        "address", _address(request), chat.per_address
-    ):
-        return _error(429, "You're sending messages very quickly; please wait a moment and try again.", "rate_limited")
+    if not chat.allow("session", sid, chat.per_session):
+        return _too_fast()
     text = body.text.strip()
     if not text:
         return _error(400, "Please type a message.", "empty")
@@ -152,6 +153,10 @@ def _valid_citation(citation: dict[str, Any]) -> bool:
 
 def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def _too_fast() -> JSONResponse:
+    return _error(429, "You're sending messages very quickly; please wait a moment and try again.", "rate_limited")
 
 
 def _error(code: int, message: str, kind: str) -> JSONResponse:

@@ -30,8 +30,8 @@ BOT_COMMANDS = [
 ]
 
 
-class WebhookSecretMissingError(RuntimeError):
-    pass
+class WebhookConfigError(RuntimeError):
+    """Webhook mode is missing what it needs to run safely: it refuses to start."""
 
 
 class OnceOnly(BaseMiddleware):
@@ -85,7 +85,9 @@ async def run_polling(bot: Bot, relay: Relay) -> None:
 def run_webhook(bot: Bot, relay: Relay, webhook_url: str, secret: str | None, host: str, port: int) -> None:
     """Webhook mode fails closed: without a secret token aiogram would accept any request as an update."""
     if not secret or len(secret) < 16:
-        raise WebhookSecretMissingError("webhook mode needs CONSULT_TELEGRAM_WEBHOOK_SECRET (at least 16 characters)")
+        raise WebhookConfigError("webhook mode needs CONSULT_TELEGRAM_WEBHOOK_SECRET (at least 16 characters)")
+    if not webhook_url.startswith("https://"):  # Telegram only posts to HTTPS; an empty URL would remove the webhook
+        raise WebhookConfigError("webhook mode needs CONSULT_TELEGRAM_WEBHOOK_URL, the public https:// address")
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
     from aiohttp import web
 
@@ -99,4 +101,4 @@ def run_webhook(bot: Bot, relay: Relay, webhook_url: str, secret: str | None, ho
     app = web.Application()
     SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path="/telegram/webhook")
     setup_application(app, dispatcher, bot=bot)
-    web.run_app(app, host=host, port=port, print=None)
+    web.run_app(app, host=host, port=port, print=None, access_log=None)  # an access log would hold addresses

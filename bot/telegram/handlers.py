@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import structlog
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
-from bot.relay import Button, RasaRelay, RelayUnavailableError, passage_link, sender_id
+from bot.relay import Button, RasaRelay, RelayUnavailableError, passage_link
 from bot.telegram.callbacks import CallbackRegistry, Refusal
 from bot.telegram.render import render_turn
+from survey.pseudonyms import sender_id
 
 router = Router(name="consult")
 log = structlog.get_logger(__name__)
@@ -106,5 +108,8 @@ async def button_handler(query: CallbackQuery, bot: Bot, relay: Relay, update_id
     title, payload = pressed
     await query.answer(f"✓ {title}"[:200])
     if message is not None:
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message.message_id, reply_markup=None)
+        try:  # the used keyboard goes; if Telegram won't edit the message, the press still counts
+            await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message.message_id, reply_markup=None)
+        except TelegramAPIError as error:
+            log.warning("keyboard_not_removed", error=type(error).__name__)
     await relay.converse(bot, chat_id, query.from_user.id, payload, update_id)

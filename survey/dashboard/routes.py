@@ -45,8 +45,12 @@ def get_filters(
     since: Annotated[str | None, Query(max_length=10)] = None,
     until: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Filters:
-    if channel and channel not in channels(survey.db, survey.definition):
-        channel = None  # an unknown channel is simply not a filter
+    if channel and channel not in (known := channels(survey.db, survey.definition)):
+        # Refused rather than ignored: showing every channel under a mistyped or stale filter would mislead.
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST,
+            f"No responses came through channel {channel!r}; choose one of: {', '.join(known) or 'none yet'}",
+        )
     filters = Filters(channel or None, _date(since, "since"), _date(until, "until"))
     if filters.since and filters.until and filters.since > filters.until:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "'since' must not be after 'until'")
@@ -159,6 +163,14 @@ def _view(survey: Survey, filters: Filters) -> dict[str, Any]:
             }
         ),
     }
+
+
+PAGES = ("/dashboard", "/dashboard/report")  # pages an official reads (the exports are for programs)
+
+
+def error_page(request: Request, message: str, code: int) -> Response:
+    """A filter the pages cannot apply (a hand-edited address) is explained on a page, not in JSON."""
+    return templates.TemplateResponse(request, "error.html", {"message": message, "survey": None}, status_code=code)
 
 
 def _sign_in_error(request: Request, message: str, code: int) -> Response:

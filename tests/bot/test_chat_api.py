@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -15,22 +16,28 @@ from tests.processes import BIN, free_port, running
 ORIGIN = "https://council.example.org"
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("chat-api")
+@contextmanager
+def _web_application(data: Path, index_config: IndexConfig, settings: dict[str, str]) -> Iterator[str]:
+    """`consult serve` on its own, with Rasa "down" (nothing listens on its port)."""
     port = free_port()
     env = {
         **os.environ,
         "CONSULT_DATA_DIR": str(data),
         "CONSULT_ENVIRONMENT": "test",
         "CONSULT_PEPPER": "c" * 40,
-        "CONSULT_RASA_PORT": str(free_port()),  # nothing listens there: Rasa is "down"
-        "CONSULT_CHAT_LIMIT_SESSION": "3/minute",
-        "CONSULT_WIDGET_ORIGINS": ORIGIN,
+        "CONSULT_RASA_PORT": str(free_port()),
+        **settings,
     }
     (data / "index").symlink_to(Path(index_config.index_dir).resolve())
     with running([str(BIN / "consult"), "serve", "--port", str(port)], env, f"http://127.0.0.1:{port}/healthz"):
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig) -> Iterator[str]:
+    settings = {"CONSULT_CHAT_LIMIT_SESSION": "3/minute", "CONSULT_WIDGET_ORIGINS": ORIGIN}
+    with _web_application(tmp_path_factory.mktemp("chat-api"), index_config, settings) as url:
+        yield url
 
 
 def _session(api: str) -> str:
@@ -100,3 +107,21 @@ def test_passage_pages(api: str) -> None:
         .headers["content-type"]
         .startswith(("application/javascript", "text/javascript"))
     )
+
+
+@pytest.fixture(scope="module")
+def proxied_api(tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig) -> Iterator[str]:
+    """The web application behind a reverse proxy on this machine, with a small per-address allowance."""
+    settings = {"CONSULT_CHAT_LIMIT_ADDRESS": "4/minute", "CONSULT_TRUSTED_PROXIES": "127.0.0.1"}
+    with _web_application(tmp_path_factory.mktemp("chat-api-proxied"), index_config, settings) as url:
+        yield url
+
+
+def test_requests_are_limited_per_client_address_forged_tokens_included(proxied_api: str) -> None:
+    def send(client: str) -> int:
+        body = {"token": "forged.token.value", "text": "hello"}
+        headers = {"X-Forwarded-For": client}
+        return httpx.post(f"{proxied_api}/api/chat/message", json=body, headers=headers).status_code
+
+    assert [send("203.0.113.7") for _ in range(5)] == [401, 401, 401, 401, 429]
+    assert send("198.51.100.9") == 401  # another resident behind the same proxy is not held up

@@ -59,6 +59,12 @@ def test_a_question_is_answered_with_structured_citations(stack: Stack) -> None:
     assert all(c["quote"] and c["title"] for c in answer["citations"])
 
 
+def test_the_help_button_and_a_bare_help_get_help_not_the_999_advice(stack: Stack) -> None:
+    for message in ("/help", "help"):
+        text = " ".join(texts(stack.say(_resident(), message)))
+        assert "Ask me a question" in text and "999" not in text, message
+
+
 def test_an_emergency_gets_999_first(stack: Stack) -> None:
     reply = stack.say(_resident(), "help someone is breaking into my house right now")
     assert "call 999" in texts(reply)[0]

@@ -14,10 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from bot.chat.sessions import ChatSessions
-from bot.relay import sender_id
 from index.config import IndexConfig
+from survey.definition import default_definition_path
+from survey.pseudonyms import sender_id
 from survey.results import compute_results
 from survey.service import open_survey
 from survey.store import respondent_data
@@ -191,6 +193,13 @@ def test_while_the_database_is_down_residents_are_told_to_try_again_and_nothing_
         texts = " ".join(m["text"] for m in reply["messages"])
         assert "couldn't save your answers just now" in texts and "try again" in texts
         assert not _saved(reply)
+        other = _session(postgres_stack)
+        for text, expected in (
+            ("I want to change my answers", "can't look up your answers just now"),
+            ("what do you hold about me", "can't look that up just now"),
+        ):
+            reply = _say(postgres_stack, other, text)
+            assert expected in " ".join(m["text"] for m in reply["messages"]), reply
     finally:
         _postgres("start")
     time.sleep(1)
@@ -200,3 +209,29 @@ def test_while_the_database_is_down_residents_are_told_to_try_again_and_nothing_
     assert _saved(retried), retried
     assert respondent_data(survey.db, _respondent(postgres_stack, token)) is not None
     survey.db.dispose()
+
+
+def test_the_notice_version_stored_is_the_one_the_resident_agreed_to(
+    tmp_path: Path, index_config: IndexConfig, stack: Stack
+) -> None:
+    """The office publishes a new privacy notice (and restarts) while a resident is at the summary: their answers are
+    stored with the version they read and agreed to, not the new one."""
+    survey_file = tmp_path / "survey.yaml"
+    shutil.copy(default_definition_path(), survey_file)
+    running = _copy_of(stack, tmp_path, index_config, {"CONSULT_SURVEY_FILE": str(survey_file)})
+    try:
+        token = _session(running)
+        for text in SURVEY[:-1]:
+            _say(running, token, text)
+        definition = yaml.safe_load(survey_file.read_text())
+        agreed_to = definition["privacy_notice"]["version"]
+        definition["privacy_notice"]["version"] = f"{agreed_to}-revised"
+        survey_file.write_text(yaml.safe_dump(definition))
+        running.restart("actions")
+        assert _saved(_say(running, token, "/affirm"))
+        survey = open_survey(running.settings.survey_config(), upgrade=False)
+        stored = respondent_data(survey.db, _respondent(running, token))
+        survey.db.dispose()
+        assert stored is not None and stored["privacy_notice_version"] == agreed_to
+    finally:
+        running.stop()

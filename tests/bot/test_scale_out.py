@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +16,8 @@ import redis
 
 from bot.chat.sessions import ChatSessions
 from bot.conversations import ConversationStore
-from bot.relay import sender_id
 from index.config import IndexConfig
+from survey.pseudonyms import sender_id
 from survey.results import compute_results
 from survey.service import open_survey
 from tests import postgres
@@ -109,3 +110,22 @@ def test_the_index_is_built_once_and_shared_read_only(scaled: Stack) -> None:
     for name in ("actions-1", "actions-2"):
         maps = {Path(m.path).name for m in psutil.Process(scaled.processes[name].pid).memory_maps()}
         assert {"chunk_vectors.npy", "sentence_vectors.npy"} <= maps
+
+
+def test_rasa_really_locks_in_redis_and_its_failure_logs_hold_no_resident_text(scaled: Stack) -> None:
+    """With the lock store refusing every key, Rasa fails inside its channel, where it logs the message text and the
+    variables of every frame; our logging config must withhold them (and the failure must still be reported)."""
+    marker = f"okapi-{hashlib.sha256(str(scaled.processes).encode()).hexdigest()[:8]}"
+    before = {path: path.stat().st_size for path in scaled.logs.glob("rasa*.log")}
+    admin = redis.Redis(host="127.0.0.1", port=6379)
+    admin.acl_setuser("default", enabled=True, reset_keys=True)  # open connections lose access to every key
+    try:
+        assert scaled.say("resident-locked-out", f"{marker} lives at 12 Acacia Avenue") == []  # no reply: it failed
+    finally:
+        admin.acl_setuser("default", enabled=True, keys=["*"])
+        admin.close()
+    time.sleep(1)
+    written = "".join(p.read_text(errors="replace")[before.get(p, 0) :] for p in scaled.logs.glob("rasa*.log"))
+    assert "rest.message.received.failure" in written and "NoPermissionError" in written
+    assert marker not in written
+    assert scaled.say("resident-locked-out", "hello")  # and it answers again once Redis does

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,10 @@ def test_the_pre_election_period_comes_from_the_consultation_file(tmp_path: Path
 def test_production_needs_a_real_pepper(tmp_path: Path) -> None:
     with pytest.raises(PepperError, match="required in production"):
         Settings(environment="production", data_dir=tmp_path).survey_config()
-    assert len(Settings(environment="development", data_dir=tmp_path).resolved_pepper()) == 64
-    assert (
-        not list(tmp_path.glob("*pepper*"))
-        or Settings(data_dir=tmp_path).resolved_pepper() == Settings(data_dir=tmp_path).resolved_pepper()
-    )  # the development pepper is stable across restarts
+    first = Settings(environment="development", data_dir=tmp_path).resolved_pepper()
+    assert len(first) == 64
+    assert Settings(environment="development", data_dir=tmp_path).resolved_pepper() == first  # stable across restarts
+    assert Settings(environment="development", data_dir=tmp_path / "other").resolved_pepper() != first
 
 
 def test_several_rasa_instances_get_consecutive_ports() -> None:
@@ -48,3 +48,13 @@ def test_every_command_refuses_to_start_in_production_without_a_pepper(tmp_path:
         )
         assert result.exit_code == 2, args
         assert "CONSULT_PEPPER is not set" in result.output
+
+
+def test_env_example_documents_every_setting_and_its_values_are_valid(tmp_path: Path) -> None:
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    named = set(re.findall(r"^#? ?CONSULT_([A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    assert named == {name.upper() for name in Settings.model_fields}
+    uncommented = dict(re.findall(r"^CONSULT_([A-Z0-9_]+)=(.*)$", example, flags=re.MULTILINE))
+    env_file = tmp_path / ".env"
+    env_file.write_text("".join(f"CONSULT_{k}={v}\n" for k, v in uncommented.items()))
+    Settings(_env_file=env_file)  # the values given as examples are accepted as they stand

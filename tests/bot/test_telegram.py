@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import subprocess
 import time
 import uuid
@@ -10,15 +12,16 @@ from collections.abc import Iterator
 from itertools import count
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.conversations import ConversationStore
-from bot.relay import sender_id
+from survey.pseudonyms import sender_id
 from survey.service import open_survey
 from survey.store import respondent_data
-from tests.processes import BIN, stop
+from tests.processes import BIN, free_port, stop, wait_for_port
 from tests.stack import Stack
 from tests.telegram_fake import FakeTelegram, buttons_of
 
@@ -92,12 +95,13 @@ def test_a_question_is_answered_with_an_escaped_numbered_source_list(telegram: F
     assert "<b>Sources</b>" in text and "[1] " in text
     assert 'href="https://consult.example.org/sources/' in text
     assert all(r["parse_mode"] == "HTML" for r in replies)
-    assert '"offensive"' not in text or "&quot;" not in text  # quotes in text need no escaping in HTML bodies
-    assert "<script" not in text
+    for reply in replies:  # valid Telegram HTML: only its tags, and every <, > and & in the text escaped
+        bare = re.sub(r'</?(b|i|blockquote)>|<a href="[^"<>]+">|</a>', "", reply["text"])
+        assert "<" not in bare and ">" not in bare, reply["text"]
+        assert not re.search(r"&(?!amp;|lt;|gt;|quot;|#\d+;)", bare), reply["text"]
 
 
-def test_the_whole_survey_with_buttons_is_stored(stack: Stack, telegram: FakeTelegram) -> None:
-    resident = Resident(telegram)
+def _complete_survey_with_buttons(resident: Resident) -> list[dict[str, Any]]:
     consent = resident.say("/survey")
     assert "Are you happy to take part?" in _text(consent) or "take part" in _text(consent)
     district = resident.press("Yes, I'm happy to take part")
@@ -112,7 +116,12 @@ def test_the_whole_survey_with_buttons_is_stored(stack: Stack, telegram: FakeTel
     resident.press("Oppose")
     summary = resident.press("Skip")
     assert "Shall I save these answers?" in _text(summary)
-    saved = resident.press("Save my answers")
+    return resident.press("Save my answers")
+
+
+def test_the_whole_survey_with_buttons_is_stored(stack: Stack, telegram: FakeTelegram) -> None:
+    resident = Resident(telegram)
+    saved = _complete_survey_with_buttons(resident)
     assert "your answers are saved" in _text(saved)
     # Every press was answered, and each used keyboard was removed.
     assert len(telegram.callback_answers) >= 9
@@ -121,6 +130,39 @@ def test_the_whole_survey_with_buttons_is_stored(stack: Stack, telegram: FakeTel
     assert stored is not None
     assert stored["district"] == "harlow" and stored["channel"] == "telegram"
     assert stored["priorities"] == ["knife_crime", "road_safety", "rural_crime"]
+
+
+def test_residents_on_different_channels_cannot_see_or_erase_each_others_answers(
+    stack: Stack, telegram: FakeTelegram
+) -> None:
+    on_telegram = Resident(telegram)
+    assert "your answers are saved" in _text(_complete_survey_with_buttons(on_telegram))  # Harlow
+    token = httpx.post(f"{stack.web_url}/api/chat/session").json()["token"]
+
+    def on_the_web(text: str) -> str:
+        reply = httpx.post(f"{stack.web_url}/api/chat/message", json={"token": token, "text": text}, timeout=60)
+        return " ".join(m["text"] for m in reply.json()["messages"])
+
+    for text in ("take the survey", "/affirm", "Rochford", "70", "rural crime", "road safety", "fraud", "skip"):
+        on_the_web(text)
+    assert "your answers are saved" in on_the_web("skip") + on_the_web("/affirm")
+    telegram_data, web_data = _text(on_telegram.say("/mydata")), on_the_web("what do you hold about me")
+    assert "Area: Harlow" in telegram_data and "Rochford" not in telegram_data
+    assert "Area: Rochford" in web_data and "Harlow" not in web_data
+    on_the_web("delete my data")
+    on_the_web("/affirm")
+    assert "I hold no survey answers" in on_the_web("what do you hold about me")
+    assert "Area: Harlow" in _text(on_telegram.say("/mydata"))  # the web resident's erasure left this one alone
+    stored = _stored(stack, on_telegram.id)
+    assert stored is not None and stored["district"] == "harlow"
+
+
+def test_a_press_still_counts_when_telegram_will_not_remove_the_keyboard(telegram: FakeTelegram) -> None:
+    resident = Resident(telegram)
+    resident.say("/survey")
+    telegram.refuse_edits_next = 1
+    assert "Which area do you live in?" in _text(resident.press("Yes, I'm happy to take part"))
+    assert telegram.refuse_edits_next == 0  # the edit was refused, and the survey went on regardless
 
 
 def test_forged_stale_and_someone_elses_buttons_are_refused(telegram: FakeTelegram) -> None:
@@ -152,6 +194,39 @@ def test_a_429_is_waited_out_and_the_reply_still_arrives(telegram: FakeTelegram)
     assert telegram.send_attempts >= attempts + 2
 
 
+def test_webhook_mode_accepts_only_updates_carrying_the_secret(stack: Stack, telegram: FakeTelegram) -> None:
+    port, secret = free_port(), secrets.token_urlsafe(24)
+    env = {
+        **os.environ,
+        **stack.env,
+        "CONSULT_TELEGRAM_TOKEN": "123456:TEST-TOKEN",
+        "CONSULT_TELEGRAM_API_URL": telegram.url,
+        "CONSULT_TELEGRAM_MODE": "webhook",
+        "CONSULT_TELEGRAM_WEBHOOK_URL": "https://consult.example.org/telegram/webhook",
+        "CONSULT_TELEGRAM_WEBHOOK_SECRET": secret,
+        "CONSULT_TELEGRAM_WEBHOOK_PORT": str(port),
+    }
+    log = (stack.logs / "telegram-webhook.log").open("ab")
+    process = subprocess.Popen(
+        [str(BIN / "consult"), "telegram"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    url, resident = f"http://127.0.0.1:{port}/telegram/webhook", next(_users)
+    try:
+        wait_for_port(process, port, timeout=60)
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "not-the-secret"}):
+            update = {"update_id": next(_users), "message": telegram.text_message(resident, "/help")}
+            assert httpx.post(url, json=update, headers=headers).status_code == 401
+        time.sleep(2)
+        assert telegram.messages_to(resident) == []  # nothing reached the assistant
+        update = {"update_id": next(_users), "message": telegram.text_message(resident, "/help")}
+        assert httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}).status_code == 200
+        help_text = _text(telegram.wait_for(resident, 1))
+        assert "Ask me a question" in help_text and "999" not in help_text
+        assert "127.0.0.1" not in (stack.logs / "telegram-webhook.log").read_text()  # no addresses in its log
+    finally:
+        stop(process)
+
+
 def test_a_redelivered_update_is_handled_once(stack: Stack, telegram: FakeTelegram) -> None:
     resident = Resident(telegram)
     resident.say("/survey")
@@ -168,12 +243,17 @@ def test_a_redelivered_update_is_handled_once(stack: Stack, telegram: FakeTelegr
         resident.press(title)
     summary = resident.last_keyboard()
     update = telegram.push_callback(resident.id, summary, buttons_of(summary)["Save my answers"])
-    telegram.push({k: v for k, v in update.items() if k != "update_id"}, update_id=update["update_id"])
+    telegram.redeliver(update)
     replies = resident._replies()
     time.sleep(3)
     assert _text(replies).count("your answers are saved") == 1
     assert len(telegram.messages_to(resident.id)) == resident.received
     assert _stored(stack, resident.id) is not None
+    question = telegram.push_text(resident.id, "What is the plan for knife crime?")  # a typed message, twice
+    telegram.redeliver(question)
+    assert "<b>Sources</b>" in _text(resident._replies())
+    time.sleep(3)
+    assert len(telegram.messages_to(resident.id)) == resident.received  # answered once
 
 
 def test_forget_erases_the_answers_after_confirmation(stack: Stack, telegram: FakeTelegram) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -74,7 +75,23 @@ def test_button_presses_are_checked_on_the_server() -> None:
     assert registry.redeem(token, 5, 5, 100) is Refusal.STALE  # a keyboard is spent once used
 
 
-def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: object) -> None:
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"CONSULT_TELEGRAM_WEBHOOK_URL": "https://example.org/telegram/webhook"},
+            "needs CONSULT_TELEGRAM_WEBHOOK_SECRET",
+        ),
+        ({"CONSULT_TELEGRAM_WEBHOOK_SECRET": "s" * 32}, "needs CONSULT_TELEGRAM_WEBHOOK_URL"),
+        (
+            {"CONSULT_TELEGRAM_WEBHOOK_SECRET": "s" * 32, "CONSULT_TELEGRAM_WEBHOOK_URL": "http://example.org/hook"},
+            "the public https:// address",
+        ),
+    ],
+)
+def test_webhook_mode_refuses_to_start_without_a_secret_or_an_https_url(
+    tmp_path: object, settings: dict[str, str], message: str
+) -> None:
     result = CliRunner().invoke(
         app,
         ["telegram"],
@@ -82,9 +99,9 @@ def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: object) -> Non
             "CONSULT_TELEGRAM_TOKEN": "123:abc",
             "CONSULT_TELEGRAM_MODE": "webhook",
             "CONSULT_ENVIRONMENT": "test",
-            "CONSULT_TELEGRAM_WEBHOOK_URL": "https://example.org/telegram/webhook",
             "CONSULT_DATA_DIR": str(tmp_path),
+            **settings,
         },
     )
     assert result.exit_code == 2
-    assert "needs CONSULT_TELEGRAM_WEBHOOK_SECRET" in result.output
+    assert message in result.output

@@ -18,6 +18,7 @@ import pytest
 
 from tests.processes import BIN, free_port
 from tests.stack import Stack
+from tests.telegram_fake import FakeTelegram
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +44,15 @@ class Up:
 
 
 @pytest.fixture
-def up(tmp_path: Path, stack: Stack) -> Iterator[Up]:
+def telegram() -> Iterator[FakeTelegram]:
+    fake = FakeTelegram()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def up(tmp_path: Path, stack: Stack, telegram: FakeTelegram) -> Iterator[Up]:
     data = tmp_path / "data"
     data.mkdir()
     # Reuse the session's index and trained model: `up` must find them current and not rebuild.
@@ -58,6 +67,8 @@ def up(tmp_path: Path, stack: Stack) -> Iterator[Up]:
         "CONSULT_RASA_PORT": str(rasa_port),
         "CONSULT_ACTIONS_PORT": str(free_port()),
         "CONSULT_WEB_PORT": str(web_port),
+        "CONSULT_TELEGRAM_TOKEN": "123456:TEST-TOKEN",  # with a token, `up` runs the Telegram relay too
+        "CONSULT_TELEGRAM_API_URL": telegram.url,
     }
     process = subprocess.Popen(
         [str(BIN / "consult"), "up"],
@@ -81,7 +92,7 @@ def up(tmp_path: Path, stack: Stack) -> Iterator[Up]:
             process.wait()
 
 
-def test_up_starts_everything_and_stops_it_all_on_sigterm(up: Up) -> None:
+def test_up_starts_everything_and_stops_it_all_on_sigterm(up: Up, telegram: FakeTelegram) -> None:
     text = "".join(up.output)
     assert f"http://127.0.0.1:{up.web_port}/" in text and "Ctrl-C stops everything" in text
     assert "trained the Rasa model" not in text  # the model was current: no retraining
@@ -92,8 +103,10 @@ def test_up_starts_everything_and_stops_it_all_on_sigterm(up: Up) -> None:
     ).json()
     assert any(m.get("custom", {}).get("type") == "answer" for m in reply)
     assert httpx.get(f"http://127.0.0.1:{up.web_port}/healthz").status_code == 200
+    telegram.push_text(4242, "hello")
+    assert "quoting them word for word" in telegram.wait_for(4242, 1, timeout=60)[0]["text"]
     children = up.children()
-    assert len(children) >= 3
+    assert len(children) >= 4  # Rasa, the action server, the web application and the Telegram relay
     up.process.send_signal(signal.SIGTERM)
     assert up.process.wait(timeout=60) is not None
     time.sleep(1)

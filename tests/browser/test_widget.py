@@ -11,22 +11,29 @@ from typing import Any
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
-from bot.relay import sender_id
 from index.build import build_index
 from index.config import IndexConfig
 from index.embedding import Embedder
 from knowledge.corpus import add_document, default_corpus_dir
 from knowledge.documents import DocumentMeta, Kind
+from survey.pseudonyms import sender_id
 from survey.service import open_survey
 from survey.store import respondent_data
-from tests.browser.conftest import AXE, OUTPUT
+from tests.browser.conftest import AXE, OUTPUT, csp_watched_context
 from tests.processes import BIN, free_port, running
 from tests.stack import Stack
 
 pytestmark = pytest.mark.slow
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
+# What a focus indicator is drawn with: an outline (not `none`, not zero wide) and the box-shadow.
+FOCUS_STYLE = """control => {
+    const style = getComputedStyle(control);
+    const drawn = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+    return {outline: drawn ? `${style.outlineWidth} ${style.outlineStyle} ${style.outlineColor}` : 'none',
+            boxShadow: style.boxShadow};
+}"""
 
 
 def _open_widget(page: Page, stack: Stack) -> None:
@@ -60,9 +67,16 @@ def _stored(page: Page, stack: Stack) -> dict[str, Any] | None:
         survey.db.dispose()
 
 
+def _assert_visible_focus(control: Locator, unfocused: dict[str, str]) -> None:
+    """The keyboard-focused control draws an outline, or a box-shadow it does not have unfocused (WCAG 2.4.7)."""
+    expect(control).to_be_focused()
+    focused = control.evaluate(FOCUS_STYLE)
+    assert focused["outline"] != "none" or focused["boxShadow"] != unfocused["boxShadow"], (focused, unfocused)
+
+
 def _axe_problems(page: Page) -> list[dict[str, Any]]:
     page.wait_for_timeout(400)  # let the 150 ms fade-in finish: mid-animation colours are not the real contrast
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(AXE))  # needs `axe_page`: the CSP allows no inline script
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
@@ -72,6 +86,26 @@ def _axe_problems(page: Page) -> list[dict[str, Any]]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def test_the_csp_is_enforced_and_a_violation_is_noticed(browser: Browser, stack: Stack) -> None:
+    """Guards the guard: the `page` fixture fails a test on a CSP violation only if the CSP is really enforced
+    (no bypass_csp) and a violation really reaches the listener."""
+    violations: list[str] = []
+    context = csp_watched_context(browser, violations)
+    try:
+        page = context.new_page()
+        response = page.goto(stack.web_url + "/")
+        assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1';"
+            " document.head.append(s); }"
+        )
+        page.wait_for_timeout(200)
+        assert page.evaluate("() => window.__inline") is None
+        assert len(violations) == 1 and "violates the following Content Security Policy directive" in violations[0]
+    finally:
+        context.close()
 
 
 def test_a_question_gets_a_cited_answer_whose_citation_opens_the_highlighted_passage(page: Page, stack: Stack) -> None:
@@ -111,10 +145,13 @@ def test_the_survey_completed_with_the_mouse_is_stored(page: Page, stack: Stack)
 
 def test_the_survey_completed_with_the_keyboard_only_is_stored(page: Page, stack: Stack) -> None:
     page.goto(stack.web_url + "/")
+    launcher = page.get_by_role("button", name="Ask about local policing")
+    unfocused_launcher = launcher.evaluate(FOCUS_STYLE)
     for _ in range(10):  # Tab until the launcher has focus: no mouse at all
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement && document.activeElement.id === 'consult-widget'"):
             break
+    _assert_visible_focus(launcher, unfocused_launcher)
     page.keyboard.press("Enter")
     expect(page.get_by_role("log")).to_contain_text("never recommend a candidate")
     expect(page.get_by_label("Your message")).to_be_focused()
@@ -123,6 +160,9 @@ def test_the_survey_completed_with_the_keyboard_only_is_stored(page: Page, stack
     expect(_last_bot(page)).to_contain_text("happy to take part")
     page.keyboard.press("Shift+Tab")  # from the text box back to the newest choices: "No thanks",
     page.keyboard.press("Shift+Tab")  # then "Yes, I'm happy to take part"
+    choices = page.locator(".choice:not([disabled])")
+    unfocused_choice = choices.filter(has_text="No thanks").evaluate(FOCUS_STYLE)
+    _assert_visible_focus(choices.filter(has_text="Yes, I'm happy to take part"), unfocused_choice)
     page.keyboard.press("Enter")
     expect(_last_bot(page)).to_contain_text("Which area")  # after a press, focus is on the first new choice
     page.keyboard.press("Tab")  # Basildon -> Braintree
@@ -156,7 +196,8 @@ def test_the_survey_completed_with_the_keyboard_only_is_stored(page: Page, stack
     expect(page.get_by_role("button", name="Ask about local policing")).to_be_focused()
 
 
-def test_no_serious_accessibility_problems_in_any_state(page: Page, stack: Stack) -> None:
+def test_no_serious_accessibility_problems_in_any_state(axe_page: Page, stack: Stack) -> None:
+    page = axe_page  # the CSP is off here; the same steps run under it in the tests above
     page.goto(stack.web_url + "/")
     problems = {"closed": _axe_problems(page)}
     page.get_by_role("button", name="Ask about local policing").click()

@@ -17,6 +17,8 @@ def test_labelled_messages_are_triaged_as_labelled(question) -> None:  # type: i
     "message",
     [
         "HELP there's someone breaking into my flat",
+        "help!",
+        "help me please",
         "my ex is outside with a knife threatening to kill me",
         "a man is being beaten up outside the pub now",
         "car crash on the A127, driver trapped and bleeding",
@@ -33,6 +35,8 @@ def test_emergencies_in_progress(message: str) -> None:
         "how many knives were seized",
         "who is the police and crime commissioner",
         "help me understand the police plan",
+        "help",  # how to use the assistant
+        "Help?",
         "what did the news say about the Westminster Bridge attack",
         "who supports more special constables?",
         "what happens to officers who abuse their position",

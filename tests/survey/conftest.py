@@ -3,14 +3,17 @@ PostgreSQL server answers on 127.0.0.1:5432)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from survey.answers import Answers
 from survey.config import SurveyConfig
 from survey.definition import default_definition_path
 from survey.service import Survey, open_survey
+from survey.store import Submission, submit_response
 from tests import postgres
 
 PEPPER = b"p" * 32
@@ -36,6 +39,22 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'consult.db'}"
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+def submit(
+    survey: Survey, channel: str, user: str, answers: Answers, key: str, submitted_at: dt.datetime | None = None
+) -> bool:
+    """A resident's answers stored as a channel would store them; True if stored (False: a repeated key)."""
+    submission = Submission(
+        respondent=survey.respondent(channel, user),
+        channel=channel,
+        survey_id=survey.definition.id,
+        notice_version="v1",
+        answers=answers,
+        key=key,
+        submitted_at=submitted_at,
+    )
+    return submit_response(survey.db, submission).stored
 
 
 def survey_config(database_url: str, definition: Path | None = None) -> SurveyConfig:

@@ -4,6 +4,7 @@ import pytest
 
 from survey.answers import AnswerError, check_answers
 from survey.definition import default_definition_path, load_definition
+from survey.redaction import redact
 
 DEFINITION = load_definition(default_definition_path())
 
@@ -60,3 +61,41 @@ def test_contact_details_are_redacted_from_comments() -> None:
     assert answers.comment == (
         "I'm at [address removed], [postcode removed], call [phone removed] or mail [email removed]"
     )
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "14 mill lane",
+        "42 Station Approach",
+        "16 Queensway",
+        "5 Broadway",
+        "1 Albert Embankment",
+        "Flat 4 Rose Court",
+        "flat 2, 17 High Street",
+        "12a Hatfield Road",
+        "7 Mill Walk",
+        "3 Church Close",
+        "9 Station Rd",
+    ],
+)
+def test_street_addresses_are_removed(address: str) -> None:
+    assert redact(f"Please patrol near {address} at night") == "Please patrol near [address removed] at night"
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "I saw 3 kids walk down the lane",
+        "About 200 people went to the park",
+        "There were 20 cars on the green",
+        "we need 24 hour policing on the high street",
+        "10 minutes away",
+        "2 park wardens",
+        "my 2 kids walk home",
+        "In 2023 the road got worse",
+        "It took 45 days",
+    ],
+)
+def test_numbers_in_ordinary_sentences_are_kept(comment: str) -> None:
+    assert redact(comment) == comment

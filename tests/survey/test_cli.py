@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, insert
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.conversations import EVENTS, ConversationStore
+from bot.settings import Settings
+from survey.answers import check_answers
+from survey.pseudonyms import sender_id
+from survey.service import open_survey
+from survey.store import Submission, submit_response
 from tests.survey.test_importer import GOOD, HEADER
 
 runner = CliRunner()
@@ -38,7 +46,8 @@ def test_import_results_and_forget(env: dict[str, str], tmp_path: Path) -> None:
     assert "Respondents: 3" in table and "Knife crime" in table
     exported = json.loads(runner.invoke(app, ["survey", "export-respondent", "paper", "P-1"], env=env).output)
     assert exported["comment"] == "More patrols please"
-    assert runner.invoke(app, ["survey", "forget", "paper", "P-1"], env=env).output.strip() == "Erased."
+    erased = runner.invoke(app, ["survey", "forget", "paper", "P-1"], env=env).output.strip()
+    assert erased == "Erased: the answers; 0 conversation event(s)."
     assert runner.invoke(app, ["survey", "forget", "paper", "P-1"], env=env).output.strip() == (
         "Nothing is stored for that resident."
     )
@@ -52,6 +61,62 @@ def test_an_invalid_import_exits_with_the_problems(env: dict[str, str], tmp_path
     assert result.exit_code == 2
     assert "row 2: priorities: choose exactly 3, not 2" in result.output
     assert "nothing was imported" in result.output
+
+
+def test_an_official_finds_and_erases_a_telegram_resident_by_their_telegram_id(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(_env_file=None)
+    survey = open_survey(settings.survey_config())
+    sender = sender_id(survey.pepper, "telegram", "123456789")  # what the relay gives Rasa
+    answers = check_answers(
+        survey.definition, district="harlow", age_band="25_34", priorities=["knife_crime", "road_safety", "rural_crime"]
+    )
+    respondent = survey.respondent("telegram", sender)
+    submit_response(survey.db, Submission(respondent, "telegram", survey.definition.id, "v1", answers, key="k1"))
+    other = sender_id(survey.pepper, "telegram", "987")
+    _rasa_history(settings.conversations_url(), {sender: 3, other: 2})
+    conversations = ConversationStore(settings.conversations_url())
+
+    exported = json.loads(runner.invoke(app, ["survey", "export-respondent", "telegram", "123456789"], env=env).output)
+    assert exported["district"] == "harlow" and exported["channel"] == "telegram"
+    erased = runner.invoke(app, ["survey", "forget", "Telegram", " 123456789 "], env=env).output.strip()
+    assert erased == "Erased: the answers; 3 conversation event(s)."
+    assert (
+        runner.invoke(app, ["survey", "export-respondent", "telegram", "123456789"], env=env).output.strip() == "null"
+    )
+    assert conversations.events_of(other) == 2  # someone else's history stays
+    conversations.dispose()
+
+
+def _rasa_history(url: str, events: dict[str, int]) -> None:
+    """Rows as Rasa's SQL tracker store writes them (its `events` table), as if these residents had chatted."""
+    Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    EVENTS.metadata.create_all(engine)
+    with engine.begin() as connection:
+        for sender, count in events.items():
+            rows = [{"sender_id": sender, "type_name": "user", "timestamp": time.time(), "data": "{}"}] * count
+            connection.execute(insert(EVENTS), rows)
+    engine.dispose()
+
+
+def test_skip_invalid_imports_the_rest_and_a_second_run_changes_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "paper.csv"
+    path.write_text("\n".join([HEADER, GOOD[0], "P-9,paper,2026-03-01,harlow,25_34,knife_crime,,,,", GOOD[1]]) + "\n")
+    first = runner.invoke(
+        app, ["survey", "import", "--skip-invalid", "--notice-version", "paper-2026", str(path)], env=env
+    )
+    assert first.exit_code == 0
+    assert "row 3: priorities: choose exactly 3, not 1" in first.output
+    assert "Imported 2 row(s); 0 already imported, 1 problem(s) skipped." in first.output
+    again = runner.invoke(app, ["survey", "import", "--skip-invalid", str(path)], env=env)
+    assert "Imported 0 row(s); 2 already imported, 1 problem(s) skipped." in again.output
+    assert json.loads(runner.invoke(app, ["results", "--json"], env=env).output)["respondents"] == 2
+    exported = json.loads(runner.invoke(app, ["survey", "export-respondent", "paper", "P-1"], env=env).output)
+    assert exported["privacy_notice_version"] == "paper-2026"  # the notice printed on the forms
 
 
 def test_results_refuses_an_unknown_breakdown(env: dict[str, str]) -> None:

@@ -4,27 +4,40 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
+import json
 import re
 import time
+from base64 import b64encode
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import itsdangerous
 import pytest
 import yaml
+from fastapi.routing import iter_route_contexts
+from starlette.routing import Mount
 
+from bot.settings import Settings
+from bot.web import create_app
 from survey.answers import check_answers
 from survey.config import SurveyConfig
 from survey.definition import default_definition_path
 from survey.officials import add_official
 from survey.service import open_survey
-from survey.store import Submission, submit_response
 from tests.processes import BIN, free_port, running
+from tests.survey.conftest import submit
 
 PASSWORD = "a perfectly long password"
-PROTECTED = ["/dashboard", "/dashboard/report", "/dashboard/export.csv", "/dashboard/export.json"]
+PEPPER = "d" * 40
+# Open to anyone on purpose: signing in, and the residents' chat (page, widget, API, quoted sources). Every other
+# route of the application must refuse a visitor who has not signed in.
+PUBLIC = {"/dashboard/sign-in", "/", "/api/chat/session", "/api/chat/message", "/sources/{doc_id}"}
+PUBLIC_PLUMBING = {"/healthz", "/favicon.ico", "/openapi.json"}
+STATIC = {"/static/dashboard", "/static/chat", "/widget/v1"}
 SECRET_COMMENT = "my neighbour at number nine deals drugs"
 
 
@@ -39,13 +52,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {
         "CONSULT_DATA_DIR": str(data),
         "CONSULT_ENVIRONMENT": "test",
-        "CONSULT_PEPPER": "d" * 40,
+        "CONSULT_PEPPER": PEPPER,
         "CONSULT_SURVEY_FILE": str(survey_file),
         "CONSULT_SIGN_IN_LIMIT": "5/15minutes",
     }
     config = SurveyConfig(
         database_url=f"sqlite:///{data / 'consult.db'}",
-        pepper=b"d" * 40,
+        pepper=PEPPER.encode(),
         definition_path=survey_file,
         session_secret="unused",
     )
@@ -53,6 +66,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     add_official(survey.db, "alice", PASSWORD)
     for number in range(30):
         district = "harlow" if number < 20 else "maldon" if number < 27 else "southend"
+        channel = "web" if number < 18 else "telegram"  # 18 on the web, 12 on Telegram: the filter must tell
         answers = check_answers(
             survey.definition,
             district=district,
@@ -61,17 +75,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             facial_recognition="oppose",
             comment=SECRET_COMMENT,
         )
-        submit_response(
-            survey.db,
-            Submission(
-                respondent=survey.respondent("web", str(number)),
-                channel="web",
-                survey_id=survey.definition.id,
-                notice_version="v1",
-                answers=answers,
-                key=str(number),
-                submitted_at=dt.datetime(2026, 10, 1 + number % 20, tzinfo=dt.UTC),
-            ),
+        submit(
+            survey, channel, str(number), answers, str(number), dt.datetime(2026, 10, 1 + number % 20, tzinfo=dt.UTC)
         )
     survey.db.dispose()
     port = free_port()
@@ -90,16 +95,30 @@ def _signed_in(base: str) -> httpx.Client:
     return client
 
 
-@pytest.mark.parametrize("path", PROTECTED)
-def test_every_page_needs_a_signed_in_official(site: str, path: str) -> None:
-    response = httpx.get(site + path)
-    assert response.status_code == 303
-    assert response.headers["location"] == "/dashboard/sign-in"
-    assert "Respondents" not in response.text and "harlow" not in response.text
+def _protected_routes(data_dir: Path) -> list[tuple[str, str]]:
+    """(method, path) of every route the application serves, less the deliberately public ones and static files.
+    Since FastAPI 0.137 `app.routes` holds an included router as one opaque entry, so its routes are read through
+    iter_route_contexts, which also gives their full (prefixed) paths."""
+    app = create_app(Settings(_env_file=None, environment="test", data_dir=data_dir, pepper=PEPPER))
+    app.state.survey.db.dispose()
+    routes = []
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, Mount):
+            assert route.path in STATIC, route.path  # a new mount must be classed as static or not, deliberately
+        elif route.path not in PUBLIC | PUBLIC_PLUMBING:
+            assert route.path and route.methods, route
+            routes += [(method, route.path) for method in sorted(route.methods - {"HEAD"})]
+    return routes
 
 
-def test_sign_out_needs_a_session_too(site: str) -> None:
-    assert httpx.post(site + "/dashboard/sign-out", data={"csrf": "x"}).status_code == 303
+def test_every_route_but_the_public_ones_needs_a_signed_in_official(site: str, tmp_path: Path) -> None:
+    routes = _protected_routes(tmp_path)
+    assert ("GET", "/dashboard/export.csv") in routes and ("POST", "/dashboard/sign-out") in routes
+    for method, path in routes:
+        response = httpx.request(method, site + path, data={"csrf": "x"} if method == "POST" else None)
+        assert response.status_code == 303, (method, path)
+        assert response.headers["location"] == "/dashboard/sign-in", (method, path)
+        assert "Respondents" not in response.text and "harlow" not in response.text
 
 
 def test_a_form_without_its_csrf_token_is_refused(site: str) -> None:
@@ -130,9 +149,53 @@ def test_a_narrow_filter_withholds_results_instead_of_exposing_few_people(site: 
         client.get("/dashboard/export.json", params={"since": "2026-10-01", "until": "2026-10-01"}).json()["overall"]
         is None
     )
-    wide = client.get("/dashboard", params={"channel": "web", "since": "2026-10-01", "until": "2026-10-31"})
+    wide = client.get("/dashboard", params={"since": "2026-10-01", "until": "2026-10-31"})
     assert "<strong>30</strong> respondents in this selection" in wide.text
-    assert client.get("/dashboard", params={"since": "not-a-date"}).status_code == 400
+    refused = client.get("/dashboard", params={"since": "not-a-date"})
+    assert refused.status_code == 400 and refused.headers["content-type"].startswith("text/html")
+    assert "must be a date like 2026-03-01" in refused.text and 'href="/dashboard"' in refused.text
+    assert client.get("/dashboard/export.json", params={"since": "not-a-date"}).json()["detail"]
+
+
+def test_the_channel_filter_narrows_pages_exports_and_weeks(site: str) -> None:
+    client = _signed_in(site)
+    everyone = client.get("/dashboard/export.json").json()
+    assert everyone["weeks"] == [
+        {"week": "2026-09-28", "responses": 8},
+        {"week": "2026-10-05", "responses": 13},
+        {"week": "2026-10-12", "responses": 7},
+        {"week": "2026-10-19", "responses": 2},
+    ]
+    web = client.get("/dashboard/export.json", params={"channel": "web"}).json()
+    assert web["filters"]["channel"] == "web" and web["overall"]["respondents"] == 18
+    assert web["by_district"]["by"]["harlow"]["respondents"] == 18
+    assert [w["responses"] for w in web["weeks"]] == [4, 7, 7]
+    telegram = client.get("/dashboard/export.json", params={"channel": "telegram"}).json()
+    assert telegram["overall"]["respondents"] == 12
+    assert telegram["weeks"] == [
+        {"week": "2026-09-28", "responses": 4},
+        {"week": "2026-10-05", "responses": 6},
+        {"week": "2026-10-19", "responses": 2},
+    ]
+    page = client.get("/dashboard", params={"channel": "telegram"})
+    assert "<strong>12</strong> respondents in this selection" in page.text
+    assert '<option value="telegram" selected>' in page.text
+    assert '<tr><th scope="row">2026-10-05</th><td>6</td></tr>' in page.text
+    rows = csv.DictReader(io.StringIO(client.get("/dashboard/export.csv", params={"channel": "web"}).text))
+    assert {row["respondents"] for row in rows if row["breakdown"] == "all"} == {"18"}
+
+
+def test_an_unknown_channel_is_refused_with_the_channels_there_are(site: str) -> None:
+    # Ignoring it would show every channel's results under a filter the official believes is applied.
+    client = _signed_in(site)
+    message = "No responses came through channel 'telegarm'; choose one of: telegram, web"
+    for path in ("/dashboard", "/dashboard/report", "/dashboard/export.csv", "/dashboard/export.json"):
+        response = client.get(path, params={"channel": "telegarm"})
+        assert response.status_code == 400, path
+        if path.startswith("/dashboard/export"):  # for programs: JSON
+            assert response.json()["detail"] == message
+        else:  # for people: the page explains
+            assert html.unescape(response.text).count(message) == 1
 
 
 def test_exports_are_aggregates_and_csv_is_safe_in_spreadsheets(site: str) -> None:
@@ -194,10 +257,19 @@ def test_a_wrong_password_is_refused_and_failures_are_rate_limited(tmp_path: Pat
         assert "Too many failed sign-ins" in blocked.text
 
 
-def test_sessions_expire(tmp_path: Path) -> None:
-    # A session older than its lifetime is refused, even though its cookie is validly signed.
-    with _own_site(tmp_path, CONSULT_DASHBOARD_SESSION_HOURS="0.0005") as site:  # 1.8 seconds
-        client = _signed_in(site)
-        assert client.get("/dashboard").status_code == 200
-        time.sleep(2.5)
-        assert client.get("/dashboard").status_code == 303
+def _session_cookie(session: dict[str, object]) -> dict[str, str]:
+    """A session cookie signed now with the server's key, as its session middleware would write it."""
+    secret = Settings(_env_file=None, pepper=PEPPER).survey_config().session_secret
+    value = itsdangerous.TimestampSigner(secret).sign(b64encode(json.dumps(session).encode())).decode()
+    return {"cookie": f"consult_session={value}"}
+
+
+def test_sessions_expire(site: str) -> None:
+    # The cookie is freshly signed, so only the server's own check of when the official signed in can refuse it.
+    now = int(time.time())
+    fresh = _session_cookie({"official": "alice", "since": now - 60, "csrf": "x"})
+    assert httpx.get(site + "/dashboard", headers=fresh).status_code == 200
+    stale = _session_cookie({"official": "alice", "since": now - 8 * 3600 - 60, "csrf": "x"})  # lifetime 8 hours
+    response = httpx.get(site + "/dashboard", headers=stale)
+    assert response.status_code == 303 and response.headers["location"] == "/dashboard/sign-in"
+    assert "Respondents" not in response.text

@@ -48,6 +48,14 @@ def test_the_same_respondent_later_in_the_file_replaces_the_earlier_answers(surv
     assert stored is not None and stored["district"] == "maldon" and stored["comment"] == "changed my mind"
 
 
+def test_a_row_repeated_after_a_change_of_mind_is_the_one_kept(survey: Survey, tmp_path: Path) -> None:
+    first, changed = GOOD[0], "P-1,paper,2026-03-05T10:00:00Z,maldon,25_34,road_safety,knife_crime,rural_crime,,"
+    report = import_csv(survey.db, survey.definition, survey.pepper, _csv(tmp_path, first, changed, first))
+    assert (report.imported, report.already_imported) == (3, 0)
+    stored = respondent_data(survey.db, survey.respondent("paper", "P-1"))
+    assert stored is not None and stored["district"] == "harlow"
+
+
 def test_one_invalid_row_means_nothing_is_imported_and_errors_name_the_rows(survey: Survey, tmp_path: Path) -> None:
     bad = [
         "P-3,paper,yesterday,harlow,25_34,knife_crime,road_safety,rural_crime,,",

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import create_engine, insert, update
+from typer.testing import CliRunner
 
+from bot.cli import app
+from bot.conversations import EVENTS, ConversationStore
 from survey.answers import check_answers
 from survey.inventory import inventory_markdown, missing_purposes
 from survey.models import Response, SeenSubmission
 from survey.retention import purge_older_than
 from survey.service import Survey
-from survey.store import Submission, respondent_data, submit_response
+from survey.store import respondent_data
+from tests.survey.conftest import submit
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "data-inventory.md"
 
@@ -25,17 +30,7 @@ def test_purge_deletes_only_what_is_older_than_the_retention_period(survey: Surv
         survey.definition, district="harlow", age_band="25_34", priorities=["knife_crime", "road_safety", "rural_crime"]
     )
     for user in ("old", "new"):
-        submit_response(
-            survey.db,
-            Submission(
-                respondent=survey.respondent("web", user),
-                channel="web",
-                survey_id=survey.definition.id,
-                notice_version="v1",
-                answers=answers,
-                key=user,
-            ),
-        )
+        submit(survey, "web", user, answers, key=user)
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
     with survey.db.write() as connection:
         connection.execute(
@@ -46,3 +41,36 @@ def test_purge_deletes_only_what_is_older_than_the_retention_period(survey: Surv
     assert (purged.responses, purged.submission_keys) == (1, 1)
     assert respondent_data(survey.db, survey.respondent("web", "old")) is None
     assert respondent_data(survey.db, survey.respondent("web", "new")) is not None
+
+
+def test_conversation_history_older_than_the_retention_period_is_purged(database_url: str) -> None:
+    """Stale conversations go; a returning resident's earlier sessions go; a session still in progress stays whole."""
+    now, old = time.time(), time.time() - 400 * 86400
+    history = {
+        "stale": [("session_started", old), ("user", old), ("bot", old)],
+        "returning": [("session_started", old), ("user", old), ("session_started", now - 86400), ("user", now)],
+        "in-progress": [("session_started", old), ("user", old), ("user", now)],
+    }
+    engine = create_engine(database_url)
+    EVENTS.metadata.create_all(engine)
+    with engine.begin() as connection:
+        for sender, events in history.items():
+            for kind, moment in events:
+                connection.execute(insert(EVENTS).values(sender_id=sender, type_name=kind, timestamp=moment, data="{}"))
+    engine.dispose()
+    conversations = ConversationStore(database_url)
+    assert conversations.purge(365) == 5
+    assert [conversations.events_of(s) for s in history] == [0, 2, 3]
+    assert conversations.purge(365) == 0
+    conversations.dispose()
+
+
+def test_the_purge_command_reports_what_it_deleted(tmp_path: Path) -> None:
+    env = {"CONSULT_DATA_DIR": str(tmp_path / "data"), "CONSULT_ENVIRONMENT": "test", "CONSULT_PEPPER": "q" * 40}
+    result = CliRunner().invoke(app, ["privacy", "purge", "--older-than", "30"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        "Deleted 0 response(s), 0 submission key(s) and 0 conversation event(s) older than 30 days."
+    )
+    refused = CliRunner().invoke(app, ["privacy", "purge", "--older-than", "0"], env=env)
+    assert refused.exit_code == 2 and "--older-than" in refused.output

@@ -11,8 +11,7 @@ from survey.definition import default_definition_path
 from survey.disclosure import suppressed_groups, wilson_interval
 from survey.results import Filters, compute_results, responses_per_week
 from survey.service import Survey, open_survey
-from survey.store import Submission, submit_response
-from tests.survey.conftest import survey_config
+from tests.survey.conftest import submit, survey_config
 
 # (district, age band, priorities, facial recognition, channel, day of October 2026)
 Person = tuple[str, str, tuple[str, ...], str | None, str, int]
@@ -43,18 +42,7 @@ def _fill(survey: Survey, people: list[Person]) -> None:
             facial_recognition=facial,
             comment="private words",
         )
-        submit_response(
-            survey.db,
-            Submission(
-                respondent=survey.respondent(channel, str(number)),
-                channel=channel,
-                survey_id=survey.definition.id,
-                notice_version="v1",
-                answers=answers,
-                key=str(number),
-                submitted_at=dt.datetime(2026, 10, day, 12, tzinfo=dt.UTC),
-            ),
-        )
+        submit(survey, channel, str(number), answers, str(number), dt.datetime(2026, 10, day, 12, tzinfo=dt.UTC))
 
 
 def _row(results: dict, priority: str) -> dict:  # type: ignore[type-arg]

@@ -2,15 +2,19 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from survey.answers import Answers, check_answers
+from survey.definition import default_definition_path
 from survey.models import Response
-from survey.service import Survey
-from survey.store import Submission, forget_respondent, respondent_data, submit_response
+from survey.service import OtherConsultationError, Survey, open_survey
+from survey.store import forget_respondent, respondent_data
+from tests.survey.conftest import submit, survey_config
 
 # Every column the store may hold. Adding one is a privacy decision: update this list and docs/ together.
 ALLOWED_COLUMNS = {
@@ -48,18 +52,7 @@ def _answers(survey: Survey, *priorities: str, district: str = "harlow", comment
 
 
 def _submit(survey: Survey, user: str, answers: Answers, key: str, channel: str = "telegram") -> bool:
-    receipt = submit_response(
-        survey.db,
-        Submission(
-            respondent=survey.respondent(channel, user),
-            channel=channel,
-            survey_id=survey.definition.id,
-            notice_version="v1",
-            answers=answers,
-            key=key,
-        ),
-    )
-    return receipt.stored
+    return submit(survey, channel, user, answers, key)
 
 
 def _count(survey: Survey) -> int:
@@ -161,3 +154,16 @@ def test_a_resident_can_see_and_erase_what_is_stored(survey: Survey) -> None:
     assert not forget_respondent(survey.db, respondent)
     assert not _submit(survey, "1001", _answers(survey), "key-1")  # a late retry cannot bring the answers back
     assert _count(survey) == 0
+
+
+def test_a_new_consultation_refuses_a_database_holding_another_ones_answers(
+    survey: Survey, database_url: str, tmp_path: Path
+) -> None:
+    assert _submit(survey, "1001", _answers(survey), "key-1")
+    data = yaml.safe_load(default_definition_path().read_text())
+    data["id"] = "next-years-consultation"
+    renamed = tmp_path / "next.yaml"
+    renamed.write_text(yaml.safe_dump(data))
+    with pytest.raises(OtherConsultationError, match=f"holds answers to the consultation '{survey.definition.id}'"):
+        open_survey(survey_config(database_url, renamed))
+    assert respondent_data(survey.db, survey.respondent("telegram", "1001")) is not None  # nothing was touched

@@ -175,7 +175,10 @@
       var choices = fromButton && bubbles.length ? bubbles[bubbles.length - 1].querySelector(".choice") : null;
       (choices || input).focus();
     }).catch(function (error) {
-      addReply({ text: error.message || "Something went wrong; please try again.", buttons: [], citations: [] });
+      // An error without a code never reached the assistant (offline, or a site not allowed to embed it): the
+      // browser's own message ("Failed to fetch") would mean nothing to a resident.
+      var text = error.code ? error.message : "Sorry, I can't reach the assistant just now. Please try again shortly.";
+      addReply({ text: text, buttons: [], citations: [] });
       status.textContent = "";
     }).then(function () {
       busy = false;

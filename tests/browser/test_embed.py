@@ -1,0 +1,79 @@
+"""The widget embedded in another site's page with one <script> tag, as a council would do it: it works from an
+allowed origin and is refused by the application from any other (under the CSP watch of the `page` fixture).
+
+The council's page is served by a small server of its own on loopback (another origin: another port). Chromium lets
+a page reach loopback addresses only from loopback, so a page the browser made up itself would not do."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import EMBEDDING_PORT
+from tests.processes import free_port
+from tests.stack import Stack
+
+pytestmark = pytest.mark.slow
+
+
+def _council_site(stack: Stack, port: int) -> http.server.ThreadingHTTPServer:
+    page = f"""<!doctype html><html lang="en"><head><title>Council news</title></head><body>
+<h1>Have your say on local policing</h1>
+<script src="{stack.web_url}/widget/v1/consult-widget.js" defer></script>
+</body></html>""".encode()
+
+    class CouncilPage(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet."""
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), CouncilPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def allowed_site(stack: Stack) -> Iterator[str]:
+    server = _council_site(stack, EMBEDDING_PORT)
+    yield f"http://127.0.0.1:{EMBEDDING_PORT}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def other_site(stack: Stack) -> Iterator[str]:
+    port = free_port()
+    server = _council_site(stack, port)
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+def test_a_council_page_embeds_the_widget_with_one_script_tag(page: Page, allowed_site: str) -> None:
+    page.goto(f"{allowed_site}/news")
+    page.get_by_role("button", name="Ask about local policing").click()
+    expect(page.get_by_role("log")).to_contain_text("never recommend a candidate")
+    page.get_by_label("Your message").fill("What does the police and crime plan say about the 101 line?")
+    page.get_by_label("Your message").press("Enter")
+    answer = page.locator(".message.bot").last
+    expect(answer.locator(".sources a").first).to_be_visible(timeout=60_000)
+    expect(answer).to_contain_text("“")
+
+
+def test_a_site_not_in_the_allowed_origins_cannot_use_the_assistant(page: Page, other_site: str) -> None:
+    refused: list[str] = []
+    page.on("requestfailed", lambda request: refused.append(request.url))
+    page.goto(f"{other_site}/news")
+    page.get_by_role("button", name="Ask about local policing").click()
+    page.get_by_label("Your message").fill("What does the plan say about the 101 line?")
+    page.get_by_label("Your message").press("Enter")
+    expect(page.locator(".message.bot").last).to_contain_text("can't reach the assistant")
+    assert any("/api/chat/" in url for url in refused), refused  # the browser's CORS check stopped the call
