@@ -36,7 +36,7 @@ class Up:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.output.append(line)
-            if "consult: ready" in line:
+            if "Ctrl-C stops everything" in line:  # the banner's last line: the whole banner has been read
                 self.ready.set()
 
     def children(self) -> list[psutil.Process]:
