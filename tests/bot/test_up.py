@@ -30,7 +30,8 @@ class Up:
         self.web_port = web_port
         self.output: list[str] = []
         self.ready = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -38,6 +39,11 @@ class Up:
             self.output.append(line)
             if "Ctrl-C stops everything" in line:  # the banner's last line: the whole banner has been read
                 self.ready.set()
+
+    def all_output(self) -> str:
+        """Everything `up` printed, once it has exited: the reader may still be catching up with the pipe."""
+        self._reader.join(timeout=30)
+        return "".join(self.output)
 
     def children(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children(recursive=True)
@@ -117,4 +123,5 @@ def test_a_component_that_dies_is_reported_and_everything_stops(up: Up) -> None:
     actions = next(c for c in up.children() if "actions" in " ".join(c.cmdline()))
     actions.kill()
     assert up.process.wait(timeout=60) != 0
-    assert any("actions stopped" in line for line in up.output), "".join(up.output[-20:])
+    output = up.all_output()
+    assert "actions stopped" in output, output[-2000:]
