@@ -4,11 +4,13 @@ PostgreSQL server answers on 127.0.0.1:5432)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, insert
 
+from bot.conversations import EVENTS
 from survey.answers import Answers
 from survey.config import SurveyConfig
 from survey.definition import default_definition_path
@@ -55,6 +57,21 @@ def submit(
         submitted_at=submitted_at,
     )
     return submit_response(survey.db, submission).stored
+
+
+def write_rasa_history(url: str, events: Iterable[tuple[str, str, float]]) -> None:
+    """(sender id, event type, timestamp) rows, in order, as Rasa's SQL tracker store writes them (its `events`
+    table): as if these residents had chatted."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    EVENTS.metadata.create_all(engine)
+    rows = [
+        {"sender_id": sender, "type_name": kind, "timestamp": moment, "data": "{}"} for sender, kind, moment in events
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(EVENTS), rows)
+    engine.dispose()
 
 
 def survey_config(database_url: str, definition: Path | None = None) -> SurveyConfig:

@@ -7,16 +7,16 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, insert
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.conversations import EVENTS, ConversationStore
+from bot.conversations import ConversationStore
 from bot.settings import Settings
 from survey.answers import check_answers
 from survey.pseudonyms import sender_id
 from survey.service import open_survey
 from survey.store import Submission, submit_response
+from tests.survey.conftest import write_rasa_history
 from tests.survey.test_importer import GOOD, HEADER
 
 runner = CliRunner()
@@ -77,7 +77,9 @@ def test_an_official_finds_and_erases_a_telegram_resident_by_their_telegram_id(
     respondent = survey.respondent("telegram", sender)
     submit_response(survey.db, Submission(respondent, "telegram", survey.definition.id, "v1", answers, key="k1"))
     other = sender_id(survey.pepper, "telegram", "987")
-    _rasa_history(settings.conversations_url(), {sender: 3, other: 2})
+    write_rasa_history(
+        settings.conversations_url(), [(sender, "user", time.time())] * 3 + [(other, "user", time.time())] * 2
+    )
     conversations = ConversationStore(settings.conversations_url())
 
     exported = json.loads(runner.invoke(app, ["survey", "export-respondent", "telegram", "123456789"], env=env).output)
@@ -89,18 +91,6 @@ def test_an_official_finds_and_erases_a_telegram_resident_by_their_telegram_id(
     )
     assert conversations.events_of(other) == 2  # someone else's history stays
     conversations.dispose()
-
-
-def _rasa_history(url: str, events: dict[str, int]) -> None:
-    """Rows as Rasa's SQL tracker store writes them (its `events` table), as if these residents had chatted."""
-    Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    EVENTS.metadata.create_all(engine)
-    with engine.begin() as connection:
-        for sender, count in events.items():
-            rows = [{"sender_id": sender, "type_name": "user", "timestamp": time.time(), "data": "{}"}] * count
-            connection.execute(insert(EVENTS), rows)
-    engine.dispose()
 
 
 def test_skip_invalid_imports_the_rest_and_a_second_run_changes_nothing(env: dict[str, str], tmp_path: Path) -> None:

@@ -4,18 +4,18 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, update
+from sqlalchemy import update
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.conversations import EVENTS, ConversationStore
+from bot.conversations import ConversationStore
 from survey.answers import check_answers
 from survey.inventory import inventory_markdown, missing_purposes
 from survey.models import Response, SeenSubmission
 from survey.retention import purge_older_than
 from survey.service import Survey
 from survey.store import respondent_data
-from tests.survey.conftest import submit
+from tests.survey.conftest import submit, write_rasa_history
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "data-inventory.md"
 
@@ -51,13 +51,7 @@ def test_conversation_history_older_than_the_retention_period_is_purged(database
         "returning": [("session_started", old), ("user", old), ("session_started", now - 86400), ("user", now)],
         "in-progress": [("session_started", old), ("user", old), ("user", now)],
     }
-    engine = create_engine(database_url)
-    EVENTS.metadata.create_all(engine)
-    with engine.begin() as connection:
-        for sender, events in history.items():
-            for kind, moment in events:
-                connection.execute(insert(EVENTS).values(sender_id=sender, type_name=kind, timestamp=moment, data="{}"))
-    engine.dispose()
+    write_rasa_history(database_url, [(sender, *event) for sender, events in history.items() for event in events])
     conversations = ConversationStore(database_url)
     assert conversations.purge(365) == 5
     assert [conversations.events_of(s) for s in history] == [0, 2, 3]
