@@ -1,38 +1,23 @@
 """`consult up`: prepare what is missing, then run Rasa, the action server and the web application together.
 
-honcho supervises the processes: their output is multiplexed with a name prefix, Ctrl-C or SIGTERM stops them all,
-and if one dies it is reported and the others are stopped (a half-running assistant is worse than a stopped one).
+bot/supervisor.py supervises the processes: their output is multiplexed with a name prefix, a component that dies is
+restarted (with backoff) while the others keep running, Rasa starts only once its action server answers, and Ctrl-C,
+SIGTERM or a component that keeps failing stops them all.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-import shlex
 import sys
-import threading
-import time
-from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
-from honcho.manager import Manager
-from honcho.printer import Printer
 
 from bot.rasa_env import LOGGING_CONFIG, RASA_ENV, RASA_PROJECT, ensure_environment, train_if_changed, write_endpoints
 from bot.settings import Settings
+from bot.supervisor import Service, Supervisor
 from index.build import build_index
 from survey.service import open_survey
 
-READY_TIMEOUT = 300
-
-
-@dataclass(frozen=True)
-class Component:
-    name: str
-    command: list[str]
-    ready_url: str
-    env: dict[str, str]
+Component = Service  # one process of the assistant, as the supervisor (and the tests) start it
 
 
 def prepare(settings: Settings) -> None:
@@ -79,64 +64,42 @@ def components(settings: Settings, rasa_token: str) -> list[Component]:
                     "--logging-config-file",
                     str(LOGGING_CONFIG),
                 ],
-                f"http://127.0.0.1:{rasa_port}/status?token={rasa_token}",
                 {**RASA_ENV, "SANIC_WORKERS": "1"},
+                f"http://127.0.0.1:{rasa_port}/status?token={rasa_token}",
+                after=(f"actions{suffix}",),  # a message reaching Rasa before its actions load gets no reply
             )
         )
         parts.append(
             Component(
                 f"actions{suffix}",
                 [consult, "actions", "--port", str(actions_port)],
-                f"http://127.0.0.1:{actions_port}/health",
                 shared,
+                f"http://127.0.0.1:{actions_port}/health",
             )
         )
     parts.append(
         Component(
             "web",
             [consult, "serve", "--host", settings.host, "--port", str(settings.web_port)],
-            f"http://127.0.0.1:{settings.web_port}/healthz",
             shared,
+            f"http://127.0.0.1:{settings.web_port}/healthz",
         )
     )
     if settings.telegram_token is not None:
-        parts.append(Component("telegram", [consult, "telegram"], "", shared))
+        parts.append(Component("telegram", [consult, "telegram"], shared))
     return parts
 
 
 def up(settings: Settings) -> int:
     prepare(settings)
     token = settings.rasa_token.get_secret_value() if settings.rasa_token else secrets.token_urlsafe(24)
-    parts = components(settings, token)
-    manager = Manager(Printer(sys.stdout))
-    for part in parts:
-        # `exec`: no shell in between, so a signal or a death reaches (and is seen from) the real process.
-        manager.add_process(
-            part.name,
-            "exec " + shlex.join(part.command),
-            env={**os.environ, **part.env},
-            cwd=str(settings.data_dir.resolve()),
-        )
-    threading.Thread(target=_announce_when_ready, args=(manager, parts, settings), daemon=True).start()
-    manager.loop()
-    return int(manager.returncode or 0)
+    supervisor = Supervisor(
+        components(settings, token), settings.data_dir.resolve(), on_ready=lambda: _announce(settings)
+    )
+    return supervisor.run()
 
 
-def _announce_when_ready(manager: Manager, parts: list[Component], settings: Settings) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    waiting = {part.name: part.ready_url for part in parts if part.ready_url}
-    while waiting and time.monotonic() < deadline:
-        for name, url in list(waiting.items()):
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    del waiting[name]
-            except httpx.HTTPError:
-                pass
-        time.sleep(0.5)
-    if waiting:
-        print(f"consult: not ready after {READY_TIMEOUT} s: {', '.join(waiting)}", file=sys.stderr, flush=True)
-        manager.terminate()
-        return
+def _announce(settings: Settings) -> None:
     print(
         "consult: ready\n"
         f"  web application and dashboard  http://{settings.host}:{settings.web_port}/\n"

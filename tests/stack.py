@@ -52,14 +52,23 @@ class Stack:
         prepare(self.settings)
 
     def start(self, *names: str) -> None:
-        for name in names or tuple(self.parts):
-            self._launch(self.parts[name])
-        for name in names or tuple(self.parts):
-            try:
+        """Start components as `consult up` does: each one only once those it comes after are ready."""
+        wanted = list(names or self.parts)
+        while wanted:
+            batch = [name for name in wanted if not set(self.parts[name].after) & set(wanted)]
+            for name in batch:
+                self._launch(self.parts[name])
+            for name in batch:
+                self._wait_ready(name)
+            wanted = [name for name in wanted if name not in batch]
+
+    def _wait_ready(self, name: str) -> None:
+        try:
+            if self.parts[name].ready_url:
                 wait_until_ready(self.processes[name], self.parts[name].ready_url, READY_TIMEOUT)
-            except (RuntimeError, TimeoutError) as error:
-                log = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
-                raise RuntimeError(f"{name} did not start: {error}\n{log}") from None
+        except (RuntimeError, TimeoutError) as error:
+            log = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{name} did not start: {error}\n{log}") from None
 
     def stop(self, *names: str) -> None:
         for name in names or tuple(self.processes):
