@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
+import pytest
 
 ADMIN = os.environ.get("CONSULT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 SERVER = ADMIN.rsplit("/", 1)[0]
@@ -19,6 +20,16 @@ def answers() -> bool:
             return True
     except psycopg.OperationalError:
         return False
+
+
+def required() -> None:
+    """Tests that need PostgreSQL fail, never skip, when it is missing: CI must not stay green without it."""
+    if not answers():
+        pytest.fail(
+            f"PostgreSQL is not answering at {SERVER} (start it: pg_ctlcluster --skip-systemctl-redirect "
+            "$(ls /etc/postgresql) main start; .ci/run does this)",
+            pytrace=False,
+        )
 
 
 @contextmanager
