@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from index.answer import Answer, AnswerPipeline, open_pipeline
 from index.build import build_index, read_manifest
 from index.config import IndexConfig
-from index.evaluation import DEFAULT_QUESTIONS, calibrate, evaluate_answers, evaluate_mode, load_questions
-from index.retriever import Mode
+from index.evaluation import DEFAULT_QUESTIONS, DEFAULT_SAFETY, calibrate, load_questions, load_safety
+from index.evaluation_figures import DEFAULT_FIGURES, record, run_evaluation
+from index.evaluation_report import print_run
 from index.store import IndexNotReadyError, index_state
 from knowledge.corpus import CorpusError
 
@@ -110,56 +110,33 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
     @app.command("eval")
     def eval_command(
         questions: Annotated[Path, typer.Option(help="The labelled question set.")] = DEFAULT_QUESTIONS,
+        safety: Annotated[Path, typer.Option(help="The labelled safety set.")] = DEFAULT_SAFETY,
         split: Annotated[str, typer.Option(help="dev, test or all.")] = "test",
+        as_json: Annotated[bool, typer.Option("--json", help="Print the run as one JSON object.")] = False,
+        record_run: Annotated[bool, typer.Option("--record", help="Store the figures for the test gates.")] = False,
+        figures: Annotated[Path, typer.Option(help="Where --record stores the figures.")] = DEFAULT_FIGURES,
         calibrate_thresholds: Annotated[bool, typer.Option("--calibrate", help="Fit abstention on dev.")] = False,
     ) -> None:
-        """Recall@1/3/5, MRR@10 and abstention for hybrid, dense-only and BM25-only retrieval, and routing.
+        """Evidence in the quote (per question style), Recall@1/3/5, MRR@10, abstention, quote length and routing for
+        hybrid, dense-only and BM25-only retrieval, and the safety routing (999, 101).
 
         Example: consult eval --split dev
         """
         if split not in ("dev", "test", "all"):
             raise _fail("--split must be dev, test or all")
         pipeline = _open(load_config)
-        chosen = load_questions(questions, split)
-        table = Table(
-            "retrieval",
-            "questions",
-            "R@1",
-            "R@3",
-            "R@5",
-            "MRR@10",
-            "abstain P",
-            "abstain R",
-            title=f"{split} split ({questions.name})",
-        )
-        for mode in (Mode.HYBRID, Mode.DENSE, Mode.BM25):
-            report = evaluate_mode(pipeline, chosen, mode)
-            name = f"hybrid ({pipeline.retriever.fusion})" if mode is Mode.HYBRID else str(mode)
-            table.add_row(
-                name,
-                str(report.questions),
-                *(f"{report.recall[k]:.3f}" for k in (1, 3, 5)),
-                f"{report.mrr10:.3f}",
-                f"{report.abstain_precision:.3f}",
-                f"{report.abstain_recall:.3f}",
-            )
-        console = Console()
-        console.print(table)
-        answers = evaluate_answers(pipeline, chosen)
-        routes = Table("expected", "questions", "routed correctly", title="whole answers")
-        for kind, count in sorted(answers.expected.items()):
-            routes.add_row(kind, str(count), str(answers.correct.get(kind, 0)))
-        console.print(routes)
-        console.print(
-            f"quote overlaps gold evidence: {answers.quote_hit:.3f}; sources cited, recall "
-            f"{answers.source_recall:.3f} / precision {answers.source_precision:.3f}"
-        )
-        for question_id, expected, got in answers.misrouted:
-            console.print(f"  {question_id}: expected {expected}, got {got}")
+        run = run_evaluation(pipeline, split, load_questions(questions, split), load_safety(safety, split))
+        if as_json:
+            typer.echo(run.model_dump_json())
+        else:
+            print_run(run, Console())
+        if record_run:
+            record(run, figures)
+            typer.echo(f"Recorded the {split} figures in {figures}.", err=as_json)
         if calibrate_thresholds:
             policy, accuracy = calibrate(pipeline, load_questions(questions, "dev"))
             fitted = {k: v for k, v in asdict(policy).items() if k in ("score_weight", "min_relevance", "min_coverage")}
-            console.print(f"calibrated on dev (balanced accuracy {accuracy:.3f}): {fitted}")
+            typer.echo(f"calibrated on dev (balanced accuracy {accuracy:.3f}): {fitted}", err=as_json)
 
 
 def _open(load_config: LoadConfig) -> AnswerPipeline:

@@ -1,9 +1,10 @@
-"""Measuring retrieval, abstention and routing against the labelled question set, and calibrating thresholds."""
+"""The labelled sets (questions with gold evidence, safety messages), retrieval figures, and calibrating thresholds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import yaml
@@ -14,8 +15,13 @@ from index.answer import AnswerPipeline
 from index.config import AnswerPolicy
 from index.retriever import Hit, Mode
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "eval" / "questions.yaml"
+EVAL_DIR = Path(__file__).resolve().parents[1] / "tests" / "eval"
+DEFAULT_QUESTIONS = EVAL_DIR / "questions.yaml"
+DEFAULT_SAFETY = EVAL_DIR / "safety.yaml"
 RETRIEVAL_DEPTH = 10
+RECALL_AT = (1, 3, 5)
+
+Split = Literal["dev", "test"]
 
 
 class GoldSpan(BaseModel):
@@ -27,33 +33,33 @@ class GoldSpan(BaseModel):
 
 class Question(BaseModel):
     id: str
-    split: str
-    expect: str
+    split: Split
+    expect: Literal["answer", "abstain"]
     category: str = ""
+    style: str = "natural"
     question: str
+    match: Literal["any", "all"] = "any"  # any one gold span suffices, or every gold document's evidence is shown
+    passage: str | None = None  # the gold passage group; a group lies wholly in one split
     gold: list[GoldSpan] = []
+
+
+class SafetyMessage(BaseModel):
+    id: str
+    split: Split
+    label: Literal["emergency", "crime_report", "question", "vote_advice"]
+    style: str
+    message: str
 
 
 @dataclass(frozen=True)
 class ModeReport:
+    """Where the first chunk holding gold evidence ranks, for one retrieval mode."""
+
     mode: Mode
     questions: int
-    recall: dict[int, float]  # Recall@k for k in 1, 3, 5
+    recall: dict[int, float]  # Recall@k for k in RECALL_AT
     mrr10: float
-    abstain_precision: float
-    abstain_recall: float
-
-
-@dataclass(frozen=True)
-class AnswerReport:
-    """Whole answers: which kind each question got, and how well the quotes match the labelled evidence."""
-
-    expected: dict[str, int]  # questions per expected kind
-    correct: dict[str, int]  # of those, answered with that kind
-    misrouted: list[tuple[str, str, str]]  # (question id, expected, got)
-    quote_hit: float  # answerable questions with a quote overlapping a gold span
-    source_recall: float  # share of the gold documents that are cited (balance across sources)
-    source_precision: float  # share of cited documents that are gold documents
+    ranks: dict[str, int | None]  # question id -> rank of the first relevant chunk (None: not in the top 10)
 
 
 def load_questions(path: Path = DEFAULT_QUESTIONS, split: str | None = None) -> list[Question]:
@@ -62,30 +68,25 @@ def load_questions(path: Path = DEFAULT_QUESTIONS, split: str | None = None) -> 
     return [q for q in questions if split in (None, "all", q.split)]
 
 
+def load_safety(path: Path = DEFAULT_SAFETY, split: str | None = None) -> list[SafetyMessage]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    messages = [SafetyMessage.model_validate(item) for item in raw]
+    return [m for m in messages if split in (None, "all", m.split)]
+
+
 def evaluate_mode(pipeline: AnswerPipeline, questions: list[Question], mode: Mode) -> ModeReport:
-    ranks: list[int | None] = []
-    abstained_expected = abstained_wrongly = missed_abstentions = 0
+    ranks: dict[str, int | None] = {}
     for question in questions:
-        if question.expect not in ("answer", "abstain"):
-            continue
-        vector = pipeline.retriever.encode(question.question)
-        hits = pipeline.retriever.search(question.question, RETRIEVAL_DEPTH * 2, mode=mode, vector=vector)
-        abstains = not pipeline.relevance(question.question, hits).answerable
         if question.expect == "answer":
-            ranks.append(first_relevant_rank(pipeline, question, hits[:RETRIEVAL_DEPTH]))
-            abstained_wrongly += abstains
-        else:
-            abstained_expected += abstains
-            missed_abstentions += not abstains
-    total_abstained = abstained_expected + abstained_wrongly
-    should_abstain = abstained_expected + missed_abstentions
+            hits = pipeline.retriever.search(question.question, RETRIEVAL_DEPTH, mode=mode)
+            ranks[question.id] = first_relevant_rank(pipeline, question, hits)
+    found = [r for r in ranks.values() if r is not None]
     return ModeReport(
         mode=mode,
         questions=len(ranks),
-        recall={k: _share(sum(1 for r in ranks if r is not None and r <= k), len(ranks)) for k in (1, 3, 5)},
-        mrr10=_share(sum(1 / r for r in ranks if r is not None), len(ranks)),
-        abstain_precision=_share(abstained_expected, total_abstained),
-        abstain_recall=_share(abstained_expected, should_abstain),
+        recall={k: share(sum(1 for r in found if r <= k), len(ranks)) for k in RECALL_AT},
+        mrr10=share(sum(1 / r for r in found), len(ranks)),
+        ranks=ranks,
     )
 
 
@@ -98,44 +99,6 @@ def first_relevant_rank(pipeline: AnswerPipeline, question: Question, hits: list
     return None
 
 
-def evaluate_answers(pipeline: AnswerPipeline, questions: list[Question]) -> AnswerReport:
-    expected: dict[str, int] = {}
-    correct: dict[str, int] = {}
-    misrouted: list[tuple[str, str, str]] = []
-    hits: list[bool] = []
-    recalls: list[float] = []
-    precisions: list[float] = []
-    for question in questions:
-        answer = pipeline.answer(question.question)
-        expected[question.expect] = expected.get(question.expect, 0) + 1
-        if answer.kind == question.expect:
-            correct[question.expect] = correct.get(question.expect, 0) + 1
-        else:
-            misrouted.append((question.id, question.expect, answer.kind))
-        if question.expect != "answer":
-            continue
-        gold_docs = {g.doc for g in question.gold}
-        cited = {c.doc_id for c in answer.citations}
-        hits.append(
-            any(
-                g.doc == c.doc_id and g.start < c.end and c.start < g.end
-                for g in question.gold
-                for c in answer.citations
-            )
-        )
-        recalls.append(len(gold_docs & cited) / len(gold_docs))
-        if cited:
-            precisions.append(len(gold_docs & cited) / len(cited))
-    return AnswerReport(
-        expected,
-        correct,
-        misrouted,
-        _share(sum(hits), len(hits)),
-        _share(sum(recalls), len(recalls)),
-        _share(sum(precisions), len(precisions)),
-    )
-
-
 def calibrate(pipeline: AnswerPipeline, questions: list[Question]) -> tuple[AnswerPolicy, float]:
     """Abstention thresholds that best separate answerable from unanswerable questions (balanced accuracy).
 
@@ -144,10 +107,9 @@ def calibrate(pipeline: AnswerPipeline, questions: list[Question]) -> tuple[Answ
     """
     rows = []
     for question in questions:
-        if question.expect in ("answer", "abstain"):
-            hits = pipeline.retriever.search(question.question, RETRIEVAL_DEPTH * 2)
-            relevance = pipeline.relevance(question.question, hits)
-            rows.append((question.expect == "answer", relevance.score, relevance.coverage))
+        hits = pipeline.retriever.search(question.question, RETRIEVAL_DEPTH * 2)
+        relevance = pipeline.relevance(question.question, hits)
+        rows.append((question.expect == "answer", relevance.score, relevance.coverage))
     ok, score, coverage = (np.array(column, dtype=float) for column in zip(*rows, strict=True))
     weights, thresholds, floors = np.arange(0, 3.01, 0.1), np.arange(0.2, 2.001, 0.01), np.arange(0, 0.601, 0.05)
     combined = weights[:, None, None, None] * score + coverage  # weight x 1 x 1 x question
@@ -165,5 +127,5 @@ def calibrate(pipeline: AnswerPipeline, questions: list[Question]) -> tuple[Answ
     return policy, float(accuracy[w, t, f])
 
 
-def _share(part: float, whole: int) -> float:
+def share(part: float, whole: int) -> float:
     return part / whole if whole else 0.0
