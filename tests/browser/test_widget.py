@@ -123,6 +123,37 @@ def test_a_question_gets_a_cited_answer_whose_citation_opens_the_highlighted_pas
     expect(passage.locator("h1")).to_have_text("Police, Fire and Crime Plan priorities")
 
 
+def test_what_is_typed_at_once_while_the_greeting_loads_is_sent_in_order(page: Page, stack: Stack) -> None:
+    """The first thing most residents do: open the widget and type at once. The greeting is held back until both
+    questions are typed, so they are certainly typed while the widget is busy."""
+    held: list[Route] = []
+    sent: list[str] = []
+
+    def hold_the_greeting(route: Route) -> None:
+        text = json.loads(route.request.post_data or "{}").get("text", "")
+        sent.append(text)
+        if text == "/greet":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/chat/message", hold_the_greeting)
+    page.goto(stack.web_url + "/")
+    page.get_by_role("button", name="Ask about local policing").click()
+    first, second = "What is Vision Zero?", "What does the plan say about the 101 non-emergency line?"
+    _ask(page, first)
+    _ask(page, second)
+    expect(page.locator(".message.user")).to_have_count(2)
+    assert len(held) == 1 and sent == ["/greet"]  # the questions wait their turn
+    held[0].continue_()
+    bots = page.locator(".message.bot")
+    expect(bots.nth(2)).to_be_visible(timeout=120_000)
+    expect(bots.first).to_contain_text("never recommend a candidate")
+    expect(bots.nth(1).locator(".sources a").first).to_be_visible()
+    expect(bots.nth(2).locator(".sources a").first).to_be_visible()
+    assert sent == ["/greet", first, second]
+
+
 def test_the_survey_completed_with_the_mouse_is_stored(page: Page, stack: Stack) -> None:
     _open_widget(page, stack)
     _choose(page, "Set my priorities")

@@ -14,6 +14,7 @@
   var storageKey = "consult-session:" + api;
   var token = null;
   var busy = false;
+  var RETRIES = 3;  // while the assistant restarts: after 1, 2 and 4 seconds
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -100,7 +101,7 @@
       reply.buttons.forEach(function (choice) {
         var button = el("button", { type: "button", class: "choice" }, choice.title);
         button.addEventListener("click", function () {
-          if (busy) return;
+          if (button.disabled) return;
           Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) { b.disabled = true; });
           button.setAttribute("aria-pressed", "true");
           converse(choice.payload, choice.title, true);
@@ -149,40 +150,55 @@
     });
   }
 
+  // What the resident sends while the assistant is still replying waits its turn: nothing typed is ever dropped, and
+  // messages reach the assistant in the order they were sent.
+  var queue = [];
+
   function converse(text, shown, fromButton) {
     if (shown !== null) addUserMessage(shown);
-    busy = true;
-    send.disabled = true;
-    status.textContent = "The assistant is replying…";
-    var id = Math.random().toString(36).slice(2) + Date.now().toString(36);
-    function attempt(retried) {
-      return session().then(function (current) {
-        return post("/api/chat/message", { token: current, text: text, id: id });
-      }).catch(function (error) {
-        if (error.code === "session_expired" && !retried) {
-          token = null;
-          try { window.sessionStorage.removeItem(storageKey); } catch (ignored) { /* nothing stored */ }
-          return attempt(true);
-        }
-        throw error;
-      });
-    }
-    attempt(false).then(function (body) {
-      var bubbles = (body.messages || []).map(addReply);
+    queue.push({ text: text, fromButton: fromButton, id: Math.random().toString(36).slice(2) + Date.now().toString(36) });
+    if (!busy) next();
+  }
+
+  function next() {
+    var turn = queue.shift();
+    if (!turn) {
+      busy = false;
       status.textContent = "";
+      return;
+    }
+    busy = true;
+    status.textContent = "The assistant is replying…";
+    deliver(turn, 0, false).then(function (body) {
+      var bubbles = (body.messages || []).map(addReply);
       // After a button press the new choices get focus (so keyboard users can carry on); after typing, the text box
       // keeps it.
-      var choices = fromButton && bubbles.length ? bubbles[bubbles.length - 1].querySelector(".choice") : null;
-      (choices || input).focus();
+      var choices = turn.fromButton && bubbles.length ? bubbles[bubbles.length - 1].querySelector(".choice") : null;
+      if (!queue.length) (choices || input).focus();
     }).catch(function (error) {
       // An error without a code never reached the assistant (offline, or a site not allowed to embed it): the
       // browser's own message ("Failed to fetch") would mean nothing to a resident.
       var text = error.code ? error.message : "Sorry, I can't reach the assistant just now. Please try again shortly.";
       addReply({ text: text, buttons: [], citations: [] });
-      status.textContent = "";
-    }).then(function () {
-      busy = false;
-      send.disabled = false;
+    }).then(next);
+  }
+
+  // One message, retried with the same id (so the server can tell a retry from a new message) while the assistant
+  // restarts, and once with a new session if the old one expired.
+  function deliver(turn, attempt, renewed) {
+    return session().then(function (current) {
+      return post("/api/chat/message", { token: current, text: turn.text, id: turn.id });
+    }).catch(function (error) {
+      if (error.code === "session_expired" && !renewed) {
+        token = null;
+        try { window.sessionStorage.removeItem(storageKey); } catch (ignored) { /* nothing stored */ }
+        return deliver(turn, attempt, true);
+      }
+      if (error.code === "unavailable" && attempt < RETRIES) {
+        return new Promise(function (resolve) { setTimeout(resolve, 1000 * Math.pow(2, attempt)); })
+          .then(function () { return deliver(turn, attempt + 1, renewed); });
+      }
+      throw error;
     });
   }
 
@@ -194,7 +210,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
-    if (!text || busy) return;
+    if (!text) return;
     input.value = "";
     converse(text, text, false);
   });
