@@ -1,5 +1,7 @@
 """Conversation-turn latency over Rasa's REST channel (the real stack, started like the end-to-end tests) at 1 and
-10 concurrent residents, for a question turn and a survey turn, and the memory of each process."""
+10 concurrent residents, for a question turn and a survey turn, and the memory of each process; then the cost of a turn
+as a conversation grows: one resident asks 200 questions through the chat API (as the widget does), and the latency and
+the CPU spent by all server processes are compared around turn 5 and around turn 200."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import httpx
 import psutil
 
 from bench.stats import percentile
+from bench.turn_cost import long_conversation
 from index.evaluation import load_questions
 from tests.stack import Stack
 
@@ -19,13 +22,14 @@ SURVEY_REPLIES = ["/affirm", "Southend", "I'm 34", "knife crime", "drugs", "road
 
 
 def run(workdir: Path, quick: bool = False) -> None:
-    stack = Stack(workdir / "stack")
+    stack = Stack(workdir / "stack", settings={"CONSULT_CHAT_LIMIT_SESSION": "100000/minute"})
     began = time.perf_counter()
     stack.prepare()
     stack.start()
     print(f"stack prepared and started in {time.perf_counter() - began:.0f} s")
     try:
         questions = [q.question for q in load_questions() if q.expect in ("answer", "abstain")]
+        long_conversation(stack, questions, 60 if quick else 200)
         rounds = 2 if quick else 6
         for concurrency in (1, 10):
             began = time.perf_counter()

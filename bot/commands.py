@@ -14,16 +14,20 @@ from bot.settings import Settings
 
 def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) -> None:
     @app.command("up")
-    def up_command() -> None:
+    def up_command(
+        prepare_only: Annotated[
+            bool, typer.Option("--prepare-only", help="Prepare, then exit (a process manager runs the rest).")
+        ] = False,
+    ) -> None:
         """Prepare what is missing (environments, schema, index, Rasa model), then run everything until Ctrl-C.
 
         Example: consult up
         """
-        from bot.stack import up
+        from bot.stack import prepare, up
         from survey.definition import DefinitionError
 
         try:
-            code = up(load_settings())
+            code = prepare(load_settings()) if prepare_only else up(load_settings())
         except (RasaSetupError, DefinitionError) as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(code=2) from None
@@ -92,7 +96,11 @@ def add_telegram_command(app: typer.Typer, load_settings: Callable[[], Settings]
             typer.echo("Error: CONSULT_TELEGRAM_TOKEN is not set", err=True)
             raise typer.Exit(code=2)
         secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
-        rasa = RasaRelay(settings.rasa_urls, ConversationStore(settings.conversations_url()))
+        rasa = RasaRelay(
+            settings.rasa_urls,
+            ConversationStore(settings.conversations_url()),
+            rasa_token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
+        )
         relay = Relay(rasa, settings.resolved_pepper(), CallbackRegistry(), settings.public_url)
         bot = create_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
         if settings.telegram_mode == "polling":

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
+import structlog
 
 from bot.conversations import ConversationStore
 
 MAX_MESSAGE = 2000  # characters a resident may send in one message
+RENEW_EVERY = 10  # turns after which a conversation gets a new Rasa session (keeps every turn equally cheap)
+TRACKED_SENDERS = 10_000  # conversations whose turns are counted (the least recent are forgotten)
+log = structlog.get_logger(__name__)
 
 
 class RelayUnavailableError(RuntimeError):
@@ -50,29 +56,68 @@ class RasaRelay:
         rasa_urls: list[str],
         conversations: ConversationStore | None = None,
         timeout: float = 60.0,
+        rasa_token: str | None = None,
+        renew_every: int = RENEW_EVERY,
     ) -> None:
-        self._urls = [f"{url.rstrip('/')}/webhooks/rest/webhook" for url in rasa_urls]
+        self._bases = [url.rstrip("/") for url in rasa_urls]
         self._client = httpx.AsyncClient(timeout=timeout)
         self._conversations = conversations
+        self._token = rasa_token
+        self._renew_every = renew_every
+        self._turns: OrderedDict[str, int] = OrderedDict()
+        self._renewals: set[asyncio.Task[None]] = set()
 
     async def send(self, sender: str, text: str, channel: str, message_key: str | None = None) -> list[Reply]:
         metadata = {"channel": channel, **({"message_key": message_key} if message_key else {})}
+        base = self._bases[int(hashlib.sha256(sender.encode()).hexdigest(), 16) % len(self._bases)]
         try:
-            url = self._urls[int(hashlib.sha256(sender.encode()).hexdigest(), 16) % len(self._urls)]
             response = await self._client.post(
-                url, json={"sender": sender, "message": text[:MAX_MESSAGE], "metadata": metadata}
+                f"{base}/webhooks/rest/webhook",
+                json={"sender": sender, "message": text[:MAX_MESSAGE], "metadata": metadata},
             )
             response.raise_for_status()
             messages = response.json()
         except (httpx.HTTPError, ValueError) as error:
             raise RelayUnavailableError(str(error)) from error
         replies = parse_messages(messages if isinstance(messages, list) else [])
+        if not replies:
+            # Every turn ends in one of our actions, which always says something: silence means the action server
+            # is down or restarting (Rasa then logs the failure and answers nothing).
+            raise RelayUnavailableError("Rasa answered nothing")
         if self._conversations is not None and any(reply.kind == "erased" for reply in replies):
             # Rasa has saved the turn by now; erase the whole conversation, not only the survey answers.
             await asyncio.to_thread(self._conversations.erase, sender)
+        elif self._counted(sender):
+            task = asyncio.create_task(self.renew_session(base, sender))
+            self._renewals.add(task)
+            task.add_done_callback(self._renewals.discard)
         return replies
 
+    async def renew_session(self, base: str, sender: str) -> None:
+        """A new Rasa session for this conversation (our action_session_start carries over what is under way)."""
+        try:
+            response = await self._client.post(
+                f"{base}/conversations/{quote(sender, safe='')}/execute",
+                params={"token": self._token or "", "include_events": "NONE"},
+                json={"name": "action_session_start"},
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            log.warning("session_renewal_failed", error=type(error).__name__)
+
+    def _counted(self, sender: str) -> bool:
+        """Count a turn; true when the conversation is due for a new session."""
+        if self._token is None:
+            return False  # without the API token Rasa refuses; sessions then only renew after inactivity
+        turns = self._turns.pop(sender, 0) + 1
+        self._turns[sender] = turns % self._renew_every
+        if len(self._turns) > TRACKED_SENDERS:
+            self._turns.popitem(last=False)
+        return turns >= self._renew_every
+
     async def close(self) -> None:
+        if self._renewals:
+            await asyncio.gather(*self._renewals, return_exceptions=True)
         await self._client.aclose()
         if self._conversations is not None:
             self._conversations.dispose()

@@ -70,7 +70,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        relay = RasaRelay(settings.rasa_urls, ConversationStore(settings.conversations_url()))
+        relay = RasaRelay(
+            settings.rasa_urls,
+            ConversationStore(settings.conversations_url()),
+            rasa_token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
+        )
         app.state.chat = ChatService(
             relay=relay,
             sessions=ChatSessions(settings.chat_secret(), int(settings.chat_session_hours * 3600)),

@@ -97,6 +97,12 @@ def respondent_data(db: Database, respondent: str) -> dict[str, Any] | None:
         }
 
 
+def stored_respondents(db: Database) -> list[str]:
+    """The respondent of every stored response, one entry per response (audits, and the fault tests' counts)."""
+    with db.read() as session:
+        return list(session.scalars(select(Response.respondent)))
+
+
 def forget_respondent(db: Database, respondent: str) -> bool:
     """Erase a respondent's answers; True if there was anything to erase."""
     with db.write() as connection:

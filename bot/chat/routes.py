@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,8 +18,9 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from bot.chat.models import ButtonOut, CitationOut, ErrorOut, MessageIn, MessageOut, ReplyOut, SessionOut
+from bot.chat.replays import Replays
 from bot.chat.sessions import ChatSessions
-from bot.relay import RasaRelay, RelayUnavailableError, passage_link
+from bot.relay import RasaRelay, RelayUnavailableError, Reply, passage_link
 from index.answer import attribution
 from knowledge.documents import Document
 from survey.pseudonyms import sender_id
@@ -48,6 +50,7 @@ class ChatService:
 
     def __post_init__(self) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.replays = Replays()
 
     def allow(self, scope: str, key: str, limit: str) -> bool:
         # Addresses are only ever held hashed, in memory, for the rate-limit window.
@@ -85,11 +88,16 @@ async def send_message(body: MessageIn, request: Request, chat: Chat) -> Any:
     if not text:
         return _error(400, "Please type a message.", "empty")
     key = f"web:{sid}:{body.id}" if body.id else None
+    sender = sender_id(chat.pepper, "web", sid)
+
+    def relay() -> Awaitable[list[Reply]]:
+        return chat.relay.send(sender, text, channel="web", message_key=key)
+
     try:
-        replies = await chat.relay.send(sender_id(chat.pepper, "web", sid), text, channel="web", message_key=key)
+        replies = await (chat.replays.once(key, text, relay) if key else relay())
     except RelayUnavailableError:
         log.warning("rasa_unavailable")
-        return _error(503, "The assistant is restarting; please try again in a minute.", "unavailable")
+        return _error(503, "Sorry, the assistant is restarting. Please try again in a moment.", "unavailable")
     base = str(request.base_url).rstrip("/")
     return MessageOut(
         messages=[

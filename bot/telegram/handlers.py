@@ -15,7 +15,7 @@ from survey.pseudonyms import sender_id
 
 router = Router(name="consult")
 log = structlog.get_logger(__name__)
-UNAVAILABLE = "Sorry, the assistant is restarting. Please try again in a minute."
+UNAVAILABLE = "Sorry, the assistant is restarting. Please try again in a moment."
 # Commands and the message the assistant understands for each.
 COMMANDS = {
     "start": "/greet",
