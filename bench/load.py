@@ -114,6 +114,7 @@ def _measure(stack: Stack, residents: int, seconds: int, scale_out: bool) -> dic
         "  of which stored": str(stored),
         "responses in the store": str(rows),
         "busiest processes (% of a core)": ", ".join(f"{name} {share:.0f}" for name, share in busiest),
+        "CPU per turn, all processes (ms)": f"{cpu.cpu_seconds * 1000 / max(tally.turns, 1):.0f}",
     }
 
 
@@ -236,15 +237,27 @@ class _CpuSampler:
         self._roots = {**{name: p.pid for name, p in stack.processes.items()}, "telegram": telegram.pid}
         self._samples: dict[str, list[float]] = {name: [] for name in self._roots}
         self._running = False
+        self._cpu_at_start = 0.0
+        self.cpu_seconds = 0.0
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def start(self) -> None:
         self._running = True
+        self._cpu_at_start = self._cpu_seconds()
         self._thread.start()
 
     def stop(self) -> None:
         self._running = False
         self._thread.join()
+        self.cpu_seconds = self._cpu_seconds() - self._cpu_at_start
+
+    def _cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by every server process and its children."""
+        total = 0.0
+        for pid in self._roots.values():
+            root = psutil.Process(pid)
+            total += sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
+        return total
 
     def average(self) -> dict[str, float]:
         return {name: sum(values) / len(values) for name, values in self._samples.items() if values}
