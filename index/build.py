@@ -27,7 +27,7 @@ from knowledge.corpus import corpus_hash, load_corpus
 from knowledge.documents import Document, DocumentMeta
 
 FORMAT_VERSION = 1
-CHUNKING_VERSION = 1
+CHUNKING_VERSION = 2  # 2: the title joined the context; more question-framing stop words
 CURRENT = "current"
 KEEP_BUILDS = 2
 
@@ -54,9 +54,11 @@ def content_hash(documents: list[Document], model_name: str) -> str:
 
 
 def chunk_context(meta: DocumentMeta) -> str:
-    """Who speaks, prepended to each chunk before embedding, so "what does <name> say" finds their passages."""
+    """Who speaks and in which document, prepended to each chunk (with its section heading) before embedding and
+    lexical indexing, so "what would <name> do about <topic>" finds the passages under a title that states it.
+    Quotes never include it: they come from the text alone."""
     who = ", ".join(part for part in (meta.speaker, meta.speaker_role) if part)
-    return f"{who}. " if who else ""
+    return "".join(f"{part}. " for part in (who, meta.title.rstrip(". ")) if part)
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:

@@ -16,11 +16,13 @@ class AnswerPolicy:
 
     # Answer when score_weight x (best passage cosine) + (topic-word coverage) >= min_relevance
     # and coverage >= min_coverage; otherwise abstain.
-    score_weight: float = 0.8
-    min_relevance: float = 0.77
-    min_coverage: float = 0.35
+    score_weight: float = 1.3
+    min_relevance: float = 0.93
+    min_coverage: float = 0.0
     min_quote_score: float = 0.50  # a source's best sentence must score this to be quoted
     source_margin: float = 0.30  # and be within this of the best source's sentence
+    compare_margin: float = 0.45  # wider when the question compares sources: every source on the topic is shown
+    min_named_score: float = 0.40  # a source the question names is quoted from this score on
     max_sources: int = 5
     max_quote_words: int = 70
     report_online_url: str | None = None

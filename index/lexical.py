@@ -37,6 +37,31 @@ FRAMING_WORDS = {
     "much",
     "who",
     "which",
+    "compare",
+    "comparison",
+    "source",
+    "sources",
+    "candidate",
+    "candidates",
+    "versus",
+    "vs",
+    "everyone",
+    "each",
+    "both",
+    "anyone",
+    "anybody",
+    "promise",
+    "promises",
+    "promised",
+    "promising",
+    "pledge",
+    "pledges",
+    "pledged",
+    "going",
+    "happen",
+    "happening",
+    "done",
+    "doing",
 }
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | FRAMING_WORDS
 _STEMMER = Stemmer.Stemmer("english")
@@ -80,6 +105,10 @@ class LexicalIndex:
         if not terms:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._model.get_scores(terms), dtype=np.float32)
+
+    def knows(self, term: str) -> bool:
+        """Whether a (stemmed) term occurs anywhere in the indexed text."""
+        return term in self._model.vocab_dict
 
     def document_frequency(self, term: str) -> int:
         """In how many rows a (stemmed) term occurs."""

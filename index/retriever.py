@@ -17,6 +17,7 @@ from index.embedding import Embedder, Vectors
 from index.fusion import Fusion, ranked, reciprocal_rank_fusion, weighted_blend
 from index.lexical import analyse, top_rows
 from index.store import IndexData
+from index.synonyms import Synonyms
 
 
 class Mode(StrEnum):
@@ -50,9 +51,12 @@ class Retriever:
         # One thread is faster for single queries on two cores (see the retrieval notes).
         faiss.omp_set_num_threads(1)
         self._terms = lru_cache(maxsize=65536)(self._chunk_terms)
+        self.synonyms = Synonyms.load()
+        self._encode = lru_cache(maxsize=4)(self.embedder.encode_query)
 
     def encode(self, query: str) -> Vectors:
-        return self.embedder.encode_query(query)
+        """The query's vector; a message triaged and then answered is encoded once (the last few are kept)."""
+        return self._encode(query)
 
     def search(self, query: str, k: int = 10, mode: Mode = Mode.HYBRID, vector: Vectors | None = None) -> list[Hit]:
         vector = self.encode(query) if vector is None and mode is not Mode.BM25 else vector
@@ -79,16 +83,21 @@ class Retriever:
             scores = weighted_blend(cosines, {i: s for i, s in lexical.items() if s > 0}, self.dense_weight)
         return [Hit(i, s, cosines.get(i, 0.0), lexical[i]) for i, s in ranked(scores)[:k]]
 
-    def coverage(self, query: str, chunk_id: int) -> float:
-        """IDF-weighted share of the query's topic words found in the chunk (words the corpus never uses weigh most)."""
-        terms = set(analyse(query))
-        if not terms:
-            return 0.0
-        size = self.data.lexical.size
-        weights = {t: math.log((size + 1) / (self.data.lexical.document_frequency(t) + 0.5)) for t in terms}
-        found = self._terms(chunk_id)
+    def coverage(self, query: str | tuple[str, ...], chunk_id: int) -> float:
+        """IDF-weighted share of the query's topic words found in the chunk (words the corpus never uses weigh most).
+
+        A word counts as found when the chunk has it or a listed synonym ("club" for "centre", see synonyms.yaml)."""
+        weights = self.term_weights(analyse(query) if isinstance(query, str) else query)
         total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in found) / total if total else 0.0
+        if not total:
+            return 0.0
+        found = self._terms(chunk_id)
+        return sum(w for t, w in weights.items() if self.synonyms.any_in(t, found)) / total
+
+    def term_weights(self, terms: tuple[str, ...]) -> dict[str, float]:
+        """Inverse document frequency of each distinct term: a word the corpus never uses weighs most."""
+        size = self.data.lexical.size
+        return {t: math.log((size + 1) / (self.data.lexical.document_frequency(t) + 0.5)) for t in set(terms)}
 
     def sentence_scores(self, vector: Vectors, chunk_id: int) -> list[float]:
         """Cosine of the query with each sentence of a chunk."""

@@ -48,7 +48,8 @@ EMERGENCY = _any(
     r"trapped|being held|locked in)\b",
     # "help" opening a message is a cry for help ("help!", "help me", "help someone is outside"), but "help" or "help?"
     # alone asks how to use the assistant, and "help me with ..." asks for assistance.
-    r"^[^\w/]*help\b(?!\s*\?*\s*$)(?!\s+(?:me|us)\s+(?:with|to|write|understand|find|choose|decide|know|get|make|plan)\b)",
+    r"^[^\w/]*help\b(?!\s*\?*\s*$)(?!\s+(?:me|us)\s+(?:with|to|write|understand|find|choose|decide|know|get|make|plan)\b)"
+    r"(?!\s+(?:for|with|on|about|from|available|and support|lines?|desk|page|services?)\b)",
     r"\b(?:please help|send (?:help|police|someone|an ambulance))\b",
     r"\b(?:has|have|'s|'ve) (?:just )?been (?:stabbed|shot|attacked|run over|knocked down|hit by)\b",
     r"\bjust (?:hit|ran over|run over|knocked (?:down|over)|stabbed|shot)\b",
@@ -65,6 +66,11 @@ EMERGENCY = _any(
     r"\b(?:following|followed) me\b.{0,40}\b(?:scared|now|right now|frightened|help)\b",
     r"\b(?:scared|frightened)\b.{0,30}\b(?:following|followed) me\b",
     r"\bemergency\b.{0,20}\b(?:now|help|please)\b",
+    # Trapped or cut off somewhere dangerous; struggling to breathe; lying hurt in the open.
+    r"\b(?:stuck|trapped|cut off|pinned)\b.{0,40}\b(?:tide|water|river|sea|canal|mud|ice|flames|smoke|fire|"
+    r"underneath|wreck|rubble)\b",
+    r"\b(?:can'?t|cannot|can ?not|can hardly|struggling to|unable to)\s+breath",
+    r"\b(?:lying|laying|collapsed)\s+(?:in|on)\s+the\s+(?:road|pavement|ground|floor|street)\b",
 )
 
 # A report of something that already happened and needs no urgent response.
@@ -102,7 +108,9 @@ VOTE_ADVICE = _any(
     r"recommend|worst|worse|right|should)\b",
     r"\b(?:is|are)\s+.{1,40}\s+(?:better|worse|best|worst)\s+(?:than|candidate|choice|option|for)\b",
     r"\b(?:best|better|worst|right)\s+(?:candidate|choice|person|option)\b",
-    r"\bwho\s+(?:will|is going to|gonna)\s+win\b",
+    # "Who will win?" about this election, not about a match or a league.
+    r"\bwho\s+(?:will|is going to|gonna|do you think will)\s+win\b(?:\s*[?.!]*\s*$|.{0,40}\b(?:election|vote|votes|"
+    r"mayor|mayoralty|commissioner|pcc|pfcc|candidates?|race|seat|ballot|poll|polls)\b)",
     r"\b(?:recommend|endorse)\s+(?:a|any|which|the)?\s*(?:candidate|party)\b",
     r"\b(?:tell|help)\s+me\s+(?:who|which)\b.{0,30}\b(?:vote|back|support|choose|candidate|pick)\b",
     r"\bhow\s+should\s+i\s+vote\b",

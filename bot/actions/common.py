@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.services import services
 from index.answer import Answer, crime_report_text, emergency_text
-from index.triage import Triage, triage
+from index.triage import Triage
 from survey.pseudonyms import CONVERSATION_CHANNELS
 
 PAYLOAD = re.compile(r"/[a-z_]+(?:\{.*\})?", re.DOTALL)
@@ -48,7 +48,7 @@ def safety_reply(dispatcher: CollectingDispatcher, text: str) -> bool:
     """Send the 999 or 101 advice if the message needs it; True if it did (nothing else should be said first)."""
     if PAYLOAD.fullmatch(text):  # a button or command ("/help", '/choose{"option":"..."}'), not words a resident typed
         return False
-    rule = triage(text)
+    rule = services().pipeline.triage(text)  # the rules and the emergency model, as `consult ask` uses them
     if rule is Triage.EMERGENCY:
         dispatcher.utter_message(text=emergency_text(), json_message={"type": "safety", "kind": "emergency"})
         return True

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from index.answer import Answer, AnswerPipeline
+from index.replies import display_quote
 
 
 def _check_citations(pipeline: AnswerPipeline, answer: Answer) -> None:
@@ -11,8 +12,9 @@ def _check_citations(pipeline: AnswerPipeline, answer: Answer) -> None:
     for citation in answer.citations:
         text = documents[citation.doc_id].text
         assert text[citation.start : citation.end] == citation.quote
-        # The reply puts only exact quotes in quotation marks, each under its numbered attribution.
-        assert f"“{citation.quote}”" in answer.text
+        # The reply puts only exact quotes in quotation marks (a list's blank lines closed up), each under its
+        # numbered attribution.
+        assert f"“{display_quote(citation.quote)}”" in answer.text
         assert f"[{citation.n}] " in answer.text
 
 
@@ -117,7 +119,11 @@ def test_in_the_pre_election_period_manifestos_get_a_neutral_pointer_instead_of_
     only_candidate = election.answer(
         "What is James Miller's view on Special Constables and the Employee Supported Scheme?"
     )
-    assert only_candidate.kind == "refuse" and only_candidate.text == pointer and only_candidate.citations == []
+    # A question naming a candidate gets none of the candidate's words: other sources on the topic, or the pointer.
+    assert all(pipeline.retriever.data.documents[c.doc_id].meta.kind != "manifesto" for c in only_candidate.citations)
+    assert only_candidate.text.endswith(pointer)
+    only_manifestos = election.answer("What does Roger Hirst's manifesto list under Campaign Feedback from the Public?")
+    assert only_manifestos.kind in ("refuse", "answer") and only_manifestos.text.endswith(pointer)
     # Outside the period the same question is quoted as usual.
     assert pipeline.answer(
         "What is James Miller's view on Special Constables and the Employee Supported Scheme?"

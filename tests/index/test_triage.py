@@ -2,15 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from index.evaluation import load_questions
 from index.triage import Triage, triage
 
-EXPECTED = {"emergency": Triage.EMERGENCY, "crime_report": Triage.CRIME_REPORT, "refuse": Triage.VOTE_ADVICE}
-
-
-@pytest.mark.parametrize("question", load_questions(), ids=lambda q: q.id)
-def test_labelled_messages_are_triaged_as_labelled(question) -> None:  # type: ignore[no-untyped-def]
-    assert triage(question.question) == EXPECTED.get(question.expect)
+# The rules are checked against messages of our own: the labelled sets measure them (`consult eval`), and tests
+# never pin rules to the test split.
 
 
 @pytest.mark.parametrize(
@@ -22,6 +17,11 @@ def test_labelled_messages_are_triaged_as_labelled(question) -> None:  # type: i
         "my ex is outside with a knife threatening to kill me",
         "a man is being beaten up outside the pub now",
         "car crash on the A127, driver trapped and bleeding",
+        "somone is kicking my door in rite now",
+        "my boyfriend is strangling my sister please",
+        "a man is lying in the road after being hit",
+        "kids stuck on the mud flats and the water is rising",
+        "my husband cant breathe and his lips are blue",
     ],
 )
 def test_emergencies_in_progress(message: str) -> None:
@@ -40,6 +40,8 @@ def test_emergencies_in_progress(message: str) -> None:
         "what did the news say about the Westminster Bridge attack",
         "who supports more special constables?",
         "what happens to officers who abuse their position",
+        "help for families of knife crime victims",
+        "who will win the league this season?",
     ],
 )
 def test_questions_about_crime_are_not_emergencies_or_reports(message: str) -> None:

@@ -1,0 +1,154 @@
+"""Understanding a question once: its topic words, its vector, the sources it names and the kind of answer it wants.
+
+The parsed question is passed down to retrieval, abstention and quoting, so none of them analyses the text again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from index.embedding import Vectors
+from index.lexical import analyse
+from knowledge.documents import Document
+
+
+class Wanted(StrEnum):
+    """The kind of answer a question asks for, so the quote can be the passage that carries it."""
+
+    NUMBER = "number"
+    PLACE = "place"
+    PERSON = "person"
+    POSITION = "position"
+    ANY = "any"
+
+
+_WANTS = (
+    (
+        Wanted.NUMBER,
+        re.compile(
+            r"\b(?:how (?:many|much|often|long)|number of|percentage|per ?cent|rate|figures?|"
+            r"statistics|stats|target|amount|count)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (Wanted.PLACE, re.compile(r"\b(?:where|which (?:towns?|areas?|places?|cit(?:y|ies)|streets?))\b", re.IGNORECASE)),
+    (
+        Wanted.PERSON,
+        re.compile(r"\bwho(?:'s| is| are| was| were)?\b(?! (?:will|would|should|do|does)\b)", re.IGNORECASE),
+    ),
+    (
+        Wanted.POSITION,
+        re.compile(
+            r"\b(?:would|will|plans?|planning|position|stance|views?|think|thinks|want|wants|"
+            r"promise|promises|pledges?|policy|policies|do about|say about|says about|"
+            r"support|oppose|against|for or against|in favour)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+# "What do the candidates say…", "compare…", "all sources": every source that speaks to the topic is shown.
+_COMPARE = re.compile(
+    r"\b(?:compare|comparison|candidates|everyone|every source|all (?:the )?sources|each (?:source|candidate)|"
+    r"differ|difference|differences|both|versus|vs)\b",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z]\b")
+_WORD = re.compile(r"[\w'’-]+")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“(]\s*)$")
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    terms: tuple[str, ...]  # stemmed topic words (what BM25 and coverage compare)
+    vector: Vectors
+    named: frozenset[str]  # ids of the documents whose speaker, publisher or proper name the question mentions
+    wants: Wanted
+    compare: bool
+
+
+class SourceNames:
+    """Names that point at sources, taken from the corpus manifest: speakers, publishers and the proper nouns of a
+    title that no other document uses (a "Kent plan" is named by "Kent" only if Kent is that document's alone)."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        documents = list(documents)
+        self._names: dict[str, frozenset[str]] = {}
+        lowercase_words = {w for d in documents for w in _WORD.findall(d.text) if w.islower()}
+        candidates: dict[str, set[str]] = {}
+        for document in documents:
+            for name in _names_of(document, lowercase_words):
+                candidates.setdefault(name, set()).add(document.id)
+        for name, owners in candidates.items():
+            mentioned_by = {d.id for d in documents if _mentions(d.text, name)}
+            # A word every document uses (a county, "Police") names none of them.
+            if mentioned_by <= owners and len(owners) < max(2, len(documents) // 2):
+                self._names[name] = frozenset(owners)
+
+    def named_in(self, text: str) -> frozenset[str]:
+        found: set[str] = set()
+        for name, owners in self._names.items():
+            if _mentions(text, name):
+                found |= owners
+        return frozenset(found)
+
+
+def _names_of(document: Document, lowercase_words: set[str]) -> set[str]:
+    meta = document.meta
+    names: set[str] = set()
+    for who in (meta.speaker, meta.publisher):
+        if who:
+            names.add(re.sub(r"\s*\(.*?\)", "", who).strip().casefold())
+    person = meta.speaker if meta.speaker and meta.speaker_role != "news report" else None
+    if person and len(person.split()) > 1:
+        names.update(_proper_nouns(person.split()[-1], lowercase_words))  # a person by surname: "Miller"
+    title_words = _CAPITALISED.findall(meta.title)
+    # Title words count only if the text itself uses them as names (capitalised inside a sentence): "Kent", not
+    # "Commitments".
+    used_as_names = {w for w in title_words if re.search(rf"[a-z,;] {re.escape(w)}\b", document.text)}
+    names.update(_proper_nouns(" ".join(used_as_names), lowercase_words))
+    return {n for n in names if len(n) >= 3}
+
+
+def _proper_nouns(text: str, lowercase_words: set[str]) -> set[str]:
+    """Capitalised words the corpus never writes in lower case (so names, not ordinary words)."""
+    return {w.casefold() for w in _CAPITALISED.findall(text) if w.casefold() not in lowercase_words}
+
+
+def _mentions(text: str, name: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?:'s|’s|s)?(?![\w-])", text, re.IGNORECASE) is not None
+
+
+def unknown_names(text: str, known: Callable[[str], bool]) -> list[str]:
+    """Capitalised words inside the question (not its first word) that the documents never use: names of places or
+    people the corpus cannot say anything about."""
+    words = [m for m in _CAPITALISED.finditer(text) if m.start() > 0 and text[m.start() - 1] != "'"]
+    unknown: list[str] = []
+    for match in words:
+        if _SENTENCE_START.search(text[: match.start()]):
+            continue
+        stems = analyse(match.group())
+        if stems and not any(known(stem) for stem in stems):
+            unknown.append(match.group())
+    return unknown
+
+
+def wanted(text: str) -> Wanted:
+    for kind, pattern in _WANTS:
+        if pattern.search(text):
+            return kind
+    return Wanted.ANY
+
+
+def parse_question(text: str, vector: Vectors, names: SourceNames) -> Question:
+    return Question(
+        text=text,
+        terms=analyse(text),
+        vector=vector,
+        named=names.named_in(text),
+        wants=wanted(text),
+        compare=_COMPARE.search(text) is not None,
+    )

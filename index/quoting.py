@@ -1,0 +1,103 @@
+"""Choosing each source's quote: the passage that answers the question, not the sentence sharing most words with it.
+
+A passage scores by its meaning (its own vector and its best sentence's), the question's topic words it holds (words
+of its section heading count for less), whether it carries the kind of answer asked for (a number, a stated
+position), and its length (a few words say too little; a long stretch buries the answer).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.chunking import Span
+from index.lexical import analyse
+from index.passages import NUMBER, Passage, Passages
+from index.question import Question, Wanted
+from index.retriever import Hit, Retriever
+
+CHUNKS_PER_SOURCE = 3
+# Weights, set on the dev split of the labelled questions (never the test split).
+PASSAGE_WEIGHT, SENTENCE_WEIGHT, CHUNK_WEIGHT, OVERLAP_WEIGHT = 0.5, 0.3, 0.2, 0.4
+HEADING_SHARE = 0.5  # a topic word found only in the section heading counts half
+NUMBER_BONUS, POSITION_BONUS, LIST_BONUS = 0.12, 0.06, 0.05
+SHORT_WORDS, LONG_WORDS, LENGTH_PENALTY = 15, 55, 0.08
+STANCE = re.compile(
+    r"\b(?:I|we)(?: would| will| shall|'d|'ll| am going to| must| should| want| plan| intend| pledge| propose|"
+    r" support| oppose| believe| commit)\b|\b(?:ban|banned|banning|pledge|commit|commitment|will|would|must|should|"
+    r"support|oppose|double|doubling|increase|reduce|invest|introduce|scrap|abolish|halve|end|ending|stop|"
+    r"roll out|expand|cut|protect|tackle|crack down|against|opposed|in favour|unequivocally|vehemently|champion)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quote:
+    doc_id: str
+    span: Span
+    score: float
+
+
+class QuoteChooser:
+    def __init__(self, retriever: Retriever, passages: Passages) -> None:
+        self.retriever = retriever
+        self.passages = passages
+
+    def best_per_source(self, question: Question, hits: list[Hit]) -> list[Quote]:
+        """The best passage of every source among the hits, best first."""
+        chunks_by_doc: dict[str, list[int]] = {}
+        for hit in hits:
+            doc_chunks = chunks_by_doc.setdefault(self.retriever.data.chunks[hit.chunk_id].doc_id, [])
+            if len(doc_chunks) < CHUNKS_PER_SOURCE:
+                doc_chunks.append(hit.chunk_id)
+        quotes = [self._best_of(question, chunk_ids) for chunk_ids in chunks_by_doc.values()]
+        return sorted((q for q in quotes if q is not None), key=lambda q: -q.score)
+
+    def _best_of(self, question: Question, chunk_ids: list[int]) -> Quote | None:
+        best: Quote | None = None
+        weights = self.retriever.term_weights(question.terms)
+        for chunk_id in chunk_ids:
+            chunk_score = float(self.retriever.data.chunk_vectors[chunk_id] @ question.vector)
+            heading = set(analyse(self.retriever.data.chunks[chunk_id].section or ""))
+            for passage in self.passages.of_chunk(chunk_id):
+                score = self._score(question, passage, weights, heading) + CHUNK_WEIGHT * chunk_score
+                if best is None or score > best.score:
+                    best = Quote(passage.doc_id, passage.span, score)
+        return best
+
+    def _score(self, question: Question, passage: Passage, weights: dict[str, float], heading: set[str]) -> float:
+        data = self.retriever.data
+        rows = np.asarray(data.sentence_vectors[passage.rows.start : passage.rows.stop])
+        sentence_cosines = rows @ question.vector
+        mean = rows.sum(axis=0)
+        passage_cosine = float(mean @ question.vector) / max(float(np.linalg.norm(mean)), 1e-6)
+        if passage.is_list:  # the lead-in says what the list is about: its items should not dilute that
+            passage_cosine = max(passage_cosine, float(sentence_cosines[0])) + LIST_BONUS
+        text = data.documents[passage.doc_id].text[passage.span.start : passage.span.end]
+        score = PASSAGE_WEIGHT * passage_cosine + SENTENCE_WEIGHT * float(sentence_cosines.max())
+        score += OVERLAP_WEIGHT * _overlap(weights, set(analyse(text)), heading)
+        if question.wants is Wanted.NUMBER and NUMBER.search(text):
+            score += NUMBER_BONUS
+        if question.wants is Wanted.POSITION and STANCE.search(text):
+            score += POSITION_BONUS
+        # A lead-in with its list is long by nature: what it must not be is cut off from its items.
+        return score - (0.0 if passage.is_list else LENGTH_PENALTY * _length_cost(passage.words))
+
+
+def _overlap(weights: dict[str, float], words: set[str], heading: set[str]) -> float:
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    found = sum(w if t in words else HEADING_SHARE * w if t in heading else 0.0 for t, w in weights.items())
+    return found / total
+
+
+def _length_cost(words: int) -> float:
+    """0 inside the comfortable range, rising to 1 for a five-word fragment or a 90-word stretch."""
+    if words < SHORT_WORDS:
+        return (SHORT_WORDS - words) / (SHORT_WORDS - 5)
+    if words > LONG_WORDS:
+        return (words - LONG_WORDS) / (90 - LONG_WORDS)
+    return 0.0

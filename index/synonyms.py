@@ -1,0 +1,32 @@
+"""Words residents use for what the documents call otherwise ("youth clubs" for youth centres), from synonyms.yaml.
+
+Only for deciding whether a passage covers the question's topic: retrieval's dense side already matches meaning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from index.lexical import analyse
+
+SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
+
+
+class Synonyms:
+    def __init__(self, groups: list[list[str]]) -> None:
+        self._related: dict[str, frozenset[str]] = {}
+        for group in groups:
+            stems = frozenset(stem for phrase in group for stem in analyse(phrase))
+            for stem in stems:
+                self._related[stem] = self._related.get(stem, frozenset()) | stems
+
+    @classmethod
+    def load(cls, path: Path = SYNONYMS_FILE) -> Synonyms:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls([[str(word) for word in group] for group in raw.get("groups") or []])
+
+    def any_in(self, term: str, words: frozenset[str]) -> bool:
+        """Whether the (stemmed) term or one of its synonyms is among the words."""
+        return term in words or not self._related.get(term, frozenset()).isdisjoint(words)

@@ -1,0 +1,96 @@
+"""The quote is the evidence: the passage that answers the question, verbatim and short, never a rhetorical question,
+a dangling lead-in or a fragment. Questions here are our own, not in the labelled set."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.answer import Answer, AnswerPipeline
+
+MILLER = "miller-mayor-policing-blog"
+
+
+def _quotes_of(answer: Answer, doc_id: str) -> list[str]:
+    return [c.quote for c in answer.citations if c.doc_id == doc_id]
+
+
+def test_a_candidates_position_is_his_stated_position_not_a_question_he_asks(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.answer("Would Mr Miller keep facial recognition cameras if he were elected?")
+    assert answer.kind == "answer"
+    quotes = _quotes_of(answer, MILLER)
+    assert quotes, "the candidate the question names is quoted"
+    assert all("nook and cranny" not in q and not q.rstrip().endswith("?") for q in quotes)
+    assert any(word in quotes[0].casefold() for word in ("ban", "ditch")), quotes[0]
+
+
+def test_a_lead_in_is_quoted_with_the_list_it_introduces(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.answer("which goals does the government set for the Safer Streets Mission")
+    quotes = _quotes_of(answer, MILLER)
+    assert quotes
+    assert quotes[0].startswith("With the Safer Streets Mission they want to:")
+    assert "\n- Halve knife crime within ten years." in quotes[0]
+    for citation in answer.citations:  # no quote ends on a lead-in without its list
+        assert not citation.quote.rstrip().endswith(":")
+
+
+def test_a_question_asking_for_a_number_gets_the_passage_with_the_number(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.answer("In 2024, how many serious violence hotspots did the commissioner's plan aim at?")
+    assert answer.kind == "answer"
+    assert any("15 SV hotspots" in c.quote for c in answer.citations), [c.quote for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is anyone promising to bring back youth clubs?",
+        "should fire and police be merged into one service?",
+        "plans to recruit more specials?",
+    ],
+)
+def test_synonyms_of_covered_topics_are_answered(pipeline: AnswerPipeline, question: str) -> None:
+    assert pipeline.answer(question).kind == "answer"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the burglary rate in Brentwood this year?",
+        "When is Chelmsford police station open on Sundays?",
+        "what's the phone number for Epping police station",
+    ],
+)
+def test_local_facts_no_document_states_are_abstained(pipeline: AnswerPipeline, question: str) -> None:
+    answer = pipeline.answer(question)
+    assert answer.kind == "abstain", [c.quote for c in answer.citations]
+    assert answer.citations == []
+
+
+BATCH = [
+    "what will happen to social media arrests",
+    "drug testing when people are arrested",
+    "Which police officer was jailed for a second time?",
+    "Did the court find the Met's use of live facial recognition lawful?",
+    "how does the plan protect women at night",
+    "What did the London Assembly hear about police on social media?",
+    "knife crime prevention in schools",
+    "Why was the investigation into the Caroline Flack charging decision closed?",
+    "what is hirst doing about rural crime",
+    "how many people in essex are special constables",
+]
+
+
+def test_quotes_are_verbatim_short_and_from_at_most_five_sources(pipeline: AnswerPipeline) -> None:
+    documents = pipeline.retriever.data.documents
+    lengths: list[int] = []
+    for question in BATCH:
+        answer = pipeline.answer(question)
+        assert answer.kind == "answer", question
+        assert 1 <= len(answer.citations) <= 5
+        for citation in answer.citations:
+            assert documents[citation.doc_id].text[citation.start : citation.end] == citation.quote
+            words = len(citation.quote.split())
+            assert 5 <= words <= 90, (question, citation.quote)
+            assert not citation.quote.rstrip().endswith("?"), (question, citation.quote)
+            lengths.append(words)
+    average = sum(lengths) / len(lengths)
+    assert 15 <= average <= 50, average

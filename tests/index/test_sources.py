@@ -1,0 +1,77 @@
+"""A question naming a source puts that source's words first; the others on the topic follow under a neutral heading.
+A document added later (a Kent plan) is found by its own name in the same way: names come from the manifest."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from index.answer import AnswerPipeline, open_pipeline
+from index.config import IndexConfig
+from index.embedding import Embedder
+from index.replies import OTHER_SOURCES
+
+KENT_PLAN = """## Tackling knife crime
+
+The Kent Police and Crime Plan commits to cutting knife crime across the county by a quarter within four years.
+
+- Weapons sweeps in parks and town centres every month.
+- Knife arches at railway stations on weekend nights.
+
+## Rural crime
+
+Farm watch schemes will be extended to every rural parish so that theft of machinery is reported quickly.
+"""
+
+
+def test_a_named_candidate_comes_first_and_the_others_follow_alphabetically(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.answer("what has Roger Hirst said about getting more special constables")
+    assert answer.kind == "answer"
+    speakers = [c.speaker for c in answer.citations]
+    named = [s for s in speakers if s == "Roger Hirst"]
+    assert named and speakers[: len(named)] == named, speakers
+    others = [c for c in answer.citations if c.speaker != "Roger Hirst"]
+    assert others, "other sources on the topic are still shown"
+    assert OTHER_SOURCES in answer.text
+    assert answer.text.index("Roger Hirst") < answer.text.index(OTHER_SOURCES)
+    names = [(c.speaker or "").casefold() for c in others]
+    assert names == sorted(names)
+
+
+def test_a_compare_question_shows_every_source_that_speaks_to_the_topic(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.answer("How do the candidates differ on special constables?")
+    assert answer.kind == "answer"
+    assert {"miller-mayor-policing-blog", "hirst-manifesto-commitments"} <= {c.doc_id for c in answer.citations}
+    assert OTHER_SOURCES not in answer.text  # nobody was named: one alphabetical list
+
+
+def test_a_document_added_later_is_named_by_its_place(
+    corpus_copy: Path, tmp_path: Path, index_config: IndexConfig, embedder: Embedder
+) -> None:
+    (corpus_copy / "docs" / "kent-police-crime-plan.md").write_text(KENT_PLAN, encoding="utf-8")
+    manifest = yaml.safe_load((corpus_copy / "manifest.yaml").read_text(encoding="utf-8"))
+    manifest["documents"].append(
+        {
+            "id": "kent-police-crime-plan",
+            "title": "Kent Police and Crime Plan",
+            "kind": "plan",
+            "speaker": "Alex Example",
+            "speaker_role": "Police and Crime Commissioner",
+            "file": "docs/kent-police-crime-plan.md",
+        }
+    )
+    (corpus_copy / "manifest.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    shutil.copytree(index_config.index_dir / "cache", index_dir / "cache")  # only the new document is embedded
+    kent = open_pipeline(IndexConfig(corpus_dir=corpus_copy, index_dir=index_dir), embedder)
+
+    answer = kent.answer("what is being done about knife crime in kent")
+    assert answer.kind == "answer"
+    assert answer.citations[0].doc_id == "kent-police-crime-plan"
+    assert len(answer.citations) > 1 and OTHER_SOURCES in answer.text
+    # Without the place, the Kent plan is one source among the others, in alphabetical order.
+    plain = kent.answer("what is being done about knife crime")
+    names = [(c.speaker or "").casefold() for c in plain.citations]
+    assert names == sorted(names) and OTHER_SOURCES not in plain.text
