@@ -94,12 +94,13 @@ class RasaRelay:
         return replies
 
     async def renew_session(self, base: str, sender: str) -> None:
-        """A new Rasa session for this conversation (our action_session_start carries over what is under way)."""
+        """A new Rasa session for this conversation, carrying over what is under way (bot/actions/session.py); Rasa
+        runs it under the conversation's lock, between two turns."""
         try:
             response = await self._client.post(
                 f"{base}/conversations/{quote(sender, safe='')}/execute",
                 params={"token": self._token or "", "include_events": "NONE"},
-                json={"name": "action_session_start"},
+                json={"name": "action_renew_session"},
             )
             response.raise_for_status()
         except httpx.HTTPError as error:

@@ -131,6 +131,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if error.status_code == 400 and request.url.path in DASHBOARD_PAGES:
             return error_page(request, str(error.detail), 400)
+        if error.status_code == 400 and request.url.path.startswith("/api/"):  # e.g. a body that is not JSON
+            return JSONResponse({"error": "The request body is not valid JSON.", "code": "invalid_request"}, 400)
         return await http_exception_handler(request, error)
 
     @app.exception_handler(RequestValidationError)

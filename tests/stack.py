@@ -12,11 +12,13 @@ from typing import Any
 
 import httpx
 
+from bot.rasa_env import write_endpoints
 from bot.settings import Settings
 from bot.stack import Component, components, prepare
 from tests.processes import free_port, stop, wait_until_ready
 
 READY_TIMEOUT = 240
+PORTS = ("CONSULT_RASA_PORT", "CONSULT_ACTIONS_PORT", "CONSULT_WEB_PORT")
 
 
 class Stack:
@@ -49,7 +51,17 @@ class Stack:
         return f"http://127.0.0.1:{self.settings.web_port}"
 
     def prepare(self) -> None:
-        prepare(self.settings)
+        prepare(self.settings)  # may train for minutes: the ports are chosen afterwards, just before they are bound
+        self._choose_ports()
+
+    def _choose_ports(self) -> None:
+        self.env |= {name: str(free_port()) for name in PORTS}
+        self.settings = Settings.model_validate({k.removeprefix("CONSULT_").lower(): v for k, v in self.env.items()})
+        self.parts = {part.name: part for part in components(self.settings, self.token)}
+        files = self.settings.rasa_files()
+        for instance in range(self.settings.rasa_instances):
+            action_url = f"http://127.0.0.1:{self.settings.actions_port + instance}/webhook"
+            write_endpoints(files, instance, action_url, self.settings.tracker_store_url, self.settings.lock_store_url)
 
     def start(self, *names: str) -> None:
         """Start components as `consult up` does: each one only once those it comes after are ready."""

@@ -1,10 +1,13 @@
 """A new Rasa session that keeps what the resident is in the middle of.
 
 Rasa loads, featurizes and sends to this server every event of the current session on every turn, so a long session
-makes every turn dearer. The relays start a new session every few turns (bot/relay.py); this action makes that
-invisible to the resident: the new session begins with the slots and the active form of the old one, and with its
-last action, so a survey carries on at the same question and a pending confirmation ("delete my data?") still works
-(the rules look back one action). Earlier turns are not replayed: replayed turns would run their slot resets again.
+makes every turn dearer. Every few turns the relays have Rasa run this action (bot/relay.py), which starts a new session
+invisibly: it begins with the slots and the active form of the old one, and with its last action, so a survey carries
+on at the same question and a pending confirmation ("delete my data?") still works (the rules look back one action).
+Earlier turns are not replayed: replayed turns would run their slot resets again.
+
+It is not Rasa's own `action_session_start`, which stays Rasa's built-in: a conversation must be able to start while
+this server is down (its first message then gets "try again in a moment" and the next one works).
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-NOT_CARRIED = {"action_listen", "action_session_start"}
+NOT_CARRIED = {"action_listen", "action_session_start", "action_renew_session"}
 
 
-class ActionSessionStart(Action):
+class ActionRenewSession(Action):
     def name(self) -> str:
-        return "action_session_start"
+        return "action_renew_session"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = [SessionStarted()]

@@ -1,17 +1,24 @@
-"""The widget's API over real HTTP (`consult serve`), without Rasa: sessions, bad input, rate limits, CORS."""
+"""The widget's API over real HTTP (`consult serve`), without Rasa: sessions, bad input, rate limits, CORS; and with the
+whole assistant: a message sent twice with the same id."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
+from bot.chat.sessions import ChatSessions
 from index.config import IndexConfig
+from survey.pseudonyms import sender_id
+from survey.service import open_survey
+from survey.store import respondent_data
 from tests.processes import BIN, free_port, running
+from tests.stack import Stack
 
 ORIGIN = "https://council.example.org"
 
@@ -45,6 +52,15 @@ def _session(api: str) -> str:
     assert response.status_code == 200
     token: str = response.json()["token"]
     return token
+
+
+def test_a_body_that_is_not_json_gets_the_documented_error_format(api: str) -> None:
+    """Found by schemathesis: FastAPI's own {"detail": ...} answer broke the chat API's error contract."""
+    response = httpx.post(
+        f"{api}/api/chat/message", content=b"\x15g\xff{", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"error": "The request body is not valid JSON.", "code": "invalid_request"}
 
 
 def test_a_forged_or_expired_session_is_refused(api: str) -> None:
@@ -125,3 +141,43 @@ def test_requests_are_limited_per_client_address_forged_tokens_included(proxied_
 
     assert [send("203.0.113.7") for _ in range(5)] == [401, 401, 401, 401, 429]
     assert send("198.51.100.9") == 401  # another resident behind the same proxy is not held up
+
+
+SURVEY_TO_SUMMARY = ["take the survey", "/affirm", "Tendring", "52", "rural crime", "road safety", "fraud", "support"]
+
+
+@pytest.mark.slow
+def test_the_same_message_id_sent_twice_and_at_once_is_relayed_once(stack: Stack) -> None:
+    """A retried message (same id) gets the first one's replies; the assistant sees it once, so a vote confirmed
+    twice is stored once and the second copy is not read as a new message."""
+
+    def say(token: str, text: str, message_id: str) -> str:
+        body = {"token": token, "text": text, "id": message_id}
+        response = httpx.post(f"{stack.web_url}/api/chat/message", json=body, timeout=120)
+        assert response.status_code == 200, response.text
+        return " ".join(m["text"] for m in response.json()["messages"])
+
+    token = httpx.post(f"{stack.web_url}/api/chat/session").json()["token"]
+    for number, text in enumerate(SURVEY_TO_SUMMARY):
+        say(token, text, f"m{number}")
+    assert "Shall I save these answers?" in say(token, "skip", "comment")
+    with ThreadPoolExecutor(2) as pool:
+        at_once = list(pool.map(lambda _: say(token, "/affirm", "confirm"), range(2)))
+    again = say(token, "/affirm", "confirm")
+    assert all("your answers are saved" in reply for reply in [*at_once, again]), (at_once, again)
+
+    sid = ChatSessions(stack.settings.chat_secret(), 3600).session_id(token)
+    sender = sender_id(stack.settings.resolved_pepper(), "web", str(sid))
+    tracker = httpx.get(
+        f"{stack.rasa_url}/conversations/{sender}/tracker",
+        params={"token": stack.token, "include_events": "ALL"},
+        timeout=30,
+    ).json()
+    # Turns carried into a new session repeat their events with the same message id: count distinct messages.
+    confirmations = {e["message_id"] for e in tracker["events"] if e["event"] == "user" and e.get("text") == "/affirm"}
+    assert len(confirmations) == 2  # the consent, and the confirmation once
+    survey = open_survey(stack.settings.survey_config(), upgrade=False)
+    try:
+        assert respondent_data(survey.db, survey.respondent("web", sender)) is not None
+    finally:
+        survey.db.dispose()
