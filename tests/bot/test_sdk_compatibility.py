@@ -83,7 +83,7 @@ def _rasa_reads(samples: list[dict[str, Any]], response: dict[str, Any], stack: 
 def test_rasa_3_6_reads_every_event_and_the_response_of_our_rasa_sdk(stack: Stack) -> None:
     assert rasa_sdk.__version__.startswith("3.11.")  # the pin this test vouches for
     call = {
-        "next_action": "action_session_start",
+        "next_action": "action_renew_session",
         "sender_id": "compatibility",
         "version": "3.6.21",
         "domain": {},
