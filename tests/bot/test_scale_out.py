@@ -123,8 +123,13 @@ def test_rasa_really_locks_in_redis_and_its_failure_logs_hold_no_resident_text(s
     finally:
         admin.acl_setuser("default", enabled=True, keys=["*"])
         admin.close()
-    time.sleep(1)
-    written = "".join(p.read_text(errors="replace")[before.get(p, 0) :] for p in scaled.logs.glob("rasa*.log"))
-    assert "rest.message.received.failure" in written and "NoPermissionError" in written
-    assert marker not in written
+
+    def written() -> str:
+        return "".join(p.read_text(errors="replace")[before.get(p, 0) :] for p in scaled.logs.glob("rasa*.log"))
+
+    deadline = time.monotonic() + 30
+    while "rest.message.received.failure" not in written() and time.monotonic() < deadline:
+        time.sleep(0.1)  # until Rasa has logged the failure
+    assert "rest.message.received.failure" in written() and "NoPermissionError" in written()
+    assert marker not in written()
     assert scaled.say("resident-locked-out", "hello")  # and it answers again once Redis does
