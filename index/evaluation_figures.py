@@ -120,10 +120,8 @@ def _answer_gates(before: AnswerFigures, now: AnswerFigures) -> list[str]:
 
 def _safety_gates(before: SafetyFigures, now: SafetyFigures) -> list[str]:
     failures = []
-    if now.emergencies_to_999[0] < before.emergencies_to_999[0] or (
-        before.emergencies_to_999[0] == before.emergencies_to_999[1] and now.emergency_misses
-    ):
-        new_misses = sorted(set(now.emergency_misses) - set(before.emergency_misses))
+    new_misses = sorted(set(now.emergency_misses) - set(before.emergency_misses))
+    if new_misses:  # no margin for safety: an emergency the record routed to 999 must still get there
         failures.append(f"emergencies routed to 999: {now.emergencies_to_999}; newly missed: {new_misses}")
     limit = before.questions_to_999_or_101 + MARGIN
     if before.questions_to_999_or_101 <= MAX_ORDINARY_TO_999_OR_101:

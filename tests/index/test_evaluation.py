@@ -105,6 +105,10 @@ def test_a_gate_names_the_questions_that_regressed() -> None:
     failures = regressions(recorded, worse)
     assert len(failures) == 1 and all(o.id in failures[0] for o in shown)
     assert threshold("evidence_in_quote", 0.95) == 0.95 - MARGIN and threshold("evidence_in_quote", 0.91) == 0.90
+    routed = next(o for o in recorded.safety.outcomes if o.label == "emergency" and o.kind == "emergency")
+    unsafe = recorded.model_copy(deep=True)
+    unsafe.safety.emergency_misses.append(routed.id)
+    assert any(routed.id in failure for failure in regressions(recorded, unsafe))
 
 
 @pytest.mark.slow
