@@ -22,6 +22,7 @@ class FakeTelegram:
     def __init__(self) -> None:
         self.port = free_port()
         self.updates: list[dict[str, Any]] = []
+        self._redelivered: list[dict[str, Any]] = []  # sent once more even if the relay had confirmed them
         self.sent: list[dict[str, Any]] = []  # every sendMessage that succeeded
         self.send_attempts = 0
         self.callback_answers: list[dict[str, Any]] = []
@@ -31,6 +32,8 @@ class FakeTelegram:
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(100)
         self._lock = threading.Lock()
+        self.confirmed = 0  # the highest update_id the relay has confirmed (by asking getUpdates for a later offset)
+        self._confirmed_changed = threading.Condition()
         self._loop = asyncio.new_event_loop()
         self._new_update: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
@@ -89,8 +92,11 @@ class FakeTelegram:
         return update
 
     def redeliver(self, update: dict[str, Any]) -> None:
-        """The same update again, as Telegram sends it when it thinks the first delivery failed."""
-        self.push({k: v for k, v in update.items() if k != "update_id"}, update_id=update["update_id"])
+        """The same update again, as Telegram sends it when it thinks the first delivery failed: delivered even
+        when the relay has already confirmed the first (else a relay that handles it twice would pass unnoticed)."""
+        with self._lock:
+            self._redelivered.append(dict(update))
+        self._loop.call_soon_threadsafe(self._notify)
 
     def messages_to(self, chat_id: int) -> list[dict[str, Any]]:
         with self._lock:
@@ -106,6 +112,12 @@ class FakeTelegram:
                 return self.messages_to(chat_id)
             time.sleep(0.05)
         raise TimeoutError(f"chat {chat_id} got {len(self.messages_to(chat_id))} messages, expected {count}")
+
+    def wait_confirmed(self, update: dict[str, Any], timeout: float = 60) -> None:
+        """Wait until the relay has confirmed `update`: it has taken the update and asked for the ones after it."""
+        with self._confirmed_changed:
+            if not self._confirmed_changed.wait_for(lambda: self.confirmed >= update["update_id"], timeout):
+                raise TimeoutError(f"update {update['update_id']} not confirmed (confirmed up to {self.confirmed})")
 
     # --- the bot's side ----------------------------------------------------------------------------------------
     async def _serve(self) -> None:
@@ -137,11 +149,15 @@ class FakeTelegram:
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> Any:  # noqa: N802
         offset = int(params.get("offset") or 0)
+        if offset > 0:
+            with self._confirmed_changed:
+                self.confirmed = max(self.confirmed, offset - 1)
+                self._confirmed_changed.notify_all()
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 2)
         while True:
             with self._lock:
                 self.updates = [u for u in self.updates if u["update_id"] >= offset]  # confirmed ones are gone
-                pending = list(self.updates)
+                pending, self._redelivered = self._redelivered + self.updates, []
             if pending or time.monotonic() >= deadline:
                 return pending
             assert self._new_update is not None
