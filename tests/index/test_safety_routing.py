@@ -3,10 +3,20 @@ messages. Messages here are our own, not from the labelled safety set."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
+import yaml
 
 from index.answer import AnswerPipeline
+from index.embedding import Embedder
+from index.safety import EXEMPLARS_FILE
 from index.triage import Triage, triage
+
+SAFETY_SET = Path(__file__).resolve().parents[1] / "eval" / "safety.yaml"
+# Cosine at which two messages are the same message reworded (MiniLM; distinct messages on one topic sit below ~0.83).
+NEAR_DUPLICATE = 0.85
 
 
 @pytest.mark.parametrize(
@@ -56,3 +66,13 @@ def test_a_sports_who_will_win_is_not_refused_as_vote_advice(pipeline: AnswerPip
 
 def test_who_will_win_the_election_is_still_refused(pipeline: AnswerPipeline) -> None:
     assert pipeline.answer("who will win the mayoral election?").kind == "refuse"
+
+
+def test_no_exemplar_paraphrases_a_held_out_safety_message(embedder: Embedder) -> None:
+    """The second signal's exemplars must not leak the safety set's test split, or its figures would flatter."""
+    groups = yaml.safe_load(EXEMPLARS_FILE.read_text(encoding="utf-8")).values()
+    exemplars = [text for texts in groups for text in texts]
+    held_out = [m["message"] for m in yaml.safe_load(SAFETY_SET.read_text(encoding="utf-8")) if m["split"] == "test"]
+    similarity = np.asarray(embedder.encode(exemplars)) @ np.asarray(embedder.encode(held_out)).T
+    pairs = [(exemplars[i], held_out[j]) for i, j in zip(*np.nonzero(similarity >= NEAR_DUPLICATE), strict=True)]
+    assert pairs == []
