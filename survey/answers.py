@@ -61,9 +61,7 @@ def check_answers(definition: SurveyDefinition, given: Mapping[str, object]) -> 
         elif not shown:
             condition = question.show_if
             assert condition is not None
-            problems.append(
-                f"{question.id}: asked only when {condition.question} is {' or '.join(condition.any_of)}"
-            )
+            problems.append(f"{question.id}: asked only when {condition.question} is {' or '.join(condition.any_of)}")
         else:
             values[question.id] = value
     if problems:

@@ -219,7 +219,12 @@ class SurveyDefinition(_Strict):
 
     def canonical_json(self) -> str:
         """The definition as stored beside its answers: stable key order, so equal definitions hash equal."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(
+            self.model_dump(mode="json", exclude_defaults=True),
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
     def digest(self) -> str:
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
