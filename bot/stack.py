@@ -22,6 +22,7 @@ from honcho.printer import Printer
 from bot.rasa_env import LOGGING_CONFIG, RASA_ENV, RASA_PROJECT, ensure_environment, train_if_changed, write_endpoints
 from bot.settings import Settings
 from index.build import build_index
+from survey.definition import load_definition
 from survey.service import open_survey
 
 READY_TIMEOUT = 300
@@ -43,7 +44,7 @@ def prepare(settings: Settings) -> None:
     report = build_index(settings.index_config())
     if report.rebuilt:
         print(f"consult: indexed {report.chunks} chunks from {report.documents} documents", file=sys.stderr)
-    if train_if_changed(files):
+    if train_if_changed(files, load_definition(settings.survey_file)):
         print("consult: trained the Rasa model", file=sys.stderr)
     for instance in range(settings.rasa_instances):
         action_url = f"http://127.0.0.1:{settings.actions_port + instance}/webhook"
