@@ -44,8 +44,36 @@ PLACE_AFTER = re.compile(
 )
 # Capitalised words that can follow "my husband" without being a name ("my husband And I").
 FUNCTION_WORDS = frozenset(
-    ("and", "but", "or", "so", "then", "the", "a", "an", "he", "she", "it", "we", "they", "i", "is", "was", "has")
-    + ("had", "who", "when", "where", "while", "at", "in", "on", "to", "from", "with")
+    (
+        "and",
+        "but",
+        "or",
+        "so",
+        "then",
+        "the",
+        "a",
+        "an",
+        "he",
+        "she",
+        "it",
+        "we",
+        "they",
+        "i",
+        "is",
+        "was",
+        "has",
+        "had",
+        "who",
+        "when",
+        "where",
+        "while",
+        "at",
+        "in",
+        "on",
+        "to",
+        "from",
+        "with",
+    )
 )
 CALENDAR_WORDS = frozenset([*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name])
 ROLE_REACH = 20  # characters around a name searched for an office ("Commissioner "); bounded, so long texts stay fast
