@@ -90,7 +90,7 @@ def _answers(question: Question) -> list[str]:
     if question.kind in (QuestionKind.MULTI, QuestionKind.RANKING):
         return [*single, *_combinations(labels), *_combinations([g[-1] for g in names])]
     if question.kind is QuestionKind.POINTS:
-        return [*_points(question, labels), *_points(question, [g[-1] for g in names])]
+        return [*labels, *_points(question, labels), *_points(question, [g[-1] for g in names])]
     return []
 
 

@@ -91,8 +91,8 @@ def _apply(question: Question, reading: Reading, dispatcher: CollectingDispatche
     """Slot updates for a reading: the answer (and progress cleared), or the slot left empty so it is asked again."""
     if reading.problem:
         dispatcher.utter_message(text=reading.problem)
-    if reading.value is None:
-        return {slot: None, PROGRESS_SLOT: reading.progress.as_slot() if reading.progress else None}
+    if reading.value is None:  # asked again: with what was given so far, unless the reading started it afresh
+        return {slot: None, **({PROGRESS_SLOT: reading.progress.as_slot()} if reading.progress else {})}
     updates: dict[str, Any] = {slot: reading.value, PROGRESS_SLOT: None}
     if reading.value == "yes" and question.kind.value == "consent":  # the notice they just read is the one agreed to
         updates[NOTICE_SLOT] = services().survey.definition.privacy_notice.version
