@@ -147,7 +147,7 @@ def test_invalid_definitions_get_clear_errors(tmp_path: Path, change: object, me
                 or [o.pop("value", None) for o in _question(d, "safety")["options"][1:4]]
             ),
             "at least two options with a 'value'",
-        ),  # fmt: skip
+        ),
         (lambda d: _question(d, "alarms")["options"][0].update(value=3), "only scale options have a 'value'"),
         (lambda d: _question(d, "alarms").update(max_choices=7), "max_choices 7 is more than the 6 options"),
         (lambda d: _question(d, "budget").update(total=0), r"question 'budget' \(questions.6.total\)"),

@@ -187,7 +187,7 @@ FIRE_PEOPLE: list[FirePerson] = (
             "web",
         )
     ]
-    * 10  # fmt: skip
+    * 10
     + [
         (
             "village",
@@ -200,7 +200,7 @@ FIRE_PEOPLE: list[FirePerson] = (
             "web",
         )
     ]
-    * 6  # fmt: skip
+    * 6
     + [("coast", "flat_high", "unsure", [], ["water_rescue", "flooding"], {"resilience": 100}, "dont_know", "paper")]
     * 4
 )
@@ -225,8 +225,14 @@ def test_every_kind_of_question_has_its_figures(fire: Survey) -> None:
     questions = results["questions"]
     assert results["respondents"] == 20 and "agree" not in questions
     assert list(questions) == ["area", "home", "evacuation", "alarms", "risks", "budget", "safety", "ideas"]
-    assert _counts(results, "area") == {"city_centre": 0, "suburbs": 0, "village": 16, "countryside": 0, "coast": 4,
-                                        "no_answer": 0}  # fmt: skip
+    assert _counts(results, "area") == {
+        "city_centre": 0,
+        "suburbs": 0,
+        "village": 16,
+        "countryside": 0,
+        "coast": 4,
+        "no_answer": 0,
+    }
     # multi: shares of those who answered (the 4 who ticked nothing did not answer)
     alarms = questions["alarms"]
     assert alarms["answered"] == 16 and alarms["kind"] == "multi"
@@ -256,8 +262,16 @@ def test_every_kind_of_question_has_its_figures(fire: Survey) -> None:
 
 
 def test_every_breakdown_of_the_second_consultation(fire: Survey) -> None:
-    suburbs: FirePerson = ("suburbs", "house", None, ["heat_alarm"], ["house_fires", "road_crashes"],
-                           {"response": 100}, "fairly_safe", "telegram")  # fmt: skip
+    suburbs: FirePerson = (
+        "suburbs",
+        "house",
+        None,
+        ["heat_alarm"],
+        ["house_fires", "road_crashes"],
+        {"response": 100},
+        "fairly_safe",
+        "telegram",
+    )
     _fill_fire(fire)
     for number in range(17):
         given = dict(zip(("area", "home", "evacuation", "alarms", "risks", "budget", "safety"), suburbs, strict=False))
