@@ -114,7 +114,7 @@ def add_results_command(app: typer.Typer, load_config: LoadConfig) -> None:
     ) -> None:
         """Aggregated results of every question (small groups suppressed in breakdowns).
 
-        Example: consult results --by district --json
+        Example: consult results --by channel --json
         """
         survey = _open(load_config)
         definition = survey.definition
