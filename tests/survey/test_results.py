@@ -174,36 +174,34 @@ def test_breakdown_by_channel(survey: Survey) -> None:
 
 # (area, home, evacuation, alarms, risks, budget, safety, channel)
 FirePerson = tuple[str, str, str | None, list[str], list[str], dict[str, int], str, str]
-FIRE_PEOPLE: list[FirePerson] = (
-    [
-        (
-            "village",
-            "flat_high",
-            "very_confident",
-            ["smoke_alarm"],
-            ["flooding", "wildfires"],
-            {"response": 50, "prevention": 50},
-            "very_safe",
-            "web",
-        )
-    ]
-    * 10
-    + [
-        (
-            "village",
-            "house",
-            None,
-            ["smoke_alarm", "co_alarm"],
-            ["wildfires", "flooding"],
-            {"response": 20, "prevention": 30, "protection": 50},
-            "fairly_unsafe",
-            "web",
-        )
-    ]
-    * 6
-    + [("coast", "flat_high", "unsure", [], ["water_rescue", "flooding"], {"resilience": 100}, "dont_know", "paper")]
-    * 4
-)
+VILLAGE_FLAT: list[FirePerson] = [
+    (
+        "village",
+        "flat_high",
+        "very_confident",
+        ["smoke_alarm"],
+        ["flooding", "wildfires"],
+        {"response": 50, "prevention": 50},
+        "very_safe",
+        "web",
+    )
+]
+VILLAGE_HOUSE: list[FirePerson] = [
+    (
+        "village",
+        "house",
+        None,
+        ["smoke_alarm", "co_alarm"],
+        ["wildfires", "flooding"],
+        {"response": 20, "prevention": 30, "protection": 50},
+        "fairly_unsafe",
+        "web",
+    )
+]
+COAST_FLAT: list[FirePerson] = [
+    ("coast", "flat_high", "unsure", [], ["water_rescue", "flooding"], {"resilience": 100}, "dont_know", "paper")
+]
+FIRE_PEOPLE = VILLAGE_FLAT * 10 + VILLAGE_HOUSE * 6 + COAST_FLAT * 4
 
 
 def _fill_fire(fire: Survey) -> None:
