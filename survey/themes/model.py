@@ -47,7 +47,7 @@ class ThemeSettings(BaseModel):
     min_group_size: int = Field(default=1, ge=1)  # the survey's disclosure threshold: smaller groups show no examples
     examples: int = Field(default=3, ge=0)
     keywords: int = Field(default=5, ge=1)
-    sample_for_k: int = Field(default=4000, ge=100)  # answers used to choose the number of themes
+    sample_for_k: int = Field(default=2000, ge=100)  # answers used to choose the number of themes
     seed: int = 0
 
 
