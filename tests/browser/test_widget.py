@@ -166,6 +166,7 @@ def test_the_second_consultation_in_the_widget_every_kind(page: Page, fire_stack
     expect(page.locator(".message.bot").nth(-2)).to_contain_text("add up to 120 points, not 100")
     _ask(page, "60 response, 30 prevention, 10 protection")
     _choose(page, "Neither safe nor unsafe")
+    expect(_last_bot(page)).to_contain_text("anything else")  # typing is ignored while a reply is on its way
     _ask(page, "Check the tower blocks' sprinklers")
     expect(_last_bot(page)).to_contain_text("Shall I save these answers?")
     expect(_last_bot(page)).to_contain_text("1. People in trouble in the water, 2. Flooding")
