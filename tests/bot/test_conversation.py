@@ -136,7 +136,8 @@ def test_answers_can_be_changed_seen_and_erased(stack: Stack) -> None:
     assert stored["district"] == "southend"
 
     held = stack.say(sender, "what do you hold about me")
-    assert any("Which area do you live in? Southend-on-Sea" in t and "1. Visible local policing" in t for t in texts(held))
+    area, ranking = "Which area do you live in? Southend-on-Sea", "1. Visible local policing"
+    assert any(area in t and ranking in t for t in texts(held)), held
 
     confirm = stack.say(sender, "delete my data")
     assert any("This cannot be undone" in t for t in texts(confirm))
