@@ -232,6 +232,6 @@ def test_the_notice_version_stored_is_the_one_the_resident_agreed_to(
         survey = open_survey(running.settings.survey_config(), upgrade=False)
         stored = respondent_data(survey.db, _respondent(running, token))
         survey.db.dispose()
-        assert stored is not None and stored["privacy_notice_version"] == agreed_to
+        assert stored is not None and stored["responses"][0]["privacy_notice_version"] == agreed_to
     finally:
         running.stop()
