@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from survey.comments_cli import add_comment_commands
 from survey.config import SurveyConfig
 from survey.consultations import consultation_ids, load_consultation
 from survey.database import upgrade_schema
@@ -100,6 +101,7 @@ def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation |
         stored = respondent_data(survey.db, survey.resident(channel.strip().lower(), user_id.strip()))
         typer.echo(json.dumps(stored, indent=2))
 
+    add_comment_commands(app, lambda: _open(load_config))
     return app
 
 

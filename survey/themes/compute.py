@@ -101,8 +101,9 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[int], None] | None]:
     if not show:
         yield None
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as progress:
+    with Progress(console=Console(stderr=True), transient=True) as progress:  # stdout may carry JSON or CSV
         task = progress.add_task("Reading answers", total=total)
         yield lambda done: progress.advance(task, done)
