@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from survey.comments_cli import add_comment_commands
+from survey.comments_cli import add_comment_commands, add_moderation_commands
 from survey.config import SurveyConfig
 from survey.consultations import consultation_ids, load_consultation
 from survey.database import upgrade_schema
@@ -102,6 +102,7 @@ def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation |
         typer.echo(json.dumps(stored, indent=2))
 
     add_comment_commands(app, lambda: _open(load_config))
+    add_moderation_commands(app, lambda: _open(load_config))
     return app
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from survey.dashboard.exports import safe_cell
 from survey.database import Database
 from survey.definition import QuestionKind, SurveyDefinition
+from survey.hidden import HiddenAnswer
 from survey.models import Answer, Response
 from survey.themes import OTHER, Comment, TextEncoder, ThemeCache, Themes, ThemeSettings, find_themes
 
@@ -33,6 +34,7 @@ class WrittenAnswer:
     channel: str
     submitted_at: dt.datetime
     text: str
+    hidden: bool = False  # hidden by an official from theme views; still counted and exported
 
 
 def text_question(definition: SurveyDefinition, question_id: str) -> None:
@@ -48,16 +50,24 @@ def text_question(definition: SurveyDefinition, question_id: str) -> None:
 def written_answers(db: Database, definition: SurveyDefinition, question_id: str, pepper: bytes) -> list[WrittenAnswer]:
     """Every answer to the question, oldest first."""
     text_question(definition, question_id)
+    hidden = (HiddenAnswer.response_id == Response.id) & (HiddenAnswer.question == question_id)
     query = (
-        select(Response.id, Response.channel, Response.submitted_at, Answer.text)
+        select(Response.id, Response.channel, Response.submitted_at, Answer.text, HiddenAnswer.reason)
         .join(Answer, Answer.response_id == Response.id)
+        .outerjoin(HiddenAnswer, hidden)
         .where(Response.survey_id == definition.id, Answer.question == question_id, Answer.text.is_not(None))
         .order_by(Response.submitted_at, Response.id)
     )
     with db.read() as session:
         rows = session.execute(query).all()
     return [
-        WrittenAnswer(response_reference(pepper, definition.id, row.id), row.channel, _utc(row.submitted_at), row.text)
+        WrittenAnswer(
+            response_reference(pepper, definition.id, row.id),
+            row.channel,
+            _utc(row.submitted_at),
+            row.text,
+            hidden=row.reason is not None,
+        )
         for row in rows
     ]
 
@@ -76,9 +86,11 @@ def answer_themes(
     scope: str = "",
     show_progress: bool = False,
 ) -> Themes:
-    comments = [Comment(id=answer.reference, text=answer.text) for answer in answers]
+    """Themes of the answers officials have not hidden; "answered" still counts every answer."""
+    comments = [Comment(id=answer.reference, text=answer.text) for answer in answers if not answer.hidden]
     settings = ThemeSettings(min_group_size=min_group_size)
-    return find_themes(comments, encoder, settings, cache, scope, show_progress)
+    themes = find_themes(comments, encoder, settings, cache, scope, show_progress)
+    return themes.model_copy(update={"answered": len(answers)})
 
 
 def themes_json(question_id: str, themes: Themes) -> dict[str, Any]:
@@ -100,8 +112,9 @@ def comments_csv(answers: Sequence[WrittenAnswer], themes: Themes | None) -> str
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for answer in answers:
-        theme = labels.get(theme_of.get(answer.reference, OTHER), "") if themes else ""
-        row = (answer.reference, answer.channel, answer.submitted_at.isoformat(), theme, "false", answer.text)
+        theme = labels.get(theme_of.get(answer.reference, OTHER), "") if themes and not answer.hidden else ""
+        hidden = "true" if answer.hidden else "false"
+        row = (answer.reference, answer.channel, answer.submitted_at.isoformat(), theme, hidden, answer.text)
         writer.writerow([safe_cell(value) for value in row])
     return buffer.getvalue()
 

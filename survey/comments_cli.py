@@ -19,6 +19,7 @@ from survey.comments import (
 )
 from survey.consultations import consultation_ids, load_consultation
 from survey.definition import SurveyDefinition
+from survey.moderation import hide_answer, show_answer
 from survey.service import Survey
 from survey.themes import TextEncoder
 
@@ -74,6 +75,30 @@ def add_comment_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
             else None
         )
         sys.stdout.write(comments_csv(answers, themes))
+
+
+def add_moderation_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
+    @app.command("hide")
+    def hide_command(
+        question_id: Annotated[str, typer.Argument(help="A text question's id.")],
+        response: Annotated[str, typer.Argument(help="The answer's reference, as in the comments CSV.")],
+        reason: Annotated[str, typer.Option(help="Why it is hidden (kept with the answer).")] = "",
+        official: Annotated[str, typer.Option(help="Who hides it: your dashboard sign-in name.")] = "",
+        undo: Annotated[bool, typer.Option("--undo", help="Show a hidden answer again.")] = False,
+    ) -> None:
+        """Hide an abusive or irrelevant answer from theme views (still counted and exported, flagged hidden).
+
+        Example: consult survey hide comment r-3f2a9c0d11e4b6a7 --reason "abusive" --official j.smith
+        """
+        survey = open_survey()
+        try:
+            if undo:
+                show_answer(survey.db, survey.definition, question_id, response, survey.pepper)
+            else:
+                hide_answer(survey.db, survey.definition, question_id, response, reason, official, survey.pepper)
+        except CommentsError as error:
+            raise _fail(str(error)) from None
+        typer.echo(f"{'Shown' if undo else 'Hidden'}: {response}.")
 
 
 def _definition(survey: Survey, survey_id: str | None) -> SurveyDefinition:

@@ -110,6 +110,14 @@ def test_commands_print_themes_and_comments_and_forget_removes_them(env: dict[st
     assert tuple(rows_out[0]) == CSV_COLUMNS and len(rows_out) == 14
     assert "[email removed]" in listed.output and not any(r[0].startswith("P-") for r in rows_out[1:])
 
+    first = rows_out[1][0]
+    hide = ["survey", "hide", "comment", first, "--reason", "off topic", "--official", "j.smith"]
+    assert runner.invoke(app, hide, env=env).output.strip() == f"Hidden: {first}."
+    flagged = runner.invoke(app, ["survey", "comments", "comment", "--no-themes"], env=env).output
+    assert next(row for row in csv.reader(io.StringIO(flagged)) if row[0] == first)[4] == "true"
+    refused = runner.invoke(app, ["survey", "hide", "comment", first, "--official", "j.smith"], env=env)
+    assert refused.exit_code == 2 and "a reason" in refused.output
+
     assert runner.invoke(app, ["survey", "forget", "paper", "P-12"], env=env).exit_code == 0
     after = runner.invoke(app, ["survey", "comments", "comment", "--csv", "--no-themes"], env=env).output
     assert "[email removed]" not in after and len(list(csv.reader(io.StringIO(after)))) == 13
