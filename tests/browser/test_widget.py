@@ -127,7 +127,7 @@ def test_a_question_gets_a_cited_answer_whose_citation_opens_the_highlighted_pas
 
 def test_the_survey_completed_with_the_mouse_is_stored(page: Page, stack: Stack) -> None:
     _open_widget(page, stack)
-    _choose(page, "Set my priorities")
+    _choose(page, "Take the survey")
     _choose(page, "Yes, I'm happy to take part")
     _choose(page, "Chelmsford")
     _choose(page, "55 to 64")
