@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from survey import tallies
@@ -77,6 +77,9 @@ def store_response(connection: Connection, submission: Submission) -> Receipt:
     if connection.execute(statements.seen, {"key": submission.key, "seen_at": now}).scalar_one_or_none() is None:
         return Receipt(stored=False, replaced=False)
     definition = submission.definition
+    if connection.dialect.name == "postgresql":  # two submissions of one resident at once: the second waits and
+        # then sees the first (SQLite writers are serialised already), so no answers or tallies are left behind
+        connection.execute(statements.lock, {"key": f"{definition.id}:{submission.respondent}"})
     changes: dict[tallies.Cell, tallies.Sums] = {}
     old = _current(connection, definition.id, submission.respondent)
     if old is not None:
@@ -262,6 +265,7 @@ class _Statements:
     seen: Any
     existing: Any
     upsert: Any
+    lock: Any
 
 
 @functools.cache
@@ -277,4 +281,5 @@ def _statements(dialect: str) -> _Statements:
             responses.c.survey_id == bindparam("survey_id"), responses.c.respondent == bindparam("respondent")
         ),
         upsert=upsert.on_conflict_do_update(index_elements=list(keys), set_=updated).returning(responses.c.id),
+        lock=text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
     )
