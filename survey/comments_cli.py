@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from survey.comment_breakdown import theme_breakdown
 from survey.comments import (
     CommentsError,
     WrittenAnswer,
@@ -35,17 +36,26 @@ def add_comment_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
         survey_id: Annotated[str | None, typer.Option("--survey", help=SURVEY_HELP)] = None,
         model: Annotated[str | None, typer.Option(help=MODEL_HELP)] = None,
+        by: Annotated[
+            str | None, typer.Option(help="Also count themes per group of a breakdown question or channel.")
+        ] = None,
     ) -> None:
         """Themes of the answers to a text question (themes smaller than min_group_size show no examples).
 
-        Example: consult survey themes comment --json
+        Example: consult survey themes comment --by district --json
         """
         survey = open_survey()
         definition = _definition(survey, survey_id)
         answers = _answers(survey, definition, question_id)
         themes = answer_themes(answers, _encoder(model), definition.min_group_size, show_progress=sys.stderr.isatty())
+        exported = themes_json(question_id, themes)
+        if by is not None:
+            try:
+                exported["by"] = theme_breakdown(survey.db, definition, answers, themes, by, survey.pepper)
+            except CommentsError as error:
+                raise _fail(str(error)) from None
         if as_json:
-            typer.echo(json.dumps(themes_json(question_id, themes)))
+            typer.echo(json.dumps(exported))
             return
         typer.echo(f"{question_id}: {themes.answered} answers")
         for theme in themes.themes:
