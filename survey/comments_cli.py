@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -57,12 +57,7 @@ def add_comment_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
         if as_json:
             typer.echo(json.dumps(exported))
             return
-        typer.echo(f"{question_id}: {themes.answered} answers")
-        for theme in themes.themes:
-            count = "fewer than min_group_size" if theme.suppressed else f"{theme.count} ({theme.share:.0%})"
-            typer.echo(f"\n{theme.label} - {count}\n  keywords: {', '.join(theme.keywords)}")
-            for example in theme.examples:
-                typer.echo(f"  > {example}")
+        _print_themes(exported)
 
     @app.command("comments")
     def comments_command(
@@ -85,6 +80,26 @@ def add_comment_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
             else None
         )
         sys.stdout.write(comments_csv(answers, themes))
+
+
+def _print_themes(exported: dict[str, Any]) -> None:
+    typer.echo(f"{exported['question']}: {exported['answered']} answers")
+    labels = {theme["id"]: theme["label"] for theme in exported["themes"]}
+    for theme in exported["themes"]:
+        count = "fewer than min_group_size" if theme["suppressed"] else f"{theme['count']} ({theme['share']:.0%})"
+        typer.echo(f"\n{theme['label']} - {count}\n  keywords: {', '.join(theme['keywords'])}")
+        for example in theme["examples"]:
+            typer.echo(f"  > {example}")
+    if "by" in exported:
+        typer.echo(f"\nBy {exported['by']['question']}:")
+        for group, figures in exported["by"]["groups"].items():
+            if figures["suppressed"]:
+                typer.echo(f"  {group}: suppressed (small group)")
+                continue
+            counts = ", ".join(
+                f"{labels.get(t, t)} {n}" for t, n in sorted(figures["themes"].items(), key=lambda i: -i[1])
+            )
+            typer.echo(f"  {group}: {figures['answered']} answers - {counts}")
 
 
 def add_moderation_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
