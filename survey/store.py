@@ -60,18 +60,39 @@ class StoredResponse:
     updated_at: dt.datetime
 
 
-def submit_response(db: Database, submission: Submission) -> Receipt:
-    """Store a respondent's answers (replacing earlier ones) unless this key was seen; acknowledged after commit."""
-    with db.write() as connection:
-        return store_response(connection, submission)
+@dataclass(frozen=True)
+class Prepared:
+    """What a submission writes, worked out before the write transaction (SQLite has one writer at a time: the
+    less Python inside it, the more submissions per second)."""
+
+    submitted_at: dt.datetime
+    rows: list[AnswerRow]
+    cells: dict[tallies.Cell, tallies.Sums]
+    tally_rows: list[dict[str, Any]]  # the cells as rows, for a first response (nothing to subtract)
 
 
-def store_response(connection: Connection, submission: Submission) -> Receipt:
-    """The same, inside a write transaction the caller owns (an import stores a whole file in one)."""
+def prepare(submission: Submission) -> Prepared:
     if not CHANNEL.match(submission.channel):
         raise ValueError(f"invalid channel {submission.channel!r}")
     if not submission.key or len(submission.key) > MAX_KEY:
         raise ValueError("an idempotency key of 1 to 128 characters is required")
+    definition = submission.definition
+    submitted_at = as_utc(submission.submitted_at) if submission.submitted_at else utc_now()
+    rows = answer_rows(definition, submission.answers)
+    cells = tallies.response_cells(definition, rows, submission.channel, submitted_at.date())
+    return Prepared(submitted_at, rows, cells, tallies.tally_rows(definition.id, cells))
+
+
+def submit_response(db: Database, submission: Submission) -> Receipt:
+    """Store a respondent's answers (replacing earlier ones) unless this key was seen; acknowledged after commit."""
+    prepared = prepare(submission)
+    with db.write() as connection:
+        return store_response(connection, submission, prepared)
+
+
+def store_response(connection: Connection, submission: Submission, prepared: Prepared | None = None) -> Receipt:
+    """The same, inside a write transaction the caller owns (an import stores a whole file in one)."""
+    prepared = prepared or prepare(submission)
     now = utc_now()
     statements = _statements(connection.dialect.name)
     if connection.execute(statements.seen, {"key": submission.key, "seen_at": now}).scalar_one_or_none() is None:
@@ -80,27 +101,27 @@ def store_response(connection: Connection, submission: Submission) -> Receipt:
     if connection.dialect.name == "postgresql":  # two submissions of one resident at once: the second waits and
         # then sees the first (SQLite writers are serialised already), so no answers or tallies are left behind
         connection.execute(statements.lock, {"key": f"{definition.id}:{submission.respondent}"})
-    changes: dict[tallies.Cell, tallies.Sums] = {}
     old = _current(connection, definition.id, submission.respondent)
-    if old is not None:
-        tallies.add_cells(changes, tallies.response_cells(definition, old.rows, old.channel, old.day), -1)
-        connection.execute(delete(Answer).where(Answer.response_id == old.id))
-    submitted_at = as_utc(submission.submitted_at) if submission.submitted_at else now
     values = {
         "respondent": submission.respondent,
         "survey_id": definition.id,
         "notice_version": submission.notice_version,
         "channel": submission.channel,
-        "submitted_at": submitted_at,
+        "submitted_at": prepared.submitted_at,
         "updated_at": now,
     }
+    if old is not None:
+        connection.execute(delete(Answer).where(Answer.response_id == old.id))
     response_id = connection.execute(statements.upsert, values).scalar_one()
-    rows = answer_rows(definition, submission.answers)
-    if rows:
-        connection.execute(insert(Answer), [{"response_id": response_id, **vars(row)} for row in rows])
-    new = tallies.response_cells(definition, rows, submission.channel, submitted_at.date())
-    tallies.add_cells(changes, new, 1)
-    tallies.apply(connection, definition.id, changes)
+    if prepared.rows:
+        connection.execute(insert(Answer), [{"response_id": response_id, **vars(row)} for row in prepared.rows])
+    if old is None:
+        tallies.write_rows(connection, prepared.tally_rows)
+    else:
+        changes: dict[tallies.Cell, tallies.Sums] = {}
+        tallies.add_cells(changes, tallies.response_cells(definition, old.rows, old.channel, old.day), -1)
+        tallies.add_cells(changes, prepared.cells, 1)
+        tallies.apply(connection, definition.id, changes)
     return Receipt(stored=True, replaced=old is not None)
 
 

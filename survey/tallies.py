@@ -82,8 +82,13 @@ def add_cells(total: dict[Cell, Sums], cells: Mapping[Cell, Sums], sign: int) ->
 
 
 def apply(connection: Connection, survey_id: str, changes: Mapping[Cell, Sums]) -> None:
-    """Add the changes to the stored tallies. Sorted, so concurrent writers lock rows in one order (no deadlock)."""
-    rows = [
+    """Add the changes to the stored tallies."""
+    write_rows(connection, tally_rows(survey_id, changes))
+
+
+def tally_rows(survey_id: str, changes: Mapping[Cell, Sums]) -> list[dict[str, Any]]:
+    """The changes as rows to add, sorted: concurrent writers then lock rows in one order (no deadlock)."""
+    return [
         {
             "survey_id": survey_id,
             "by_question": cell.by_question,
@@ -100,6 +105,9 @@ def apply(connection: Connection, survey_id: str, changes: Mapping[Cell, Sums]) 
         for cell, sums in sorted(changes.items(), key=lambda pair: _order(pair[0]))
         if any(sums)
     ]
+
+
+def write_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), BATCH):
         connection.execute(_upsert(connection.dialect.name), rows[start : start + BATCH])
 
