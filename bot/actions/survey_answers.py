@@ -95,6 +95,8 @@ def _is_skip(question: Question, text: str, intent: str | None, progress: Progre
 def _choice(question: Question, text: str, intent: str | None) -> Reading:
     """choice and scale: one option, by id, label, alias, close spelling, a number in a labelled range ("I'm 34"),
     or a scale's score ("4")."""
+    if question.option(text.strip()):  # a button's option id comes first ("4" may be an id and another's score)
+        return Reading(value=text.strip())
     if question.kind is QuestionKind.SCALE:
         scored = _scored_option(question, text)
         if scored:

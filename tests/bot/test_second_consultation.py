@@ -3,17 +3,46 @@ Rasa's REST channel: typed and pressed answers, show_if, a wrong points total, t
 
 from __future__ import annotations
 
+import shutil
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from index.config import IndexConfig
 from survey.results import compute_results
 from survey.service import open_survey
 from survey.store import stored_answers
+from tests import postgres
+from tests.conftest import FIRE_SURVEY
 from tests.stack import Stack, buttons, texts
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def fire_on_postgres(
+    tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig, fire_stack: Stack
+) -> Iterator[Stack]:
+    """The second consultation with its answers in PostgreSQL (the trained model reused: same project)."""
+    if not postgres.answers():
+        pytest.fail("PostgreSQL is not answering on 127.0.0.1:5432 (see tests/postgres.py)")
+    data_dir = tmp_path_factory.mktemp("fire-postgres")
+    shutil.copytree(fire_stack.settings.data_dir / "rasa" / "models", data_dir / "rasa" / "models")
+    with postgres.fresh_databases() as (name,):
+        settings = {"CONSULT_SURVEY_FILE": str(FIRE_SURVEY), "CONSULT_DATABASE_URL": postgres.app_url(name)}
+        running = Stack(data_dir, index_dir=index_config.index_dir, settings=settings)
+        running.prepare()
+        running.start()
+        yield running
+        running.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def consultation(request: pytest.FixtureRequest) -> Stack:
+    stack: Stack = request.getfixturevalue("fire_stack" if request.param == "sqlite" else "fire_on_postgres")
+    return stack
 
 
 def _resident() -> str:
@@ -41,7 +70,8 @@ def _joined(messages: list[dict[str, Any]]) -> str:
     return "\n".join(texts(messages))
 
 
-def test_every_kind_typed_with_show_if_and_a_wrong_points_total(fire_stack: Stack) -> None:
+def test_every_kind_typed_with_show_if_and_a_wrong_points_total(consultation: Stack) -> None:
+    fire_stack = consultation
     say, sender = fire_stack.say, _resident()
     assert "community risk management plan" in _joined(say(sender, "I want to take the survey"))
     assert "Where do you live?" in _joined(say(sender, "yes"))
@@ -100,7 +130,8 @@ def _complete_with_buttons(stack: Stack, sender: str) -> str:
     return _joined(stack.say(sender, "/skip"))
 
 
-def test_every_kind_pressed_then_changed_seen_counted_and_erased(fire_stack: Stack) -> None:
+def test_every_kind_pressed_then_changed_seen_counted_and_erased(consultation: Stack) -> None:
+    fire_stack = consultation
     sender = _resident()
     summary = _complete_with_buttons(fire_stack, sender)
     assert "Preparing for floods and wildfires: 10" in summary and "(not answered)" in summary, summary

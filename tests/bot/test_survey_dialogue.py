@@ -123,3 +123,49 @@ def _examples(path: Path) -> dict[str, list[str]]:
         item["intent"]: [line[2:].strip() for line in item["examples"].splitlines() if line.startswith("- ")]
         for item in content["nlu"]
     }
+
+
+def test_a_survey_written_only_from_the_contract_is_asked_and_read(tmp_path: Path) -> None:
+    """Ids the shipped consultations never use: a question id starting with a digit, numeric option ids whose scores
+    run the other way, a multi without max_choices, points over 10."""
+    notice = {"version": "1", "text": "We keep your answers.", "lawful_basis": "Public task."}
+    definition = SurveyDefinition.model_validate(
+        {
+            "id": "parks-2030",
+            "title": "Parks",
+            "introduction": "About parks.",
+            "privacy_notice": notice,
+            "questions": [
+                {"id": "ok", "kind": "consent", "prompt": "Happy to take part?"},
+                {
+                    "id": "2030_rating",
+                    "kind": "scale",
+                    "prompt": "Rate the parks. 1 is best.",
+                    "options": [{"id": "1", "label": "Best", "value": 5}, {"id": "5", "label": "Worst", "value": 1}],
+                },
+                {
+                    "id": "uses",
+                    "kind": "multi",
+                    "prompt": "What do you do there?",
+                    "options": [{"id": "walk", "label": "Walk"}, {"id": "play", "label": "Play"}],
+                },
+                {
+                    "id": "spend",
+                    "kind": "points",
+                    "total": 10,
+                    "prompt": "Share 10 points.",
+                    "options": [{"id": "paths", "label": "Paths"}, {"id": "toilets", "label": "Toilets"}],
+                },
+            ],
+        }
+    )
+    project = assemble_project(definition, RASA_PROJECT, tmp_path / "project")
+    assert "answer_2030_rating" in yaml.safe_load((project / "domain" / "survey.yml").read_text())["slots"]
+    rating, uses, spend = definition.asked_questions()
+    assert read_reply(rating, "5", None, Progress(rating.id)).value == "5"  # the button's id, not the score 5
+    assert read_reply(uses, "walk and play", None, Progress(uses.id)).value == ["walk", "play"]  # all picked: done
+    assert read_reply(spend, "7", None, Progress(spend.id)).value == {"paths": 7, "toilets": 3}
+    assert "add up to 11 points, not 10" in str(
+        read_reply(spend, "paths 6, toilets 5", None, Progress(spend.id)).problem
+    )
+    assert title(rating) == "Rate the parks."
