@@ -22,9 +22,7 @@ def theme_breakdown(
     db: Database, definition: SurveyDefinition, answers: Sequence[WrittenAnswer], themes: Themes, by: str, pepper: bytes
 ) -> dict[str, Any]:
     """{"question": by, "groups": {group: {"answered": int|null, "suppressed": bool, "themes": {id: count}|null}}}."""
-    if by not in breakdown_choices(definition):
-        raise CommentsError(f"cannot break down by '{by}'; choose one of {', '.join(breakdown_choices(definition))}")
-    group_of = _groups(db, definition, by, pepper)
+    group_of = writer_groups(db, definition, by, pepper)
     theme_of = themes.theme_of()
     counts: dict[str, Counter[str]] = {}
     for answer in answers:
@@ -43,8 +41,10 @@ def theme_breakdown(
     return {"question": by, "groups": groups}
 
 
-def _groups(db: Database, definition: SurveyDefinition, by: str, pepper: bytes) -> dict[str, str]:
-    """Answer reference -> the writer's group (their answer to `by`, or their channel)."""
+def writer_groups(db: Database, definition: SurveyDefinition, by: str, pepper: bytes) -> dict[str, str]:
+    """Answer reference -> the writer's group (their answer to breakdown question `by`, or their channel)."""
+    if by not in breakdown_choices(definition):
+        raise CommentsError(f"cannot break down by '{by}'; choose one of {', '.join(breakdown_choices(definition))}")
     with db.read() as session:
         if by == CHANNEL:
             channels = select(Response.id, Response.channel).where(Response.survey_id == definition.id)

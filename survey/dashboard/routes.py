@@ -1,4 +1,5 @@
-"""Dashboard pages. Only aggregates ever reach these pages: never a row-level response or a comment."""
+"""Dashboard pages. Only aggregates reach these pages; what residents wrote is on survey/dashboard/comments_routes.py's
+pages, for signed-in officials only."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from survey.dashboard.auth import (
     sign_in,
     sign_out,
 )
+from survey.dashboard.comments_routes import router as comments_router
 from survey.dashboard.exports import results_csv
 from survey.dashboard.views import breakdown_views, charts_json, question_views
+from survey.definition import QuestionKind
 from survey.officials import verify_official
 from survey.results import Filters, breakdown_choices, channels, compute_results, responses_per_week
 from survey.service import Survey
@@ -29,6 +32,7 @@ from survey.service import Survey
 STATIC_PATH = Path(__file__).parent / "static"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
+router.include_router(comments_router)
 Official = Annotated[str, Depends(require_official)]
 
 
@@ -99,6 +103,7 @@ def sign_out_submit(request: Request, _official: Official, csrf: Annotated[str, 
 def dashboard_page(request: Request, official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
     context = _view(survey, filters)
     context |= {"official": official, "csrf": csrf_token(request), "channels": channels(survey.db, survey.definition)}
+    context["text_questions"] = [q.id for q in survey.definition.questions if q.kind is QuestionKind.TEXT]
     return templates.TemplateResponse(request, "dashboard.html", context)
 
 
