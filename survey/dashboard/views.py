@@ -91,75 +91,67 @@ def span(bounds: list[float] | None, show: Any) -> str:
 
 
 def _question_view(question: Question, figures: dict[str, Any], respondents: int) -> QuestionView:
-    labels = {o.id: o.label for o in question.options}
-    answered = figures["answered"]
-    summary = f"{answered} of {respondents} respondents answered."
-    chart_id = f"chart-{question.id}"
+    summary = f"{figures['answered']} of {respondents} respondents answered."
     if question.kind is QuestionKind.TEXT:
-        table = TableView(question.prompt, ["", "Respondents"], [Row("Answered", [str(answered)])])
-        table.rows.append(Row("Did not answer", [str(respondents - answered)]))
-        chart = Chart(
-            chart_id,
-            "Bar chart of how many respondents answered",
-            "count",
-            ["Answered", "Did not answer"],
-            [answered, respondents - answered],
-        )
-        return QuestionView(
-            question.id, question.prompt, summary + " Free-text answers are never published.", chart, table
-        )
-    rows = figures["options"]
-    if question.kind is QuestionKind.POINTS:
-        table = TableView(
-            question.prompt,
-            ["Option", "Mean points", "95% interval"],
-            [Row(labels[r["id"]], [num(r["mean_points"]), span(r["mean_ci95"], num)]) for r in rows],
-        )
-        chart = _chart(
-            chart_id,
-            "mean points given to each option, with 95% intervals",
-            "points",
-            labels,
-            rows,
-            "mean_points",
-            "mean_ci95",
-            question.total,
-        )
-        return QuestionView(
-            question.id, question.prompt, summary + f" Each shared {question.total} points.", chart, table
-        )
+        chart, table = _text_figures(question, figures["answered"], respondents)
+        summary += " Free-text answers are never published."
+    elif question.kind is QuestionKind.POINTS:
+        chart, table = _points_figures(question, figures["options"])
+        summary += f" Each shared {question.total} points."
+    else:
+        chart, table = _share_figures(question, figures["options"])
+    if question.kind is QuestionKind.SCALE:
+        summary += f" Mean score {num(figures['mean'])} (95% interval {span(figures['mean_ci95'], num)})."
+    return QuestionView(question.id, question.prompt, summary, chart, table)
+
+
+def _text_figures(question: Question, answered: int, respondents: int) -> tuple[Chart, TableView]:
+    names, counts = ["Answered", "Did not answer"], [float(answered), float(respondents - answered)]
+    chart = Chart(f"chart-{question.id}", "Bar chart of how many respondents answered", "count", names, counts)
+    rows = [Row(name, [str(int(count))]) for name, count in zip(names, counts, strict=True)]
+    return chart, TableView(question.prompt, ["", "Respondents"], rows)
+
+
+def _points_figures(question: Question, rows: list[dict[str, Any]]) -> tuple[Chart, TableView]:
+    labels = {o.id: o.label for o in question.options}
+    body = [Row(labels[r["id"]], [num(r["mean_points"]), span(r["mean_ci95"], num)]) for r in rows]
+    description = "mean points given to each option, with 95% intervals"
+    chart = _chart(question.id, description, "points", labels, rows, ("mean_points", "mean_ci95"), question.total)
+    return chart, TableView(question.prompt, ["Option", "Mean points", "95% interval"], body)
+
+
+def _share_figures(question: Question, rows: list[dict[str, Any]]) -> tuple[Chart, TableView]:
+    """choice, multi, scale and ranking: the share of those who answered choosing (or ranking) each option."""
+    labels = {o.id: o.label for o in question.options}
     if question.kind is QuestionKind.RANKING:
         headers = ["Option", "Ranked first", f"In top {question.rank}", "Share", "95% interval", "Borda points"]
-        body = [
-            Row(
-                labels[r["id"]],
-                [str(r["first_choice"]), str(r["mentions"]), pct(r["share"]), span(r["ci95"], pct), str(r["borda"])],
-            )
+        cells = [
+            [str(r["first_choice"]), str(r["mentions"]), pct(r["share"]), span(r["ci95"], pct), str(r["borda"])]
             for r in rows
         ]
         description = f"share of those who answered naming each option in their top {question.rank}"
     else:
         headers = ["Option", "Respondents", "Share", "95% interval"]
-        body = [Row(labels[r["id"]], [str(r["count"]), pct(r["share"]), span(r["ci95"], pct)]) for r in rows]
+        cells = [[str(r["count"]), pct(r["share"]), span(r["ci95"], pct)] for r in rows]
         description = "share of those who answered choosing each option"
-    if question.kind is QuestionKind.SCALE:
-        summary += f" Mean score {num(figures['mean'])} (95% interval {span(figures['mean_ci95'], num)})."
-    chart = _chart(chart_id, description + ", with 95% intervals", "share", labels, rows, "share", "ci95", 1)
-    return QuestionView(question.id, question.prompt, summary, chart, TableView(question.prompt, headers, body))
+    body = [Row(labels[r["id"]], row_cells) for r, row_cells in zip(rows, cells, strict=True)]
+    chart = _chart(question.id, description + ", with 95% intervals", "share", labels, rows, ("share", "ci95"), 1)
+    return chart, TableView(question.prompt, headers, body)
 
 
 def _chart(
-    chart_id: str,
+    question_id: str,
     description: str,
     scale: str,
     labels: dict[str, str],
     rows: list[dict[str, Any]],
-    value: str,
-    interval: str,
+    keys: tuple[str, str],
     maximum: float,
 ) -> Chart:
+    """Bars of rows[keys[0]] with intervals rows[keys[1]]."""
+    value, interval = keys
     return Chart(
-        id=chart_id,
+        id=f"chart-{question_id}",
         description=f"Bar chart of the {description}; the same figures are in the table below.",
         scale=scale,
         labels=[labels[r["id"]] for r in rows],
