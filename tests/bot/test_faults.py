@@ -122,8 +122,8 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_vote(own_stack: Stack) -
         survey = open_survey(stack.settings.survey_config(), upgrade=False)
         while not stop.is_set():
             results = compute_results(survey.db, survey.definition)
-            first = sum(p["first_choice"] for p in results["priorities"])
-            mentions = sum(p["mentions"] for p in results["priorities"])
+            first = sum(p["first_choice"] for p in results["questions"]["priorities"]["options"])
+            mentions = sum(p["mentions"] for p in results["questions"]["priorities"]["options"])
             if first != results["respondents"] or mentions != 3 * results["respondents"]:
                 inconsistent.append(results)
             time.sleep(0.3)
@@ -149,7 +149,7 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_vote(own_stack: Stack) -
     assert missing == []
     results = compute_results(survey.db, survey.definition)
     assert results["respondents"] >= len(acknowledged)
-    assert sum(p["mentions"] for p in results["priorities"]) == 3 * results["respondents"]
+    assert sum(p["mentions"] for p in results["questions"]["priorities"]["options"]) == 3 * results["respondents"]
     survey.db.dispose()
     assert inconsistent == []
 
