@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text
+from sqlalchemy import Connection, Table, bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from survey import tallies
@@ -25,6 +25,8 @@ from survey.tallies import AnswerRow
 
 CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
 MAX_KEY = 128
+ANSWERS_QMARK = "INSERT INTO answers (response_id, question, item, option, number, text) VALUES (?, ?, ?, ?, ?, ?)"
+ANSWERS_FORMAT = ANSWERS_QMARK.replace("?", "%s")
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Prepared:
     submitted_at: dt.datetime
     rows: list[AnswerRow]
     cells: dict[tallies.Cell, tallies.Sums]
-    tally_rows: list[dict[str, Any]]  # the cells as rows, for a first response (nothing to subtract)
+    tally_rows: list[tuple[Any, ...]]  # the cells as rows, for a first response (nothing to subtract)
 
 
 def prepare(submission: Submission) -> Prepared:
@@ -113,8 +115,10 @@ def store_response(connection: Connection, submission: Submission, prepared: Pre
     if old is not None:
         connection.execute(delete(Answer).where(Answer.response_id == old.id))
     response_id = connection.execute(statements.upsert, values).scalar_one()
-    if prepared.rows:
-        connection.execute(insert(Answer), [{"response_id": response_id, **vars(row)} for row in prepared.rows])
+    if prepared.rows:  # plain tuples: per-row ORM parameter handling would cost more than the insert
+        insert_answers = ANSWERS_QMARK if connection.dialect.name == "sqlite" else ANSWERS_FORMAT
+        rows = [(response_id, r.question, r.item, r.option, r.number, r.text) for r in prepared.rows]
+        connection.exec_driver_sql(insert_answers, rows)
     if old is None:
         tallies.write_rows(connection, prepared.tally_rows)
     else:

@@ -7,19 +7,24 @@ question. Replacing or erasing a response subtracts its old cells. `rebuild` rec
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, delete, select
 
 from survey.definition import QuestionKind, SurveyDefinition
 from survey.models import Answer, Response, Tally
 
 BATCH = 5_000
+COLUMNS = 11  # survey_id, the key (by_question, grp, question, option, item, channel, day), count, total, squares
+_UPSERT = (
+    "INSERT INTO tallies (survey_id, by_question, grp, question, option, item, channel, day, count, total, squares)"
+    " VALUES ({placeholders}) ON CONFLICT (survey_id, by_question, grp, question, option, item, channel, day)"
+    " DO UPDATE SET count = tallies.count + excluded.count, total = tallies.total + excluded.total,"
+    " squares = tallies.squares + excluded.squares"
+)
 
 
 @dataclass(frozen=True)
@@ -86,30 +91,23 @@ def apply(connection: Connection, survey_id: str, changes: Mapping[Cell, Sums]) 
     write_rows(connection, tally_rows(survey_id, changes))
 
 
-def tally_rows(survey_id: str, changes: Mapping[Cell, Sums]) -> list[dict[str, Any]]:
-    """The changes as rows to add, sorted: concurrent writers then lock rows in one order (no deadlock)."""
+def tally_rows(survey_id: str, changes: Mapping[Cell, Sums]) -> list[tuple[Any, ...]]:
+    """The changes as rows to add (COLUMNS), sorted: concurrent writers then lock rows in one order (no deadlock)."""
     return [
-        {
-            "survey_id": survey_id,
-            "by_question": cell.by_question,
-            "grp": cell.grp,
-            "question": cell.question,
-            "option": cell.option,
-            "item": cell.item,
-            "channel": cell.channel,
-            "day": cell.day,
-            "count": sums[0],
-            "total": sums[1],
-            "squares": sums[2],
-        }
+        (survey_id, *_order(cell), *sums)
         for cell, sums in sorted(changes.items(), key=lambda pair: _order(pair[0]))
         if any(sums)
     ]
 
 
-def write_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
+def write_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """One executemany of plain tuples: the ORM's per-row parameter handling would cost more than the writes."""
+    sqlite_ = connection.dialect.name == "sqlite"
+    statement = _UPSERT.format(placeholders=", ".join(["?" if sqlite_ else "%s"] * COLUMNS))
+    if sqlite_:  # SQLAlchemy stores SQLite dates as ISO text
+        rows = [(*row[:7], row[7].isoformat(), *row[8:]) for row in rows]
     for start in range(0, len(rows), BATCH):
-        connection.execute(_upsert(connection.dialect.name), rows[start : start + BATCH])
+        connection.exec_driver_sql(statement, rows[start : start + BATCH])
 
 
 def rebuild(connection: Connection, definition: SurveyDefinition) -> int:
@@ -146,14 +144,3 @@ def utc_day(moment: dt.datetime) -> dt.date:
 
 def _order(cell: Cell) -> tuple[Any, ...]:
     return (cell.by_question, cell.grp, cell.question, cell.option, cell.item, cell.channel, cell.day)
-
-
-@functools.cache
-def _upsert(dialect: str) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = cast(Table, Tally.__table__)
-    statement = insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=[c.name for c in table.primary_key.columns],
-        set_={name: table.c[name] + statement.excluded[name] for name in ("count", "total", "squares")},
-    )
