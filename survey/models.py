@@ -72,6 +72,7 @@ class Answer(Base):
         PrimaryKeyConstraint("response_id", "question", "item"),
         # An option appears once per answer: a ranking cannot name the same option twice (NULLs, texts, differ).
         UniqueConstraint("response_id", "question", "option", name="answers_option_once"),
+        {"sqlite_with_rowid": False},
     )
 
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
@@ -89,6 +90,7 @@ class Tally(Base):
     __tablename__ = "tallies"
     __table_args__ = (
         PrimaryKeyConstraint("survey_id", "by_question", "grp", "question", "option", "item", "channel", "day"),
+        {"sqlite_with_rowid": False},  # the key is the table: one B-tree to update per change, not two
     )
 
     survey_id: Mapped[str] = mapped_column(String(SURVEY))

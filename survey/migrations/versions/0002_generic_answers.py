@@ -61,6 +61,7 @@ def _create_consultations_and_tallies() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         *(sa.Column(name, sa.BigInteger(), nullable=False) for name in ("count", "total", "squares")),
         sa.PrimaryKeyConstraint(*keys),
+        sqlite_with_rowid=False,  # the key is the table: one B-tree to update per change, not two
     )
 
 
@@ -91,6 +92,7 @@ def _create_answers(parent: str) -> None:
         sa.ForeignKeyConstraint(["response_id"], [f"{parent}.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("response_id", "question", "item"),
         sa.UniqueConstraint("response_id", "question", "option", name="answers_option_once"),
+        sqlite_with_rowid=False,
     )
 
 
