@@ -7,9 +7,15 @@ import os
 import tempfile
 from pathlib import Path
 
-from bench import conversation, load, retrieval, survey
+from bench import comments, conversation, load, retrieval, survey
 
-BENCHMARKS = {"retrieval": retrieval.run, "survey": survey.run, "conversation": conversation.run, "load": load.run}
+BENCHMARKS = {
+    "retrieval": retrieval.run,
+    "survey": survey.run,
+    "conversation": conversation.run,
+    "load": load.run,
+    "comments": comments.run,
+}
 
 
 def main() -> None:

@@ -8,8 +8,16 @@ from typing import Annotated
 
 import typer
 
-from bot.rasa_env import RasaSetupError, ensure_environment, run_rasa_command, train_if_changed
+from bot.rasa_env import (
+    RasaFiles,
+    RasaSetupError,
+    ensure_environment,
+    generate_project,
+    run_rasa_command,
+    train_if_changed,
+)
 from bot.settings import Settings
+from survey.definition import DefinitionError, SurveyDefinition, load_definition
 
 
 def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) -> None:
@@ -138,8 +146,9 @@ def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
 
         Example: consult rasa train
         """
+        settings = load_settings()
         try:
-            trained = train_if_changed(load_settings().rasa_files())
+            trained = train_if_changed(settings.rasa_files(), _definition(settings))
         except RasaSetupError as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(code=2) from None
@@ -151,24 +160,25 @@ def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
 
         Example: consult rasa validate
         """
-        result = run_rasa_command(load_settings().rasa_files(), ["data", "validate"])
+        files = _project(load_settings())
+        result = run_rasa_command(files, ["data", "validate", "--domain", "domain", "--data", "data"])
         typer.echo(result.stdout + result.stderr)
         raise typer.Exit(code=result.returncode)
 
     @app.command("test-stories")
     def test_stories_command() -> None:
-        """Dialogue tests: bot/rasa/tests/test_stories.yml against the trained model (fails on any wrong action).
+        """Dialogue tests (bot/rasa/tests and the generated survey stories) against the model; fails on a wrong action.
 
         Example: consult rasa test-stories
         """
-        files = load_settings().rasa_files()
+        files = _project(load_settings())
         result = run_rasa_command(
             files,
             [
                 "test",
                 "core",
                 "--stories",
-                "tests/test_stories.yml",
+                "tests",
                 "--model",
                 str(files.model),
                 "--out",
@@ -187,7 +197,7 @@ def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
 
         Example: consult rasa test-nlu --folds 5
         """
-        files = load_settings().rasa_files()
+        files = _project(load_settings())
         out = files.data_dir / "nlu-results"
         result = run_rasa_command(
             files,
@@ -222,6 +232,21 @@ def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
         )
 
     return app
+
+
+def _definition(settings: Settings) -> SurveyDefinition:
+    try:
+        return load_definition(settings.survey_file)
+    except DefinitionError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(code=2) from None
+
+
+def _project(settings: Settings) -> RasaFiles:
+    """The Rasa files, with the project (hand-written and generated from the survey) assembled."""
+    files = settings.rasa_files()
+    generate_project(files, _definition(settings))
+    return files
 
 
 def build_privacy_cli(load_settings: Callable[[], Settings]) -> typer.Typer:

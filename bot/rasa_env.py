@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from bot.rasa_survey import assemble_project
+from survey.definition import SurveyDefinition
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RASA_PROJECT = Path(__file__).resolve().parent / "rasa"
 CONSTRAINTS = RASA_PROJECT / "constraints.txt"
@@ -23,7 +26,7 @@ RASA_VERSION = "3.6.21"
 MODEL_NAME = "consult"
 RASA_LOGGING = Path(__file__).resolve().parent / "rasa_logging"
 LOGGING_CONFIG = RASA_LOGGING / "logging.yml"
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+TRAINING_INPUTS = ("config.yml", "domain", "data")
 # Quiet, offline, reproducible: no telemetry, no progress bars, no deprecation noise in the logs.
 RASA_ENV = {
     "RASA_TELEMETRY_ENABLED": "false",
@@ -58,6 +61,11 @@ class RasaFiles:
 
     def endpoints_for(self, instance: int) -> Path:
         return self.data_dir / ("endpoints.yml" if instance == 0 else f"endpoints-{instance + 1}.yml")
+
+    @property
+    def project(self) -> Path:
+        """The Rasa project trained and tested: bot/rasa's files plus the part generated from the survey."""
+        return self.data_dir / "project"
 
     @property
     def trackers(self) -> Path:
@@ -107,22 +115,29 @@ def ensure_environment(files: RasaFiles) -> bool:
     return True
 
 
-def training_digest() -> str:
-    """Changes whenever config, domain or training data change (or the pinned Rasa does)."""
+def training_digest(project: Path) -> str:
+    """Changes whenever config, domain or training data change (hand-written or generated), or the pinned Rasa does."""
     digest = hashlib.sha256(RASA_VERSION.encode())
     for name in TRAINING_INPUTS:
-        path = RASA_PROJECT / name
+        path = project / name
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
             if file.is_file():
-                digest.update(str(file.relative_to(RASA_PROJECT)).encode())
+                digest.update(str(file.relative_to(project)).encode())
                 digest.update(file.read_bytes())
     return digest.hexdigest()
 
 
-def train_if_changed(files: RasaFiles) -> bool:
-    """Train the model unless one trained on the same data exists; True if it trained."""
+def generate_project(files: RasaFiles, definition: SurveyDefinition) -> Path:
+    """Assemble the project Rasa trains on from bot/rasa and the survey definition."""
+    return assemble_project(definition, RASA_PROJECT, files.project)
+
+
+def train_if_changed(files: RasaFiles, definition: SurveyDefinition) -> bool:
+    """Generate the survey's part of the project, then train unless a model of the same project exists; True if it
+    trained."""
+    project = generate_project(files, definition)
     stamp = files.model.parent / f"{MODEL_NAME}.digest"
-    digest = training_digest()
+    digest = training_digest(project)
     if files.model.exists() and stamp.exists() and stamp.read_text() == digest:
         return False
     files.model.parent.mkdir(parents=True, exist_ok=True)
@@ -131,11 +146,11 @@ def train_if_changed(files: RasaFiles) -> bool:
             str(files.rasa),
             "train",
             "--config",
-            str(RASA_PROJECT / "config.yml"),
+            str(project / "config.yml"),
             "--domain",
-            str(RASA_PROJECT / "domain.yml"),
+            str(project / "domain"),
             "--data",
-            str(RASA_PROJECT / "data"),
+            str(project / "data"),
             "--out",
             str(files.model.parent),
             "--fixed-model-name",
@@ -176,10 +191,10 @@ def write_endpoints(
 def run_rasa_command(
     files: RasaFiles, args: list[str], cwd: Path | None = None, log_level: str = "WARNING"
 ) -> subprocess.CompletedProcess[str]:
-    """`rasa <args>` in the Rasa environment, e.g. data validation or NLU tests."""
+    """`rasa <args>` in the Rasa environment, in the assembled project (e.g. data validation or NLU tests)."""
     return subprocess.run(
         [str(files.rasa), *args],
-        cwd=cwd or RASA_PROJECT,
+        cwd=cwd or files.project,
         env={**os.environ, **RASA_ENV, "LOG_LEVEL": log_level, "RASA_CACHE_DIRECTORY": str(files.data_dir / "cache")},
         capture_output=True,
         text=True,

@@ -15,6 +15,7 @@ from bot.rasa_env import LOGGING_CONFIG, RASA_ENV, RASA_PROJECT, ensure_environm
 from bot.settings import Settings
 from bot.supervisor import Service, Supervisor
 from index.build import build_index
+from survey.definition import load_definition
 from survey.service import open_survey
 
 Component = Service  # one process of the assistant, as the supervisor (and the tests) start it
@@ -32,7 +33,7 @@ def prepare(settings: Settings) -> int:
     report = build_index(settings.index_config())
     if report.rebuilt:
         print(f"consult: indexed {report.chunks} chunks from {report.documents} documents", file=sys.stderr)
-    if train_if_changed(files):
+    if train_if_changed(files, load_definition(settings.survey_file)):
         print("consult: trained the Rasa model", file=sys.stderr)
     for instance in range(settings.rasa_instances):
         action_url = f"http://127.0.0.1:{settings.actions_port + instance}/webhook"

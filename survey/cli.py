@@ -9,16 +9,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from survey.comments_cli import add_comment_commands, add_moderation_commands
 from survey.config import SurveyConfig
+from survey.consultations import consultation_ids, load_consultation
 from survey.database import upgrade_schema
 from survey.definition import DefinitionError
 from survey.importer import CsvFileError, import_csv
 from survey.officials import OfficialError, add_official
 from survey.pseudonyms import CONVERSATION_CHANNELS, PepperError, sender_id
-from survey.results import BREAKDOWNS, Breakdown, compute_results
+from survey.report_text import print_results
+from survey.results import BreakdownError, compute_results
 from survey.service import Survey, open_survey
 from survey.store import forget_respondent, respondent_data
 
@@ -100,28 +101,40 @@ def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation |
         stored = respondent_data(survey.db, survey.resident(channel.strip().lower(), user_id.strip()))
         typer.echo(json.dumps(stored, indent=2))
 
+    add_comment_commands(app, lambda: _open(load_config))
+    add_moderation_commands(app, lambda: _open(load_config))
     return app
 
 
 def add_results_command(app: typer.Typer, load_config: LoadConfig) -> None:
     @app.command("results")
     def results_command(
-        by: Annotated[str | None, typer.Option(help="Break down by district or age_band.")] = None,
+        by: Annotated[str | None, typer.Option(help="Break down by a breakdown question's id, or by channel.")] = None,
+        survey_id: Annotated[
+            str | None, typer.Option("--survey", help="A consultation this database has served (default: the current).")
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:
-        """Aggregated priorities (small groups suppressed in breakdowns).
+        """Aggregated results of every question (small groups suppressed in breakdowns).
 
-        Example: consult results --by district --json
+        Example: consult results --by channel --json
         """
-        if by is not None and by not in BREAKDOWNS:
-            raise _fail(f"--by must be one of {', '.join(BREAKDOWNS)}")
-        breakdown: Breakdown | None = "district" if by == "district" else "age_band" if by == "age_band" else None
         survey = _open(load_config)
-        results = compute_results(survey.db, survey.definition, breakdown)
+        definition = survey.definition
+        if survey_id is not None and survey_id != definition.id:
+            stored = load_consultation(survey.db, survey_id)
+            if stored is None:
+                known = ", ".join(consultation_ids(survey.db)) or "none"
+                raise _fail(f"this database has not served a consultation '{survey_id}' (it has: {known})")
+            definition = stored
+        try:
+            results = compute_results(survey.db, definition, by)
+        except BreakdownError as error:
+            raise _fail(str(error)) from None
         if as_json:
             typer.echo(json.dumps(results))
         else:
-            _print_results(results)
+            print_results(definition, results)
 
 
 def build_officials_cli(load_config: LoadConfig) -> typer.Typer:
@@ -147,30 +160,6 @@ def build_officials_cli(load_config: LoadConfig) -> typer.Typer:
         typer.echo(f"Created '{name}'.")
 
     return app
-
-
-def _print_results(results: dict[str, object]) -> None:
-    console = Console()
-    console.print(f"Respondents: {results['respondents']}")
-    table = Table("priority", "first choice", "mentions", "share", "95% interval", "Borda")
-    for row in results["priorities"]:  # type: ignore[attr-defined]
-        interval = row["ci95"]
-        table.add_row(
-            row["label"],
-            str(row["first_choice"]),
-            str(row["mentions"]),
-            f"{row['share']:.1%}" if row["share"] is not None else "-",
-            f"{interval[0]:.1%} – {interval[1]:.1%}" if interval else "-",
-            str(row["borda"]),
-        )
-    console.print(table)
-    console.print("Facial recognition: " + ", ".join(f"{k} {v}" for k, v in results["facial_recognition"].items()))  # type: ignore[attr-defined]
-    for group, values in (results.get("by") or {}).items():  # type: ignore[attr-defined]
-        if values["suppressed"]:
-            console.print(f"{group}: suppressed (fewer than the minimum group size, or to protect such a group)")
-        else:
-            top = ", ".join(f"{p['label']} {p['mentions']}" for p in values["priorities"][:3])
-            console.print(f"{group}: {values['respondents']} respondents; most mentioned: {top}")
 
 
 def _config(load_config: LoadConfig) -> SurveyConfig:

@@ -1,9 +1,14 @@
-"""Importing responses collected on other channels (paper, events, phone) from a CSV file."""
+"""Importing responses collected on other channels (paper, events, phone) from a CSV file.
+
+Columns: respondent_id, channel, submitted_at, then per question (see Question.csv_columns): choice, scale and text
+one column named by the question id; multi one column of option ids separated by ';'; ranking `<id>_1` ..
+`<id>_<rank>`; points one whole-number column `<id>.<option id>` per option."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import hashlib
 import hmac
 import io
@@ -12,22 +17,11 @@ from pathlib import Path
 
 from survey.answers import AnswerError, Answers, check_answers
 from survey.database import Database
-from survey.definition import SurveyDefinition
+from survey.definition import Question, QuestionKind, SurveyDefinition
 from survey.pseudonyms import resident_pseudonym
 from survey.store import CHANNEL, Submission, store_response
 
-COLUMNS = (
-    "respondent_id",
-    "channel",
-    "submitted_at",
-    "district",
-    "age_band",
-    "priority_1",
-    "priority_2",
-    "priority_3",
-    "facial_recognition",
-    "comment",
-)
+FIXED_COLUMNS = ("respondent_id", "channel", "submitted_at")
 MAX_RESPONDENT_ID = 200
 
 
@@ -76,7 +70,7 @@ def import_csv(
                     # the same key the chat channels and `survey forget` use for this channel and id
                     respondent=resident_pseudonym(pepper, row.channel, row.respondent_id),
                     channel=row.channel,
-                    survey_id=definition.id,
+                    definition=definition,
                     notice_version=notice_version or definition.privacy_notice.version,
                     answers=row.answers,
                     key=row.key,
@@ -100,14 +94,7 @@ def _read(definition: SurveyDefinition, pepper: bytes, path: Path) -> tuple[list
         raise CsvFileError(f"{path.name} is not UTF-8 text; save the spreadsheet as 'CSV UTF-8'") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [name.strip() for name in reader.fieldnames or []]
-    missing = [c for c in COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    if missing or unknown:
-        parts = [
-            f"missing columns: {', '.join(missing)}" if missing else "",
-            f"unknown columns: {', '.join(unknown)}" if unknown else "",
-        ]
-        raise CsvFileError(f"{path.name}: " + "; ".join(p for p in parts if p) + f" (expected: {', '.join(COLUMNS)})")
+    _check_header(definition, path, header)
     reader.fieldnames = header
     # A row's key is its place in this exact file, keyed with the pepper: importing the same file again changes nothing,
     # a later row for the same respondent still replaces an earlier one (even one identical to a row before it), and the
@@ -136,15 +123,51 @@ def _parse(definition: SurveyDefinition, number: int, record: dict[str, str | No
     if not CHANNEL.match(channel):
         raise ValueError("channel: required, a short lower-case name such as paper or event")
     submitted_at = _parse_time(value["submitted_at"])
-    answers = check_answers(
-        definition,
-        district=value["district"],
-        age_band=value["age_band"],
-        priorities=[value["priority_1"], value["priority_2"], value["priority_3"]],
-        facial_recognition=value["facial_recognition"],
-        comment=value["comment"],
-    )
+    answers = check_answers(definition, {q.id: _cell_value(q, value) for q in definition.asked_questions()})
     return _Row(number, respondent_id, channel, submitted_at, answers, key)
+
+
+def expected_columns(definition: SurveyDefinition) -> list[str]:
+    return [*FIXED_COLUMNS, *(c for q in definition.questions for c in q.csv_columns())]
+
+
+def _check_header(definition: SurveyDefinition, path: Path, header: list[str]) -> None:
+    """Refuse a file whose columns do not fit the survey, saying how to rename near misses (an older form's)."""
+    expected = expected_columns(definition)
+    missing = [c for c in expected if c not in header]
+    unknown = [c for c in header if c not in expected]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if not (missing or unknown or duplicated):
+        return
+    renames: list[str] = []
+    spare = list(unknown)
+    for column in missing:
+        close = difflib.get_close_matches(column, spare, n=1, cutoff=0.75)
+        if close:
+            renames.append(f"'{close[0]}' to '{column}'")
+            spare.remove(close[0])
+    parts = [
+        f"missing columns: {', '.join(missing)}" if missing else "",
+        f"unknown columns: {', '.join(unknown)}" if unknown else "",
+        f"repeated columns: {', '.join(duplicated)}" if duplicated else "",
+        f"rename {', '.join(renames)}" if renames else "",
+    ]
+    problems = "; ".join(p for p in parts if p)
+    raise CsvFileError(f"{path.name}: {problems} (expected: {', '.join(expected)})")
+
+
+def _cell_value(question: Question, value: dict[str, str]) -> object:
+    """A question's cells as check_answers takes them."""
+    if question.kind is QuestionKind.MULTI:
+        return [part.strip() for part in value[question.id].split(";") if part.strip()]
+    if question.kind is QuestionKind.RANKING:
+        return [value[column] for column in question.csv_columns()]
+    if question.kind is QuestionKind.POINTS:
+        cells = dict(zip(question.option_ids(), (value[c] for c in question.csv_columns()), strict=True))
+        if not any(cells.values()):
+            return None
+        return {option_id: cell or "0" for option_id, cell in cells.items()}
+    return value[question.id]
 
 
 def _parse_time(text: str) -> dt.datetime:

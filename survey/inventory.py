@@ -3,15 +3,25 @@ drift (docs/data-inventory.md is this module's output; a test compares them)."""
 
 from __future__ import annotations
 
+from survey import hidden  # noqa: F401  (registers the moderation table with the schema's metadata)
+from survey.definition import QuestionKind, SurveyDefinition, default_definition_path, load_definition
 from survey.models import Base
 
 RETENTION = "until erased by the resident, or purged after the retention period (`consult privacy purge`)"
 # (table, column) -> (what it holds, why)
 PURPOSES: dict[tuple[str, str], tuple[str, str]] = {
+    ("consultations", "survey_id"): (
+        "a consultation's survey id",
+        "every consultation a database served stays readable",
+    ),
+    ("consultations", "digest"): ("SHA-256 of the survey definition", "which definition the answers ran under"),
+    ("consultations", "definition"): ("the survey definition (questions, options, wording)", "reading past results"),
+    ("consultations", "first_used_at"): ("when the definition was first used", "audit of changes"),
+    ("consultations", "last_used_at"): ("when the definition was last used", "the current definition"),
     ("responses", "id"): ("row number", "database key"),
     ("responses", "respondent"): (
         "HMAC-SHA256 of channel and channel user id under a secret pepper",
-        "one current response per resident; access and erasure requests",
+        "one current response per resident and consultation; access and erasure requests",
     ),
     ("responses", "survey_id"): ("which consultation's survey", "results per consultation"),
     ("responses", "notice_version"): (
@@ -19,18 +29,23 @@ PURPOSES: dict[tuple[str, str], tuple[str, str]] = {
         "proof of the notice seen",
     ),
     ("responses", "channel"): ("telegram, web, paper, ...", "results per channel (cross-channel duplicates)"),
-    ("responses", "district"): ("district option id, or prefer_not_to_say", "results by district"),
-    ("responses", "age_band"): ("age band option id, or prefer_not_to_say", "results by age band"),
-    ("responses", "priority_1"): ("first priority option id", "priority results"),
-    ("responses", "priority_2"): ("second priority option id", "priority results"),
-    ("responses", "priority_3"): ("third priority option id", "priority results"),
-    ("responses", "facial_recognition"): ("answer option id, or empty", "facial recognition results"),
-    ("responses", "comment"): (
-        "free text with emails, phone numbers, postcodes and addresses removed",
-        "read by the office; never published",
-    ),
     ("responses", "submitted_at"): ("when the answers were given (UTC)", "responses per week; retention"),
     ("responses", "updated_at"): ("when the row last changed (UTC)", "retention"),
+    ("answers", "response_id"): ("the response the answer belongs to", "database key"),
+    ("answers", "question"): ("question id (see the questions below)", "results per question"),
+    ("answers", "item"): ("a ranking's place, or the option's order", "ranking results"),
+    ("answers", "option"): ("the option id chosen", "results per option"),
+    ("answers", "number"): ("points given to the option (points questions)", "points results"),
+    ("answers", "text"): (
+        "free text with emails, phone numbers, postcodes, addresses, vehicle registrations, dates of birth and"
+        " personal names (best effort) removed",
+        "read by the office; never published",
+    ),
+    ("hidden_answers", "response_id"): ("the response whose text answer an official hid", "moderation of theme views"),
+    ("hidden_answers", "question"): ("the text question of the hidden answer", "moderation of theme views"),
+    ("hidden_answers", "reason"): ("why the official hid it", "the record of moderation"),
+    ("hidden_answers", "hidden_by"): ("the official's sign-in name", "the record of moderation"),
+    ("hidden_answers", "hidden_at"): ("when it was hidden", "the record of moderation"),
     ("seen_submissions", "key"): (
         "idempotency key of a processed submission (no personal data)",
         "a retried or re-delivered submission is stored once",
@@ -40,6 +55,28 @@ PURPOSES: dict[tuple[str, str], tuple[str, str]] = {
     ("officials", "name"): ("an official's sign-in name", "dashboard access"),
     ("officials", "password_hash"): ("argon2 hash of the password", "dashboard sign-in"),
     ("officials", "created_at"): ("when the account was created", "account administration"),
+}
+for _column, _what in {
+    "survey_id": "consultation",
+    "by_question": "breakdown question ('' overall)",
+    "grp": "breakdown answer",
+    "question": "question id",
+    "option": "option id",
+    "item": "ranking place",
+    "channel": "channel",
+    "day": "UTC day of the answers",
+    "count": "number of answers",
+    "total": "sum of points",
+    "squares": "sum of squared points",
+}.items():
+    PURPOSES[("tallies", _column)] = (f"aggregate: {_what} (no respondent)", "results in under a second")
+KIND_STORED = {
+    QuestionKind.CHOICE: "the option id",
+    QuestionKind.SCALE: "the option id (its score comes from the survey file)",
+    QuestionKind.MULTI: "one row per option chosen",
+    QuestionKind.RANKING: "one row per place: the option id and the place",
+    QuestionKind.POINTS: "one row per option: the points given",
+    QuestionKind.TEXT: "the text with emails, phone numbers, postcodes and addresses removed; never published",
 }
 OTHER_STORES = [
     (
@@ -76,14 +113,17 @@ def missing_purposes() -> list[str]:
     return sorted(f"{table}.{column}" for table, column in columns - PURPOSES.keys())
 
 
-def inventory_markdown() -> str:
+def inventory_markdown(definition: SurveyDefinition | None = None) -> str:
+    """The inventory of the schema, and of the answers the survey (default: the shipped one) stores."""
+    definition = definition or load_definition(default_definition_path())
     lines = [
         "# Data inventory",
         "",
         "Generated by `consult privacy inventory` from the database schema; attach it to the DPIA.",
         "The system never asks for or records names, phone numbers, raw Telegram ids or IP addresses. Residents'",
         "messages are kept as typed in the conversation history (below) until erased or purged; comments saved",
-        "with the answers have emails, phone numbers, postcodes and street addresses removed.",
+        "with the answers have emails, phone numbers, postcodes, street addresses, vehicle registrations, dates of",
+        "birth and (best effort) personal names removed.",
         "",
         "## Survey store",
         "",
@@ -96,8 +136,31 @@ def inventory_markdown() -> str:
             kept = {
                 "officials": "while the account exists",
                 "seen_submissions": "purged after the retention period (kept after erasure: no personal data)",
+                "consultations": "while the database is kept (no personal data)",
+                "tallies": "changed with the answers they count (erasure and purges subtract)",
+                "hidden_answers": "as long as the response (erased and purged with it)",
             }.get(table.name, RETENTION)
             lines.append(f"| {table.name} | {column.name} | {what} | {why} | {kept} |")
+    lines += _questions(definition)
     lines += ["", "## Elsewhere", "", "| where | what | why | kept |", "|---|---|---|---|"]
     lines += [f"| {where} | {what} | {why} | {kept} |" for where, what, why, kept in OTHER_STORES]
     return "\n".join(lines) + "\n"
+
+
+def _questions(definition: SurveyDefinition) -> list[str]:
+    lines = [
+        "",
+        f"## Answers to '{definition.title}' ({definition.id})",
+        "",
+        "Generated from the survey file; every survey stores its answers in `answers` the same way. Consent is not",
+        "stored as an answer: a response exists only with it, and `responses.notice_version` records the notice.",
+        "",
+        "| question | kind | stored | why | kept |",
+        "|---|---|---|---|---|",
+    ]
+    for question in definition.asked_questions():
+        why = "results" + (" and breakdowns of the results" if question.breakdown else "")
+        if question.kind is QuestionKind.TEXT:
+            why = "read by the office"
+        lines.append(f"| {question.id} | {question.kind.value} | {KIND_STORED[question.kind]} | {why} | {RETENTION} |")
+    return lines

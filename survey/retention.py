@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
+from survey.consultations import stored_definition
 from survey.database import Database
 from survey.models import Response, SeenSubmission
-from survey.store import utc_now
+from survey.store import remove_response, utc_now
 
 
 @dataclass(frozen=True)
@@ -19,9 +20,12 @@ class Purged:
 
 
 def purge_older_than(db: Database, days: float) -> Purged:
-    """Delete responses last changed, and submission keys seen, more than `days` days ago."""
+    """Delete responses last changed, and submission keys seen, more than `days` days ago (every consultation;
+    their share of the tallies goes with them)."""
     cutoff = utc_now() - dt.timedelta(days=days)
     with db.write() as connection:
-        responses = connection.execute(delete(Response).where(Response.updated_at < cutoff)).rowcount
+        expired = connection.execute(select(Response.id).where(Response.updated_at < cutoff)).scalars().all()
+        for response_id in expired:
+            remove_response(connection, response_id, stored_definition)
         keys = connection.execute(delete(SeenSubmission).where(SeenSubmission.seen_at < cutoff)).rowcount
-    return Purged(responses, keys)
+    return Purged(len(expired), keys)

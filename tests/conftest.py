@@ -61,3 +61,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig) -
     running.start()
     yield running
     running.stop()
+
+
+FIRE_SURVEY = REPO / "survey" / "definitions" / "fire-community-risk.yaml"
+
+
+@pytest.fixture(scope="session")
+def fire_stack(tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig) -> Iterator[Stack]:
+    """The whole assistant running the second consultation (every question kind), from its YAML file alone."""
+    running = Stack(
+        tmp_path_factory.mktemp("fire-stack"),
+        index_dir=index_config.index_dir,
+        settings={"CONSULT_SURVEY_FILE": str(FIRE_SURVEY)},
+    )
+    running.prepare()
+    running.start()
+    yield running
+    running.stop()

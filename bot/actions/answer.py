@@ -12,7 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import latest_text, safety_reply, send_answer
 from bot.actions.services import services
-from bot.actions.survey_answers import interpret
+from bot.actions.survey_answers import Progress, read_reply
+from bot.rasa_survey import question_of_slot
+from survey.definition import QuestionKind
 
 QUESTION = re.compile(
     r"\?\s*$|^\s*(what|who|why|how|when|where|which|is|are|does|do|did|will|can|could|should)\b", re.IGNORECASE
@@ -35,6 +37,14 @@ class ActionAnswerQuestion(Action):
 
 
 def _looks_like_an_answer(slot: str, text: str, tracker: Tracker) -> bool:
-    if slot == "comment":
-        return not QUESTION.search(text)
-    return interpret(slot, text, tracker) is not None and not QUESTION.search(text)
+    """Not phrased as a question, and readable as (part of) an answer to the question being asked."""
+    question_id = question_of_slot(slot)
+    if question_id is None or QUESTION.search(text):
+        return False
+    question = services().survey.definition.question(question_id)
+    if question.kind is QuestionKind.TEXT:
+        return True
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    progress = Progress.from_slot(tracker.get_slot("survey_progress"), question.id)
+    reading = read_reply(question, text, intent, progress)
+    return reading.value is not None or reading.progress is not None

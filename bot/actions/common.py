@@ -82,7 +82,7 @@ def button(title: str, intent: str, option: str | None = None) -> dict[str, str]
 def menu_buttons() -> list[dict[str, str]]:
     return [
         button("Ask a question", "help"),
-        button("Set my priorities", "start_survey"),
+        button("Take the survey", "start_survey"),
         button("Privacy", "privacy_info"),
     ]
 

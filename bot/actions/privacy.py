@@ -12,7 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.actions.common import button, latest_text, respondent, safety_reply
 from bot.actions.services import services
 from bot.actions.survey_form import reset_survey
-from survey.store import forget_respondent, respondent_data
+from bot.actions.survey_questions import answer_lines
+from survey.store import forget_respondent, respondent_data, stored_answers
 
 
 class ActionPrivacyNotice(Action):
@@ -40,40 +41,35 @@ class ActionMyData(Action):
         if safety_reply(dispatcher, latest_text(tracker)):
             return []
         survey = services().survey
+        pseudonym = respondent(tracker)[0]
         try:
-            stored = respondent_data(survey.db, respondent(tracker)[0])
+            held = respondent_data(survey.db, pseudonym)
+            current = stored_answers(survey.db, pseudonym, survey.definition)
         except SQLAlchemyError:
             dispatcher.utter_message(text="Sorry, I can't look that up just now. Please try again shortly.")
             return []
-        if stored is None:
+        if held is None:
             dispatcher.utter_message(
                 text=("I hold no survey answers from you. Your name, phone number and account id are never stored.")
             )
             return []
-        definition = survey.definition
-
-        def label(question: str, value: str | None) -> str:
-            option = definition.question(question).option(value) if value else None
-            return option.label if option else "(not answered)"
-
-        priorities = ", ".join(f"{n}. {label('priorities', p)}" for n, p in enumerate(stored["priorities"], start=1))
-        dispatcher.utter_message(
-            text="\n".join(
-                [
-                    "This is everything I hold from your survey answers, under a pseudonym (never your name or id):",
-                    f"• Area: {label('district', stored['district'])}",
-                    f"• Age group: {label('age_band', stored['age_band'])}",
-                    f"• Priorities: {priorities}",
-                    f"• Live facial recognition: {label('facial_recognition', stored['facial_recognition'])}",
-                    f"• Comment: {stored['comment'] or '(none)'}",
-                    f"• Answered via {stored['channel']} on {stored['submitted_at'][:10]}, privacy notice version "
-                    f"{stored['privacy_notice_version']}",
-                    "Say “change my answers” to change them or “delete my data” to erase them.",
-                ]
-            ),
-            json_message={"type": "my_data", "data": stored},
-        )
+        lines = ["This is everything I hold from your survey answers, under a pseudonym (never your name or id):"]
+        if current is not None:
+            lines += answer_lines(survey.definition, current.answers.values)
+            lines.append(
+                f"• Answered via {current.channel} on {current.submitted_at.date().isoformat()}, privacy notice "
+                f"version {current.notice_version}"
+            )
+        others = [r for r in held["responses"] if r["survey"] != survey.definition.id]
+        lines += [f"• Another consultation, “{r['survey']}”: {_plain(r['answers'])}" for r in others]
+        lines.append("Say “change my answers” to change them or “delete my data” to erase them.")
+        dispatcher.utter_message(text="\n".join(lines), json_message={"type": "my_data", "data": held})
         return []
+
+
+def _plain(answers: dict[str, Any]) -> str:
+    """Another consultation's answers, as stored (its wording is not this survey's)."""
+    return "; ".join(f"{question}: {value}" for question, value in answers.items()) or "(no answers)"
 
 
 class ActionConfirmForget(Action):

@@ -30,7 +30,7 @@ class ActionRespond(Action):
             dispatcher.utter_message(
                 text=(
                     "I'm an automated assistant for this public consultation, not a person. I quote the consultation's "
-                    "documents and collect residents' priorities; I don't give opinions."
+                    "documents and run its survey; I don't give opinions."
                 )
             )
         elif intent == "choose":
@@ -47,7 +47,7 @@ def greeting() -> str:
     return (
         "Hello! I answer questions about this consultation's documents (candidates' manifestos, plans and news) by "
         "quoting them word for word, with sources. I'm neutral: I never recommend a candidate.\n"
-        f"You can also tell us your priorities in a short survey: “{survey.title}”."
+        f"You can also take part in a short survey: “{survey.title}”."
     )
 
 
@@ -56,7 +56,7 @@ def help_text(in_survey: bool) -> str:
     examples = " or ".join(f"“What do the sources say about {t}?”" for t in topics)
     text = (
         f"Ask me a question, for example {examples} I quote the documents and say who said what, where and when.\n"
-        "Say “survey” to set your priorities, “what do you hold about me” to see your answers, or “delete my data” "
+        "Say “survey” to take the survey, “what do you hold about me” to see your answers, or “delete my data” "
         "to erase them."
     )
     return text + ("\nYou're in the survey: answer the question below, or say “stop” to leave it." if in_survey else "")

@@ -6,6 +6,7 @@ import os
 import warnings
 
 from bot.actions.services import Services, configure
+from bot.actions.survey_form import ask_actions
 from index.answer import AnswerPipeline
 from survey.service import Survey
 
@@ -26,4 +27,7 @@ def run_action_server(pipeline: AnswerPipeline, survey: Survey, host: str, port:
     os.environ["SANIC_HOST"] = host  # rasa-sdk binds 0.0.0.0 unless told otherwise
     executor = ActionExecutor()
     executor.register_package("bot.actions")
+    # One "ask" action per question of this survey's form (the Rasa domain generated from the same definition).
+    for name, ask in ask_actions(survey.definition).items():
+        executor.register_function(name, ask)
     endpoint.run(executor, port=port, cors_origins=[], endpoints="")

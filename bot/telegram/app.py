@@ -22,7 +22,7 @@ SEEN_UPDATES = 10_000
 BOT_COMMANDS = [
     BotCommand(command="start", description="What I can do"),
     BotCommand(command="ask", description="Ask a question about the documents"),
-    BotCommand(command="survey", description="Set your priorities for local policing"),
+    BotCommand(command="survey", description="Take part in the consultation's survey"),
     BotCommand(command="privacy", description="How your answers are used"),
     BotCommand(command="mydata", description="What I hold about you"),
     BotCommand(command="forget", description="Delete your answers"),

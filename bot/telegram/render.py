@@ -13,7 +13,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.relay import Button, Reply
 
 LIMIT = 4096  # Telegram's maximum message length
-ROW_LABEL_LIMIT = 18  # labels longer than this get a row of their own
+ROW_LABEL_LIMIT = 18  # labels longer than this get a row of their own; shorter ones go two to a row
+TINY_LABEL_LIMIT = 4  # labels this short ("Yes", "40") go four to a row
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,19 @@ def _keyboard(buttons: list[Button], make_token: Callable[[Button], str]) -> Inl
     rows: list[list[InlineKeyboardButton]] = []
     for button in buttons:
         key = InlineKeyboardButton(text=button.title[:64], callback_data=make_token(button))
-        short = len(button.title) <= ROW_LABEL_LIMIT
-        if rows and short and len(rows[-1]) == 1 and len(rows[-1][0].text) <= ROW_LABEL_LIMIT:
+        room = min((_per_row(b.text) for b in rows[-1]), default=0) if rows else 0
+        if rows and len(rows[-1]) < min(room, _per_row(key.text)):
             rows[-1].append(key)
         else:
             rows.append([key])
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _per_row(label: str) -> int:
+    """How many buttons with labels like this fit side by side on a phone (amounts of points: four)."""
+    if len(label) <= TINY_LABEL_LIMIT:
+        return 4
+    return 2 if len(label) <= ROW_LABEL_LIMIT else 1
 
 
 def split_message(html: str, limit: int = LIMIT) -> list[str]:

@@ -1,4 +1,5 @@
-"""Dashboard pages. Only aggregates ever reach these pages: never a row-level response or a comment."""
+"""Dashboard pages. Only aggregates reach these pages; what residents wrote is on survey/dashboard/comments_routes.py's
+pages, for signed-in officials only."""
 
 from __future__ import annotations
 
@@ -20,14 +21,18 @@ from survey.dashboard.auth import (
     sign_in,
     sign_out,
 )
+from survey.dashboard.comments_routes import router as comments_router
 from survey.dashboard.exports import results_csv
+from survey.dashboard.views import breakdown_views, charts_json, question_views
+from survey.definition import QuestionKind
 from survey.officials import verify_official
-from survey.results import BREAKDOWNS, Filters, channels, compute_results, responses_per_week
+from survey.results import Filters, breakdown_choices, channels, compute_results, responses_per_week
 from survey.service import Survey
 
 STATIC_PATH = Path(__file__).parent / "static"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
+router.include_router(comments_router)
 Official = Annotated[str, Depends(require_official)]
 
 
@@ -98,6 +103,7 @@ def sign_out_submit(request: Request, _official: Official, csrf: Annotated[str, 
 def dashboard_page(request: Request, official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
     context = _view(survey, filters)
     context |= {"official": official, "csrf": csrf_token(request), "channels": channels(survey.db, survey.definition)}
+    context["text_questions"] = [q.id for q in survey.definition.questions if q.kind is QuestionKind.TEXT]
     return templates.TemplateResponse(request, "dashboard.html", context)
 
 
@@ -110,8 +116,7 @@ def report_page(request: Request, _official: Official, survey: SurveyDep, filter
 def export_json(_official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
     view = _view(survey, filters)
     body = {
-        key: view[key]
-        for key in ("survey", "generated_at", "filters", "withheld", "overall", "by_district", "by_age_band", "weeks")
+        key: view[key] for key in ("survey", "generated_at", "filters", "withheld", "overall", "breakdowns", "weeks")
     }
     return JSONResponse(body, headers={"Content-Disposition": 'attachment; filename="results.json"'})
 
@@ -119,13 +124,9 @@ def export_json(_official: Official, survey: SurveyDep, filters: FiltersDep) -> 
 @router.get("/export.csv")
 def export_csv(_official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
     view = _view(survey, filters)
-    sections = (
-        {}
-        if view["withheld"]
-        else {"all": view["overall"], "district": view["by_district"], "age_band": view["by_age_band"]}
-    )
+    sections = {} if view["withheld"] else {"all": view["overall"], **view["breakdowns"]}
     return Response(
-        results_csv(sections),
+        results_csv(survey.definition, sections),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="results.csv"'},
     )
@@ -137,31 +138,24 @@ def _view(survey: Survey, filters: Filters) -> dict[str, Any]:
     definition = survey.definition
     overall = compute_results(survey.db, definition, filters=filters)
     withheld = filters.active and overall["respondents"] < definition.min_group_size
-    breakdowns = {} if withheld else {by: compute_results(survey.db, definition, by, filters) for by in BREAKDOWNS}
-    labels = {q.id: {o.id: o.label for o in q.options} for q in definition.questions}
+    breakdowns = (
+        {}
+        if withheld
+        else {by: compute_results(survey.db, definition, by, filters) for by in breakdown_choices(definition)}
+    )
     weeks = [] if withheld else responses_per_week(survey.db, definition, filters)
+    questions = [] if withheld else question_views(definition, overall)
     return {
         "survey": {"id": definition.id, "title": definition.title, "min_group_size": definition.min_group_size},
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "filters": {"channel": filters.channel, "since": _iso(filters.since), "until": _iso(filters.until)},
         "withheld": withheld,
         "overall": None if withheld else overall,
-        "by_district": breakdowns.get("district"),
-        "by_age_band": breakdowns.get("age_band"),
+        "breakdowns": breakdowns,
         "weeks": weeks,
-        "labels": labels,
-        "chart_data": _script_json(
-            {}
-            if withheld
-            else {
-                "priorities": overall["priorities"],
-                "weeks": weeks,
-                "facial": [
-                    {"label": labels["facial_recognition"][k], "count": v}
-                    for k, v in overall["facial_recognition"].items()
-                ],
-            }
-        ),
+        "questions": questions,
+        "breakdown_views": breakdown_views(definition, breakdowns),
+        "chart_data": _script_json({"questions": charts_json(questions), "weeks": weeks} if not withheld else {}),
     }
 
 

@@ -200,8 +200,8 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_vote(any_database_stack:
         survey = open_survey(stack.settings.survey_config(), upgrade=False)
         while not stop.wait(0.3):
             results = compute_results(survey.db, survey.definition)
-            first = sum(p["first_choice"] for p in results["priorities"])
-            mentions = sum(p["mentions"] for p in results["priorities"])
+            first = sum(p["first_choice"] for p in results["questions"]["priorities"]["options"])
+            mentions = sum(p["mentions"] for p in results["questions"]["priorities"]["options"])
             if first != results["respondents"] or mentions != 3 * results["respondents"]:
                 chaos.inconsistent.append(results)
         survey.db.dispose()
@@ -308,6 +308,6 @@ def test_the_notice_version_stored_is_the_one_the_resident_agreed_to(
         survey = open_survey(running.settings.survey_config(), upgrade=False)
         stored = respondent_data(survey.db, _respondent(running, token))
         survey.db.dispose()
-        assert stored is not None and stored["privacy_notice_version"] == agreed_to
+        assert stored is not None and stored["responses"][0]["privacy_notice_version"] == agreed_to
     finally:
         running.stop()

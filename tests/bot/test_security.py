@@ -139,7 +139,7 @@ def test_one_resident_cannot_read_or_erase_anothers_answers(stack: Stack) -> Non
     assert "I hold no survey answers" in _texts(_say(stack, bob, "what do you hold about me"))
     _say(stack, bob, "delete my data")
     _say(stack, bob, "/affirm")
-    assert "Area: Rochford" in _texts(_say(stack, alice, "what do you hold about me"))
+    assert "Which area do you live in? Rochford" in _texts(_say(stack, alice, "what do you hold about me"))
     tampered = alice[:-4] + ("AAAA" if not alice.endswith("AAAA") else "BBBB")
     assert _say(stack, tampered, "what do you hold about me").status_code == 401
     # The same number as a Telegram user id is a different resident on another channel.

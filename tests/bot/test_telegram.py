@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from bot.conversations import ConversationStore
 from survey.pseudonyms import sender_id
 from survey.service import open_survey
-from survey.store import respondent_data
+from survey.store import stored_answers
 from tests.processes import BIN, free_port, stop, wait_for_port
 from tests.stack import Stack
 from tests.telegram_fake import FakeTelegram, buttons_of
@@ -29,8 +29,8 @@ pytestmark = pytest.mark.slow
 _users = count(7_000_000_001)
 
 
-@pytest.fixture(scope="module")
-def telegram(stack: Stack) -> Iterator[FakeTelegram]:
+def _relay(stack: Stack) -> Iterator[FakeTelegram]:
+    """`consult telegram` against a fake Bot API server, relaying to this stack's assistant."""
     fake = FakeTelegram()
     fake.start()
     env = {
@@ -49,6 +49,17 @@ def telegram(stack: Stack) -> Iterator[FakeTelegram]:
     finally:
         stop(process)
         fake.stop()
+
+
+@pytest.fixture(scope="module")
+def telegram(stack: Stack) -> Iterator[FakeTelegram]:
+    yield from _relay(stack)
+
+
+@pytest.fixture(scope="module")
+def fire_telegram(fire_stack: Stack) -> Iterator[FakeTelegram]:
+    """The second consultation (every question kind) on Telegram."""
+    yield from _relay(fire_stack)
 
 
 class Resident:
@@ -76,10 +87,13 @@ class Resident:
 
 
 def _stored(stack: Stack, user_id: int) -> dict[str, Any] | None:
+    """The resident's stored answers to the stack's consultation (question id -> value) and the channel."""
     pepper = stack.settings.resolved_pepper()
     survey = open_survey(stack.settings.survey_config(), upgrade=False)
     try:
-        return respondent_data(survey.db, survey.respondent("telegram", sender_id(pepper, "telegram", str(user_id))))
+        pseudonym = survey.respondent("telegram", sender_id(pepper, "telegram", str(user_id)))
+        stored = stored_answers(survey.db, pseudonym, survey.definition)
+        return {**stored.answers.values, "channel": stored.channel} if stored else None
     finally:
         survey.db.dispose()
 
@@ -129,7 +143,7 @@ def test_the_whole_survey_with_buttons_is_stored(stack: Stack, telegram: FakeTel
     stored = _stored(stack, resident.id)
     assert stored is not None
     assert stored["district"] == "harlow" and stored["channel"] == "telegram"
-    assert stored["priorities"] == ["knife_crime", "road_safety", "rural_crime"]
+    assert stored["priorities"] == ("knife_crime", "road_safety", "rural_crime")
 
 
 def test_residents_on_different_channels_cannot_see_or_erase_each_others_answers(
@@ -147,12 +161,13 @@ def test_residents_on_different_channels_cannot_see_or_erase_each_others_answers
         on_the_web(text)
     assert "your answers are saved" in on_the_web("skip") + on_the_web("/affirm")
     telegram_data, web_data = _text(on_telegram.say("/mydata")), on_the_web("what do you hold about me")
-    assert "Area: Harlow" in telegram_data and "Rochford" not in telegram_data
-    assert "Area: Rochford" in web_data and "Harlow" not in web_data
+    assert "Which area do you live in? Harlow" in telegram_data and "Rochford" not in telegram_data
+    assert "Which area do you live in? Rochford" in web_data and "Harlow" not in web_data
     on_the_web("delete my data")
     on_the_web("/affirm")
     assert "I hold no survey answers" in on_the_web("what do you hold about me")
-    assert "Area: Harlow" in _text(on_telegram.say("/mydata"))  # the web resident's erasure left this one alone
+    # The web resident's erasure left this one alone.
+    assert "Which area do you live in? Harlow" in _text(on_telegram.say("/mydata"))
     stored = _stored(stack, on_telegram.id)
     assert stored is not None and stored["district"] == "harlow"
 
@@ -335,3 +350,39 @@ def test_logs_hold_no_resident_text_and_no_raw_ids(stack: Stack, telegram: FakeT
     assert logs, "the processes wrote no logs at all"
     assert marker.split()[0] not in logs
     assert str(resident.id) not in logs
+
+
+def test_the_second_consultation_on_telegram_several_picks_points_and_a_wrong_total(
+    fire_stack: Stack, fire_telegram: FakeTelegram
+) -> None:
+    resident = Resident(fire_telegram)
+    resident.say("/survey")
+    resident.press("Yes, I'm happy to take part")
+    resident.press("A village")
+    alarms = resident.press("A house or bungalow")  # the show_if question (high flats) is not asked
+    assert "Which of these do you have at home?" in _text(alarms) and "How confident" not in _text(alarms)
+    resident.press("A working smoke alarm")
+    picked = resident.press("A carbon monoxide alarm")
+    assert "So far: A working smoke alarm, A carbon monoxide alarm" in _text(picked)
+    resident.press("Done")
+    resident.press("Flooding")
+    budget = resident.press("Fires in homes")
+    keyboard = budget[-1]["reply_markup"]["inline_keyboard"]
+    assert ["0", "10", "20", "30"] in [[b["text"] for b in row] for row in keyboard]  # amounts side by side
+    wrong = resident.say("50 response, 30 prevention")
+    assert "add up to 80 points, not 100" in _text(wrong)
+    resident.press("40")
+    resident.press("30")
+    resident.press("20")  # the last service gets the 10 points left
+    resident.press("Fairly safe")
+    summary = resident.press("Skip")
+    assert "Preparing for floods and wildfires: 10" in _text(summary), _text(summary)
+    assert "your answers are saved" in _text(resident.press("Save my answers"))
+    stored = _stored(fire_stack, resident.id)
+    assert stored is not None and stored["channel"] == "telegram"
+    assert stored["alarms"] == ("smoke_alarm", "co_alarm") and stored["risks"] == ("flooding", "house_fires")
+    assert stored["budget"] == {"response": 40, "prevention": 30, "protection": 20, "resilience": 10}
+    assert "A carbon monoxide alarm" in _text(resident.say("/mydata"))
+    resident.say("/forget")
+    assert "have been deleted" in _text(resident.press("Yes, delete them"))
+    assert _stored(fire_stack, resident.id) is None

@@ -20,7 +20,7 @@ from knowledge.corpus import add_document, default_corpus_dir
 from knowledge.documents import DocumentMeta, Kind
 from survey.pseudonyms import sender_id
 from survey.service import open_survey
-from survey.store import respondent_data
+from survey.store import stored_answers
 from tests.browser.conftest import AXE, OUTPUT, csp_watched_context
 from tests.processes import BIN, free_port, running
 from tests.stack import Stack
@@ -62,7 +62,9 @@ def _stored(page: Page, stack: Stack) -> dict[str, Any] | None:
     pepper = stack.settings.resolved_pepper()
     survey = open_survey(stack.settings.survey_config(), upgrade=False)
     try:
-        return respondent_data(survey.db, survey.respondent("web", sender_id(pepper, "web", sid)))
+        pseudonym = survey.respondent("web", sender_id(pepper, "web", sid))
+        stored = stored_answers(survey.db, pseudonym, survey.definition)
+        return {**stored.answers.values, "channel": stored.channel} if stored else None
     finally:
         survey.db.dispose()
 
@@ -156,7 +158,7 @@ def test_what_is_typed_at_once_while_the_greeting_loads_is_sent_in_order(page: P
 
 def test_the_survey_completed_with_the_mouse_is_stored(page: Page, stack: Stack) -> None:
     _open_widget(page, stack)
-    _choose(page, "Set my priorities")
+    _choose(page, "Take the survey")
     _choose(page, "Yes, I'm happy to take part")
     _choose(page, "Chelmsford")
     _choose(page, "55 to 64")
@@ -171,7 +173,45 @@ def test_the_survey_completed_with_the_mouse_is_stored(page: Page, stack: Stack)
     stored = _stored(page, stack)
     assert stored is not None
     assert stored["channel"] == "web" and stored["district"] == "chelmsford" and stored["age_band"] == "55_64"
-    assert stored["priorities"] == ["violence_against_women", "neighbourhood_crime", "road_safety"]
+    assert stored["priorities"] == ("violence_against_women", "neighbourhood_crime", "road_safety")
+
+
+def test_the_second_consultation_in_the_widget_every_kind(page: Page, fire_stack: Stack) -> None:
+    """The fire authority's survey, from its YAML file alone: several picks then Done, a ranking, points typed (a wrong
+    total first), a scale, free text; then the resident's data and erasure."""
+    _open_widget(page, fire_stack)
+    _ask(page, "I want to take the survey")
+    _choose(page, "Yes, I'm happy to take part")
+    _choose(page, "On the coast")
+    _choose(page, "A flat in a block of 6 floors or more")
+    expect(_last_bot(page)).to_contain_text("How confident are you")  # show_if: asked of people in high flats
+    _choose(page, "Very confident")
+    _choose(page, "A working smoke alarm")
+    expect(_last_bot(page)).to_contain_text("So far: A working smoke alarm")
+    _choose(page, "A fire extinguisher or blanket")
+    _choose(page, "Done")
+    _choose(page, "People in trouble in the water")
+    _choose(page, "Flooding")
+    expect(_last_bot(page)).to_contain_text("How many points for Fast response to emergencies?")
+    _ask(page, "60 response, 30 prevention, 30 protection")
+    expect(page.locator(".message.bot").nth(-2)).to_contain_text("add up to 120 points, not 100")
+    _ask(page, "60 response, 30 prevention, 10 protection")
+    _choose(page, "Neither safe nor unsafe")
+    expect(_last_bot(page)).to_contain_text("anything else")  # typing is ignored while a reply is on its way
+    _ask(page, "Check the tower blocks' sprinklers")
+    expect(_last_bot(page)).to_contain_text("Shall I save these answers?")
+    expect(_last_bot(page)).to_contain_text("1. People in trouble in the water, 2. Flooding")
+    _choose(page, "Save my answers")
+    expect(_last_bot(page)).to_contain_text("your answers are saved")
+    stored = _stored(page, fire_stack)
+    assert stored is not None and stored["channel"] == "web"
+    assert stored["alarms"] == ("smoke_alarm", "extinguisher") and stored["evacuation"] == "very_confident"
+    assert stored["budget"] == {"response": 60, "prevention": 30, "protection": 10, "resilience": 0}
+    assert stored["ideas"] == "Check the tower blocks' sprinklers" and stored["safety"] == "neither"
+    _ask(page, "delete my data")
+    _choose(page, "Yes, delete them")
+    expect(_last_bot(page)).to_contain_text("have been deleted")
+    assert _stored(page, fire_stack) is None
 
 
 def test_the_survey_completed_with_the_keyboard_only_is_stored(page: Page, stack: Stack) -> None:
@@ -221,7 +261,7 @@ def test_the_survey_completed_with_the_keyboard_only_is_stored(page: Page, stack
         "under_18",
         "strongly_support",
     )
-    assert stored["priorities"] == ["visible_policing", "anti_social_behaviour", "knife_crime"]
+    assert stored["priorities"] == ("visible_policing", "anti_social_behaviour", "knife_crime")
     assert stored["comment"] == "More patrols in the evenings please"
     page.keyboard.press("Escape")  # and the widget closes from the keyboard too
     expect(page.get_by_role("button", name="Ask about local policing")).to_be_focused()

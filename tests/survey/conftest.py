@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, insert
 
 from bot.conversations import EVENTS
-from survey.answers import Answers
+from survey.answers import Answers, check_answers
 from survey.config import SurveyConfig
 from survey.definition import default_definition_path
 from survey.service import Survey, open_survey
@@ -43,6 +43,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+FIRE = default_definition_path().with_name("fire-community-risk.yaml")
+
+
 def submit(
     survey: Survey, channel: str, user: str, answers: Answers, key: str, submitted_at: dt.datetime | None = None
 ) -> bool:
@@ -50,7 +53,7 @@ def submit(
     submission = Submission(
         respondent=survey.respondent(channel, user),
         channel=channel,
-        survey_id=survey.definition.id,
+        definition=survey.definition,
         notice_version="v1",
         answers=answers,
         key=key,
@@ -88,3 +91,37 @@ def survey(database_url: str) -> Iterator[Survey]:
     opened = open_survey(survey_config(database_url))
     yield opened
     opened.db.dispose()
+
+
+@pytest.fixture
+def fire(database_url: str) -> Iterator[Survey]:
+    """The second shipped consultation (every kind, a show_if, two breakdowns) on the same kinds of database."""
+    opened = open_survey(survey_config(database_url, FIRE))
+    yield opened
+    opened.db.dispose()
+
+
+def essex(survey: Survey, *priorities: str, **answers: object) -> Answers:
+    """Valid answers to the policing survey; keyword arguments replace the defaults."""
+    given: dict[str, object] = {
+        "district": "harlow",
+        "age_band": "25_34",
+        "priorities": list(priorities or ("knife_crime", "road_safety", "rural_crime")),
+        "facial_recognition": "oppose",
+    }
+    return check_answers(survey.definition, given | answers)
+
+
+def fire_answers(survey: Survey, **answers: object) -> Answers:
+    """Valid answers to the fire survey; keyword arguments replace the defaults."""
+    given: dict[str, object] = {
+        "area": "village",
+        "home": "flat_high",
+        "evacuation": "fairly_confident",
+        "alarms": ["smoke_alarm", "co_alarm"],
+        "risks": ["flooding", "wildfires"],
+        "budget": {"response": 40, "prevention": 30, "protection": 20, "resilience": 10},
+        "safety": "fairly_safe",
+        "ideas": "More visits to older people",
+    }
+    return check_answers(survey.definition, given | answers)

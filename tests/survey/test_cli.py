@@ -12,12 +12,11 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.conversations import ConversationStore
 from bot.settings import Settings
-from survey.answers import check_answers
 from survey.pseudonyms import sender_id
 from survey.service import open_survey
 from survey.store import Submission, submit_response
-from tests.survey.conftest import write_rasa_history
-from tests.survey.test_importer import GOOD, HEADER
+from tests.survey.conftest import FIRE, essex, write_rasa_history
+from tests.survey.test_importer import FIRE_HEADER, GOOD, HEADER
 
 runner = CliRunner()
 
@@ -38,14 +37,17 @@ def test_import_results_and_forget(env: dict[str, str], tmp_path: Path) -> None:
     _import(env, tmp_path, *GOOD)
     results = json.loads(runner.invoke(app, ["results", "--json"], env=env).output)
     assert results["respondents"] == 3
-    assert set(results) == {"respondents", "priorities", "facial_recognition"}
-    assert set(results["priorities"][0]) == {"id", "label", "first_choice", "mentions", "share", "ci95", "borda"}
+    assert set(results) == {"survey", "respondents", "questions"}
+    priorities = results["questions"]["priorities"]
+    assert set(priorities) == {"kind", "answered", "options"}
+    assert set(priorities["options"][0]) == {"id", "first_choice", "mentions", "share", "ci95", "borda"}
     by = json.loads(runner.invoke(app, ["results", "--by", "district", "--json"], env=env).output)["by"]
-    assert by["harlow"] == {**by["harlow"], "respondents": None, "suppressed": True}
+    assert by["question"] == "district"
+    assert by["groups"]["harlow"] == {"respondents": None, "suppressed": True, "questions": None}
     table = runner.invoke(app, ["results"], env=env).output
-    assert "Respondents: 3" in table and "Knife crime" in table
+    assert "3 respondents" in table and "Knife crime" in table
     exported = json.loads(runner.invoke(app, ["survey", "export-respondent", "paper", "P-1"], env=env).output)
-    assert exported["comment"] == "More patrols please"
+    assert exported["responses"][0]["answers"]["comment"] == "More patrols please"
     erased = runner.invoke(app, ["survey", "forget", "paper", "P-1"], env=env).output.strip()
     assert erased == "Erased: the answers; 0 conversation event(s)."
     assert runner.invoke(app, ["survey", "forget", "paper", "P-1"], env=env).output.strip() == (
@@ -71,11 +73,9 @@ def test_an_official_finds_and_erases_a_telegram_resident_by_their_telegram_id(
     settings = Settings(_env_file=None)
     survey = open_survey(settings.survey_config())
     sender = sender_id(survey.pepper, "telegram", "123456789")  # what the relay gives Rasa
-    answers = check_answers(
-        survey.definition, district="harlow", age_band="25_34", priorities=["knife_crime", "road_safety", "rural_crime"]
-    )
+    answers = essex(survey)
     respondent = survey.respondent("telegram", sender)
-    submit_response(survey.db, Submission(respondent, "telegram", survey.definition.id, "v1", answers, key="k1"))
+    submit_response(survey.db, Submission(respondent, "telegram", survey.definition, "v1", answers, key="k1"))
     other = sender_id(survey.pepper, "telegram", "987")
     write_rasa_history(
         settings.conversations_url(), [(sender, "user", time.time())] * 3 + [(other, "user", time.time())] * 2
@@ -83,7 +83,8 @@ def test_an_official_finds_and_erases_a_telegram_resident_by_their_telegram_id(
     conversations = ConversationStore(settings.conversations_url())
 
     exported = json.loads(runner.invoke(app, ["survey", "export-respondent", "telegram", "123456789"], env=env).output)
-    assert exported["district"] == "harlow" and exported["channel"] == "telegram"
+    assert exported["responses"][0]["answers"]["district"] == "harlow"
+    assert exported["responses"][0]["channel"] == "telegram"
     erased = runner.invoke(app, ["survey", "forget", "Telegram", " 123456789 "], env=env).output.strip()
     assert erased == "Erased: the answers; 3 conversation event(s)."
     assert (
@@ -106,12 +107,44 @@ def test_skip_invalid_imports_the_rest_and_a_second_run_changes_nothing(env: dic
     assert "Imported 0 row(s); 2 already imported, 1 problem(s) skipped." in again.output
     assert json.loads(runner.invoke(app, ["results", "--json"], env=env).output)["respondents"] == 2
     exported = json.loads(runner.invoke(app, ["survey", "export-respondent", "paper", "P-1"], env=env).output)
-    assert exported["privacy_notice_version"] == "paper-2026"  # the notice printed on the forms
+    assert exported["responses"][0]["privacy_notice_version"] == "paper-2026"  # the notice printed on the forms
 
 
 def test_results_refuses_an_unknown_breakdown(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["results", "--by", "postcode"], env=env)
-    assert result.exit_code == 2 and "--by must be one of district, age_band" in result.output
+    assert result.exit_code == 2
+    assert "cannot break down by 'postcode'; choose one of district, age_band, channel" in result.output
+
+
+def test_the_second_consultation_from_its_file_and_last_years_results(env: dict[str, str], tmp_path: Path) -> None:
+    _import(env, tmp_path, *GOOD)  # last year's consultation, in the same database
+    fire = {**env, "CONSULT_SURVEY_FILE": str(FIRE)}
+    path = tmp_path / "fire.csv"
+    row = "F-{n},paper,2026-03-01,village,house,,smoke_alarm,flooding,wildfires,40,30,30,,very_safe,"
+    path.write_text("\n".join([FIRE_HEADER, *(row.format(n=n) for n in range(16))]) + "\n")
+    assert runner.invoke(app, ["survey", "import", str(path)], env=fire).exit_code == 0
+    results = json.loads(runner.invoke(app, ["results", "--json", "--by", "area"], env=fire).output)
+    assert results["survey"] == "fire-community-risk-2027" and results["respondents"] == 16
+    assert results["by"]["groups"]["village"]["questions"]["budget"]["options"][0]["mean_points"] == 40.0
+    table = runner.invoke(app, ["results"], env=fire).output
+    assert "Fast response to emergencies" in table and "40.00" in table
+    past = json.loads(
+        runner.invoke(app, ["results", "--json", "--survey", "essex-policing-priorities"], env=fire).output
+    )
+    assert past["survey"] == "essex-policing-priorities" and past["respondents"] == 3
+    unknown = runner.invoke(app, ["results", "--survey", "nope"], env=fire)
+    assert unknown.exit_code == 2 and "has not served a consultation 'nope'" in unknown.output
+
+
+def test_a_broken_survey_file_is_refused_at_start_naming_file_question_and_reason(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(FIRE.read_text().replace("max_choices: 4", "max_choices: 9"))
+    result = runner.invoke(app, ["results"], env={**env, "CONSULT_SURVEY_FILE": str(broken)})
+    assert result.exit_code == 2
+    assert "broken.yaml" in result.output and "question 'alarms'" in result.output
+    assert "max_choices 9 is more than the 6 options" in result.output
 
 
 def test_production_refuses_to_start_without_a_pepper(tmp_path: Path) -> None:

@@ -23,13 +23,12 @@ from starlette.routing import Mount
 
 from bot.settings import Settings
 from bot.web import create_app
-from survey.answers import check_answers
 from survey.config import SurveyConfig
 from survey.definition import default_definition_path
 from survey.officials import add_official
 from survey.service import open_survey
 from tests.processes import BIN, free_port, running
-from tests.survey.conftest import submit
+from tests.survey.conftest import FIRE, essex, fire_answers, submit
 
 PASSWORD = "a perfectly long password"
 PEPPER = "d" * 40
@@ -67,13 +66,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for number in range(30):
         district = "harlow" if number < 20 else "maldon" if number < 27 else "southend"
         channel = "web" if number < 18 else "telegram"  # 18 on the web, 12 on Telegram: the filter must tell
-        answers = check_answers(
-            survey.definition,
-            district=district,
-            age_band="25_34",
-            priorities=["visible_policing", "knife_crime", "road_safety"],
-            facial_recognition="oppose",
-            comment=SECRET_COMMENT,
+        answers = essex(
+            survey, "visible_policing", "knife_crime", "road_safety", district=district, comment=SECRET_COMMENT
         )
         submit(
             survey, channel, str(number), answers, str(number), dt.datetime(2026, 10, 1 + number % 20, tzinfo=dt.UTC)
@@ -168,7 +162,7 @@ def test_the_channel_filter_narrows_pages_exports_and_weeks(site: str) -> None:
     ]
     web = client.get("/dashboard/export.json", params={"channel": "web"}).json()
     assert web["filters"]["channel"] == "web" and web["overall"]["respondents"] == 18
-    assert web["by_district"]["by"]["harlow"]["respondents"] == 18
+    assert web["breakdowns"]["district"]["by"]["groups"]["harlow"]["respondents"] == 18
     assert [w["responses"] for w in web["weeks"]] == [4, 7, 7]
     telegram = client.get("/dashboard/export.json", params={"channel": "telegram"}).json()
     assert telegram["overall"]["respondents"] == 12
@@ -202,10 +196,10 @@ def test_exports_are_aggregates_and_csv_is_safe_in_spreadsheets(site: str) -> No
     client = _signed_in(site)
     exported = client.get("/dashboard/export.json").json()
     assert exported["overall"]["respondents"] == 30
-    assert exported["by_district"]["by"]["harlow"]["respondents"] == 20
+    assert exported["breakdowns"]["district"]["by"]["groups"]["harlow"]["respondents"] == 20
     assert (
-        exported["by_district"]["by"]["maldon"]["suppressed"]
-        and exported["by_district"]["by"]["southend"]["suppressed"]
+        exported["breakdowns"]["district"]["by"]["groups"]["maldon"]["suppressed"]
+        and exported["breakdowns"]["district"]["by"]["groups"]["southend"]["suppressed"]
     )
     assert SECRET_COMMENT not in str(exported)
     response = client.get("/dashboard/export.csv")
@@ -215,6 +209,9 @@ def test_exports_are_aggregates_and_csv_is_safe_in_spreadsheets(site: str) -> No
     assert '\'=HYPERLINK("http://x")' in labels and '=HYPERLINK("http://x")' not in labels
     maldon = [row for row in rows if row["group"] == "maldon"]
     assert maldon and all(row["respondents"] == "" and row["mentions"] == "" for row in maldon)
+    assert {row["breakdown"] for row in rows} == {"all", "district", "age_band", "channel"}
+    knife = next(r for r in rows if r["breakdown"] == "all" and r["option"] == "knife_crime")
+    assert (knife["kind"], knife["answered"], knife["mentions"], knife["borda"]) == ("ranking", "30", "30", "60")
 
 
 def test_signing_out_ends_the_session(site: str) -> None:
@@ -273,3 +270,38 @@ def test_sessions_expire(site: str) -> None:
     response = httpx.get(site + "/dashboard", headers=stale)
     assert response.status_code == 303 and response.headers["location"] == "/dashboard/sign-in"
     assert "Respondents" not in response.text
+
+
+def test_the_second_consultation_gets_a_chart_and_a_table_for_every_kind_and_breakdown(tmp_path: Path) -> None:
+    """Nothing in the dashboard knows the policing survey: another office's survey file shows all of its figures."""
+    data = tmp_path / "data"
+    config = SurveyConfig(f"sqlite:///{data / 'consult.db'}", b"f" * 40, FIRE, "unused")
+    survey = open_survey(config)
+    add_official(survey.db, "alice", PASSWORD)
+    for number in range(20):
+        area = "village" if number < 16 else "coast"
+        submit(survey, "web", str(number), fire_answers(survey, area=area), f"k{number}")
+    survey.db.dispose()
+    env = {"CONSULT_DATA_DIR": str(data), "CONSULT_ENVIRONMENT": "test", "CONSULT_PEPPER": "f" * 40}
+    env["CONSULT_SURVEY_FILE"] = str(FIRE)
+    port = free_port()
+    with running([str(BIN / "consult"), "serve", "--port", str(port)], env, f"http://127.0.0.1:{port}/healthz"):
+        client = _signed_in(f"http://127.0.0.1:{port}")
+        page = client.get("/dashboard").text
+        for question in survey.definition.asked_questions():
+            assert f'id="chart-{question.id}"' in page and f'id="q-{question.id}-heading"' in page
+        for breakdown in ("area", "home", "channel"):
+            assert f'id="by-{breakdown}-heading"' in page
+        assert "Mean score 4.00" in page  # the scale's mean ("fairly safe" scores 4)
+        assert "<td>40.00</td>" in page  # mean points for a fast response
+        assert "More visits to older people" not in page  # free text is never shown
+        charts = json.loads(html.unescape(re.search(r'id="chart-data">(.*?)</script>', page, re.S)[1]))  # type: ignore[index]
+        assert {c["id"] for c in charts["questions"]} == {f"chart-{q.id}" for q in survey.definition.asked_questions()}
+        exported = client.get("/dashboard/export.json").json()
+        assert set(exported["breakdowns"]) == {"area", "home", "channel"}
+        assert exported["overall"]["questions"]["budget"]["options"][0]["mean_points"] == 40.0
+        rows = list(csv.DictReader(io.StringIO(client.get("/dashboard/export.csv").text)))
+        mean = next(r for r in rows if r["breakdown"] == "all" and r["question"] == "safety" and r["option"] == "")
+        assert mean["mean"] == "4.0"
+        report = client.get("/dashboard/report").text
+        assert "Inspecting buildings and businesses" in report and "Borda points" in report

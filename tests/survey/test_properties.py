@@ -11,13 +11,24 @@ from hypothesis import strategies as st
 
 from survey.answers import AnswerError, check_answers
 from survey.definition import default_definition_path, load_definition
-from survey.importer import COLUMNS, CsvFileError, import_csv
+from survey.importer import CsvFileError, expected_columns, import_csv
 from survey.matching import match_age_band, match_options
 from survey.redaction import redact
 from survey.service import Survey
+from tests.survey.conftest import FIRE
 
 DEFINITION = load_definition(default_definition_path())
+FIRE_DEFINITION = load_definition(FIRE)
 PRIORITIES = DEFINITION.question("priorities").option_ids()
+option_ids = st.sampled_from(sorted({o.id for q in FIRE_DEFINITION.questions for o in q.options}))
+values = st.one_of(
+    st.none(),
+    st.text(max_size=20),
+    option_ids,
+    st.lists(st.one_of(option_ids, st.text(max_size=5)), max_size=5),
+    st.dictionaries(st.one_of(option_ids, st.text(max_size=5)), st.one_of(st.integers(-5, 120), st.text(max_size=4))),
+    st.integers(),
+)
 cells = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["harlow", "25_34", "knife_crime", "road_safety", "2026-03-01T10:00:00Z", "paper", "", "oppose"]),
@@ -35,29 +46,22 @@ def test_typed_answers_map_to_real_options_or_nothing(text: str) -> None:
     }
 
 
-@given(
-    st.one_of(st.none(), cells),
-    st.one_of(st.none(), cells),
-    st.lists(st.one_of(st.none(), cells), max_size=4),
-    st.one_of(st.none(), cells),
-    st.one_of(st.none(), st.text(max_size=1200)),
-)
-def test_answers_are_accepted_or_refused_with_reasons(
-    district: str | None, age: str | None, priorities: list[str | None], facial: str | None, comment: str | None
-) -> None:
+@settings(deadline=None)
+@given(st.dictionaries(st.sampled_from([*(q.id for q in FIRE_DEFINITION.questions), "other"]), values, max_size=10))
+def test_answers_of_any_kind_are_accepted_or_refused_with_reasons(given: dict[str, object]) -> None:
     try:
-        answers = check_answers(
-            DEFINITION,
-            district=district,
-            age_band=age,
-            priorities=priorities,
-            facial_recognition=facial,
-            comment=comment,
-        )
+        answers = check_answers(FIRE_DEFINITION, given)
     except AnswerError as error:
         assert error.problems and all(":" in p for p in error.problems)
         return
-    assert len(set(answers.priorities)) == 3 and set(answers.priorities) <= set(PRIORITIES)
+    for question_id, value in answers.values.items():
+        question = FIRE_DEFINITION.question(question_id)
+        if isinstance(value, dict):
+            assert sum(value.values()) == question.total and set(value) == set(question.option_ids())
+        elif isinstance(value, tuple):
+            assert len(set(value)) == len(value) and set(value) <= set(question.option_ids())
+        elif question.options:
+            assert question.option(value) is not None
 
 
 @given(st.text(max_size=300), st.emails())
@@ -74,7 +78,7 @@ def test_any_csv_is_imported_or_refused_by_row(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     if header:
-        writer.writerow(COLUMNS)
+        writer.writerow(expected_columns(survey.definition))
     writer.writerows(rows)
     path = tmp_path / "responses.csv"
     path.write_text(buffer.getvalue())

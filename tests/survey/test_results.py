@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import statistics
 from pathlib import Path
 
 import pytest
@@ -9,9 +11,9 @@ import yaml
 from survey.answers import check_answers
 from survey.definition import default_definition_path
 from survey.disclosure import suppressed_groups, wilson_interval
-from survey.results import Filters, compute_results, responses_per_week
+from survey.results import BreakdownError, Filters, compute_results, responses_per_week
 from survey.service import Survey, open_survey
-from tests.survey.conftest import submit, survey_config
+from tests.survey.conftest import essex, submit, survey_config
 
 # (district, age band, priorities, facial recognition, channel, day of October 2026)
 Person = tuple[str, str, tuple[str, ...], str | None, str, int]
@@ -34,19 +36,17 @@ COLCHESTER: list[Person] = [
 
 def _fill(survey: Survey, people: list[Person]) -> None:
     for number, (district, age, priorities, facial, channel, day) in enumerate(people):
-        answers = check_answers(
-            survey.definition,
-            district=district,
-            age_band=age,
-            priorities=list(priorities),
-            facial_recognition=facial,
-            comment="private words",
-        )
+        given = {"district": district, "age_band": age, "priorities": list(priorities)}
+        answers = check_answers(survey.definition, given | {"facial_recognition": facial, "comment": "private words"})
         submit(survey, channel, str(number), answers, str(number), dt.datetime(2026, 10, day, 12, tzinfo=dt.UTC))
 
 
 def _row(results: dict, priority: str) -> dict:  # type: ignore[type-arg]
-    return next(p for p in results["priorities"] if p["id"] == priority)
+    return next(p for p in results["questions"]["priorities"]["options"] if p["id"] == priority)
+
+
+def _counts(results: dict, question: str) -> dict:  # type: ignore[type-arg]
+    return {o["id"]: o["count"] for o in results["questions"][question]["options"]}
 
 
 def test_overall_figures(survey: Survey) -> None:
@@ -62,23 +62,20 @@ def test_overall_figures(survey: Survey) -> None:
     interval, empty = wilson_interval(15, 17), wilson_interval(0, 17)
     assert interval is not None and empty is not None
     assert road["ci95"] == [round(interval[0], 4), round(interval[1], 4)]
-    assert _row(results, "fraud_vulnerable") | {"label": None} == {
+    assert _row(results, "fraud_vulnerable") == {
         "id": "fraud_vulnerable",
-        "label": None,
         "first_choice": 0,
         "mentions": 0,
         "share": 0.0,
         "ci95": [0.0, round(empty[1], 4)],
         "borda": 0,
     }
-    # Sorted by mentions, then Borda, then id.
-    assert [p["id"] for p in results["priorities"][:4]] == [
-        "knife_crime",
-        "road_safety",
-        "rural_crime",
-        "visible_policing",
-    ]
-    assert results["facial_recognition"] == {
+    # In the survey's order, every option listed.
+    assert [p["id"] for p in results["questions"]["priorities"]["options"]] == survey.definition.question(
+        "priorities"
+    ).option_ids()
+    assert results["questions"]["priorities"]["answered"] == 17
+    assert _counts(results, "facial_recognition") == {
         "strongly_support": 0,
         "support": 8,
         "neutral": 0,
@@ -86,22 +83,24 @@ def test_overall_figures(survey: Survey) -> None:
         "strongly_oppose": 0,
         "dont_know": 0,
     }
+    facial = results["questions"]["facial_recognition"]
+    assert facial["answered"] == 14 and facial["options"][1]["share"] == round(8 / 14, 4)  # of those who answered
+    assert results["questions"]["comment"] == {"kind": "text", "answered": 17}
+    assert "consent" not in results["questions"] and results["survey"] == survey.definition.id
     assert "private words" not in repr(results)
 
 
 def test_breakdowns_suppress_small_groups_and_protect_them_from_subtraction(survey: Survey) -> None:
     _fill(survey, PEOPLE + COLCHESTER)
-    by_district = compute_results(survey.db, survey.definition, "district")["by"]
+    by_district = compute_results(survey.db, survey.definition, "district")["by"]["groups"]
     assert by_district["harlow"]["respondents"] == 12 and not by_district["harlow"]["suppressed"]
     # maldon (3) and southend (2) are below 10. Together they are still 5, which the total minus the shown groups
     # would reveal, so the next smallest group (colchester, 11) is hidden too.
     for hidden in ("maldon", "southend", "colchester"):
         assert by_district[hidden]["suppressed"]
-        assert by_district[hidden]["respondents"] is None
-        assert all(p["mentions"] is None and p["share"] is None for p in by_district[hidden]["priorities"])
-        assert set(by_district[hidden]["facial_recognition"].values()) == {None}
+        assert by_district[hidden] == {"respondents": None, "suppressed": True, "questions": None}
     assert by_district["basildon"]["respondents"] == 0 and not by_district["basildon"]["suppressed"]
-    by_age = compute_results(survey.db, survey.definition, "age_band")["by"]
+    by_age = compute_results(survey.db, survey.definition, "age_band")["by"]["groups"]
     assert [g for g, v in by_age.items() if v["suppressed"]] == ["25_34", "35_44", "65_74"]
     assert by_age["45_54"]["respondents"] == 11
     # The overall totals are never suppressed.
@@ -121,7 +120,7 @@ def test_the_threshold_is_configuration(tmp_path: Path, database_url: str) -> No
     path.write_text(yaml.safe_dump(data))
     survey = open_survey(survey_config(database_url, path))
     _fill(survey, PEOPLE)
-    by_district = compute_results(survey.db, survey.definition, "district")["by"]
+    by_district = compute_results(survey.db, survey.definition, "district")["by"]["groups"]
     assert by_district["harlow"]["respondents"] == 12
     assert by_district["southend"]["suppressed"]  # 2 < 3
     assert by_district["maldon"]["suppressed"]  # 3, hidden so that southend is not total minus the rest
@@ -143,7 +142,8 @@ def test_filters_and_weeks(survey: Survey) -> None:
 def test_an_empty_survey(survey: Survey) -> None:
     results = compute_results(survey.db, survey.definition, "district")
     assert results["respondents"] == 0
-    assert all(p["share"] is None and p["ci95"] is None for p in results["priorities"])
+    assert all(p["share"] is None and p["ci95"] is None for p in results["questions"]["priorities"]["options"])
+    assert set(results["by"]["groups"]) == set(survey.definition.question("district").option_ids())
 
 
 @pytest.mark.parametrize(
@@ -153,3 +153,136 @@ def test_wilson_interval_matches_published_values(k: int, n: int, low: float, hi
     interval = wilson_interval(k, n)
     assert interval is not None
     assert interval == pytest.approx((low, high), abs=1e-4)
+
+
+def test_a_breakdown_the_survey_does_not_offer_is_refused(survey: Survey) -> None:
+    with pytest.raises(BreakdownError, match="cannot break down by 'priorities'; choose one of district, age_band"):
+        compute_results(survey.db, survey.definition, "priorities")
+
+
+def test_breakdown_by_channel(survey: Survey) -> None:
+    _fill(survey, PEOPLE + COLCHESTER)
+    groups = compute_results(survey.db, survey.definition, "channel")["by"]["groups"]
+    # telegram 6 and paper 2 are small, and 8 together: web (20) is hidden too, or it would give them away
+    assert [g for g, v in groups.items() if v["suppressed"]] == ["paper", "telegram", "web"]
+    for number in range(12):
+        submit(survey, "event", f"e{number}", essex(survey), f"event-{number}")
+    groups = compute_results(survey.db, survey.definition, "channel")["by"]["groups"]
+    assert [g for g, v in groups.items() if v["suppressed"]] == ["event", "paper", "telegram"]  # 12 hides with them
+    assert groups["web"]["respondents"] == 20
+
+
+# (area, home, evacuation, alarms, risks, budget, safety, channel)
+FirePerson = tuple[str, str, str | None, list[str], list[str], dict[str, int], str, str]
+VILLAGE_FLAT: list[FirePerson] = [
+    (
+        "village",
+        "flat_high",
+        "very_confident",
+        ["smoke_alarm"],
+        ["flooding", "wildfires"],
+        {"response": 50, "prevention": 50},
+        "very_safe",
+        "web",
+    )
+]
+VILLAGE_HOUSE: list[FirePerson] = [
+    (
+        "village",
+        "house",
+        None,
+        ["smoke_alarm", "co_alarm"],
+        ["wildfires", "flooding"],
+        {"response": 20, "prevention": 30, "protection": 50},
+        "fairly_unsafe",
+        "web",
+    )
+]
+COAST_FLAT: list[FirePerson] = [
+    ("coast", "flat_high", "unsure", [], ["water_rescue", "flooding"], {"resilience": 100}, "dont_know", "paper")
+]
+FIRE_PEOPLE = VILLAGE_FLAT * 10 + VILLAGE_HOUSE * 6 + COAST_FLAT * 4
+
+
+def _fill_fire(fire: Survey) -> None:
+    for number, (area, home, evacuation, alarms, risks, budget, safety, channel) in enumerate(FIRE_PEOPLE):
+        given = {"area": area, "home": home, "evacuation": evacuation, "alarms": alarms, "risks": risks}
+        answers = check_answers(fire.definition, given | {"budget": budget, "safety": safety, "ideas": "my words"})
+        submit(fire, channel, str(number), answers, f"f{number}", dt.datetime(2026, 10, 3, tzinfo=dt.UTC))
+
+
+def _mean_ci(values: list[int]) -> tuple[float, list[float]]:
+    mean = statistics.fmean(values)
+    half = 1.959964 * statistics.stdev(values) / math.sqrt(len(values))
+    return round(mean, 4), [round(mean - half, 4), round(mean + half, 4)]
+
+
+def test_every_kind_of_question_has_its_figures(fire: Survey) -> None:
+    _fill_fire(fire)
+    results = compute_results(fire.db, fire.definition)
+    questions = results["questions"]
+    assert results["respondents"] == 20 and "agree" not in questions
+    assert list(questions) == ["area", "home", "evacuation", "alarms", "risks", "budget", "safety", "ideas"]
+    assert _counts(results, "area") == {
+        "city_centre": 0,
+        "suburbs": 0,
+        "village": 16,
+        "countryside": 0,
+        "coast": 4,
+        "no_answer": 0,
+    }
+    # multi: shares of those who answered (the 4 who ticked nothing did not answer)
+    alarms = questions["alarms"]
+    assert alarms["answered"] == 16 and alarms["kind"] == "multi"
+    assert alarms["options"][0] == {"id": "smoke_alarm", "count": 16, "share": 1.0, "ci95": [0.8064, 1.0]}
+    assert alarms["options"][2]["count"] == 6 and alarms["options"][2]["share"] == 0.375
+    # ranking of 2: Borda 2 for a first place, 1 for a second
+    flooding = next(o for o in questions["risks"]["options"] if o["id"] == "flooding")
+    assert (flooding["first_choice"], flooding["mentions"], flooding["borda"]) == (10, 20, 10 * 2 + 10 * 1)
+    water = next(o for o in questions["risks"]["options"] if o["id"] == "water_rescue")
+    assert (water["first_choice"], water["mentions"], water["borda"], water["share"]) == (4, 4, 8, 0.2)
+    # scale: "Don't know" counted, left out of the mean
+    safety = questions["safety"]
+    assert safety["answered"] == 20 and _counts(results, "safety")["dont_know"] == 4
+    assert (safety["mean"], safety["mean_ci95"]) == _mean_ci([5] * 10 + [2] * 6)
+    # show_if: asked only of those in high flats; the unscored "unsure" is not in the mean
+    evacuation = questions["evacuation"]
+    assert evacuation["answered"] == 14 and evacuation["mean"] == 4.0 and evacuation["mean_ci95"] == [4.0, 4.0]
+    # points: mean of every allocation, with a 95% interval
+    budget = questions["budget"]
+    assert budget["total"] == 100 and budget["answered"] == 20
+    response = next(o for o in budget["options"] if o["id"] == "response")
+    assert (response["mean_points"], response["mean_ci95"]) == _mean_ci([50] * 10 + [20] * 6 + [0] * 4)
+    resilience = next(o for o in budget["options"] if o["id"] == "resilience")
+    assert resilience["mean_points"] == 20.0
+    assert questions["ideas"] == {"kind": "text", "answered": 20}
+    assert "my words" not in repr(results)
+
+
+def test_every_breakdown_of_the_second_consultation(fire: Survey) -> None:
+    suburbs: FirePerson = (
+        "suburbs",
+        "house",
+        None,
+        ["heat_alarm"],
+        ["house_fires", "road_crashes"],
+        {"response": 100},
+        "fairly_safe",
+        "telegram",
+    )
+    _fill_fire(fire)
+    for number in range(17):
+        given = dict(zip(("area", "home", "evacuation", "alarms", "risks", "budget", "safety"), suburbs, strict=False))
+        submit(fire, "telegram", f"s{number}", check_answers(fire.definition, given), f"s{number}")
+    by_area = compute_results(fire.db, fire.definition, "area")["by"]
+    assert by_area["question"] == "area"
+    groups = by_area["groups"]
+    # coast (4) is below 15, so the next smallest (village, 16) is hidden with it; suburbs are shown
+    assert [g for g, v in groups.items() if v["suppressed"]] == ["village", "coast"]
+    shown = groups["suburbs"]
+    assert shown["respondents"] == 17 and shown["questions"]["budget"]["options"][0]["mean_points"] == 100.0
+    assert shown["questions"]["safety"]["mean"] == 4.0 and shown["questions"]["evacuation"]["answered"] == 0
+    assert groups["city_centre"]["respondents"] == 0 and not groups["city_centre"]["suppressed"]
+    by_home = compute_results(fire.db, fire.definition, "home")["by"]["groups"]
+    assert by_home["house"]["suppressed"]  # 23, hidden with flat_high: else the total would give it away
+    assert by_home["flat_high"]["suppressed"]  # 14 < 15

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -9,46 +10,44 @@ import yaml
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from survey.answers import Answers, check_answers
+from bench.survey import random_answers
+from survey.answers import Answers
+from survey.consultations import OrphanedAnswersError, consultation_ids, load_consultation
 from survey.definition import default_definition_path
-from survey.models import Response
-from survey.service import OtherConsultationError, Survey, open_survey
-from survey.store import forget_respondent, respondent_data
-from tests.survey.conftest import submit, survey_config
+from survey.models import Response, Tally
+from survey.results import compute_results
+from survey.service import Survey, open_survey
+from survey.store import forget_respondent, respondent_data, stored_answers
+from survey.tallies import rebuild
+from tests.survey.conftest import essex, fire_answers, submit, survey_config
 
 # Every column the store may hold. Adding one is a privacy decision: update this list and docs/ together.
 ALLOWED_COLUMNS = {
-    "responses": {
-        "id",
-        "respondent",
+    "consultations": {"survey_id", "digest", "definition", "first_used_at", "last_used_at"},
+    "responses": {"id", "respondent", "survey_id", "notice_version", "channel", "submitted_at", "updated_at"},
+    "answers": {"response_id", "question", "item", "option", "number", "text"},
+    "tallies": {
         "survey_id",
-        "notice_version",
+        "by_question",
+        "grp",
+        "question",
+        "option",
+        "item",
         "channel",
-        "district",
-        "age_band",
-        "priority_1",
-        "priority_2",
-        "priority_3",
-        "facial_recognition",
-        "comment",
-        "submitted_at",
-        "updated_at",
+        "day",
+        "count",
+        "total",
+        "squares",
     },
     "seen_submissions": {"key", "seen_at"},
+    "hidden_answers": {"response_id", "question", "reason", "hidden_by", "hidden_at"},  # moderation (officials)
     "officials": {"id", "name", "password_hash", "created_at"},
     "alembic_version": {"version_num"},
 }
 
 
 def _answers(survey: Survey, *priorities: str, district: str = "harlow", comment: str | None = None) -> Answers:
-    return check_answers(
-        survey.definition,
-        district=district,
-        age_band="25_34",
-        priorities=list(priorities or ("knife_crime", "road_safety", "rural_crime")),
-        facial_recognition="oppose",
-        comment=comment,
-    )
+    return essex(survey, *priorities, district=district, comment=comment)
 
 
 def _submit(survey: Survey, user: str, answers: Answers, key: str, channel: str = "telegram") -> bool:
@@ -57,7 +56,18 @@ def _submit(survey: Survey, user: str, answers: Answers, key: str, channel: str 
 
 def _count(survey: Survey) -> int:
     with survey.db.read() as session:
-        return len(session.scalars(select(Response.id)).all())
+        return len(session.scalars(select(Response.id).where(Response.survey_id == survey.definition.id)).all())
+
+
+def _tallies(survey: Survey) -> set[tuple[object, ...]]:
+    """The stored tallies without empty cells, to compare with a rebuild."""
+    with survey.db.read() as session:
+        rows = session.execute(select(Tally).where(Tally.survey_id == survey.definition.id)).scalars().all()
+        return {
+            (r.by_question, r.grp, r.question, r.option, r.item, r.channel, str(r.day), r.count, r.total, r.squares)
+            for r in rows
+            if r.count or r.total or r.squares
+        }
 
 
 def test_the_schema_holds_only_allowed_columns(survey: Survey) -> None:
@@ -70,10 +80,10 @@ def test_submitting_again_replaces_the_earlier_answers(survey: Survey) -> None:
     assert _submit(survey, "1001", _answers(survey), "key-1")
     assert _submit(survey, "1001", _answers(survey, "visible_policing", "knife_crime", "fraud_vulnerable"), "key-2")
     assert _count(survey) == 1
-    data = respondent_data(survey.db, survey.respondent("telegram", "1001"))
-    assert data is not None
-    assert data["priorities"] == ["visible_policing", "knife_crime", "fraud_vulnerable"]
-    assert data["privacy_notice_version"] == "v1"
+    stored = stored_answers(survey.db, survey.respondent("telegram", "1001"), survey.definition)
+    assert stored is not None and stored.notice_version == "v1"
+    assert stored.answers.get("priorities") == ("visible_policing", "knife_crime", "fraud_vulnerable")
+    assert compute_results(survey.db, survey.definition)["respondents"] == 1
 
 
 def test_a_retried_submission_is_stored_once_and_cannot_undo_a_later_one(survey: Survey) -> None:
@@ -82,8 +92,8 @@ def test_a_retried_submission_is_stored_once_and_cannot_undo_a_later_one(survey:
     assert not _submit(survey, "1001", first, "key-1")
     assert _submit(survey, "1001", _answers(survey, "rural_crime", "road_safety", "knife_crime"), "key-2")
     assert not _submit(survey, "1001", first, "key-1")  # a late re-delivery of the first
-    data = respondent_data(survey.db, survey.respondent("telegram", "1001"))
-    assert data is not None and data["priorities"][0] == "rural_crime"
+    stored = stored_answers(survey.db, survey.respondent("telegram", "1001"), survey.definition)
+    assert stored is not None and stored.answers.get("priorities") == ("rural_crime", "road_safety", "knife_crime")
 
 
 def test_the_database_itself_refuses_two_rows_for_one_respondent(survey: Survey) -> None:
@@ -91,45 +101,45 @@ def test_the_database_itself_refuses_two_rows_for_one_respondent(survey: Survey)
     with pytest.raises(IntegrityError), survey.db.write() as session:
         session.execute(
             text(
-                "INSERT INTO responses (respondent, survey_id, notice_version, channel, priority_1, priority_2,"
-                " priority_3, submitted_at, updated_at) SELECT respondent, survey_id, notice_version, channel,"
-                " priority_1, priority_2, priority_3, submitted_at, updated_at FROM responses"
+                "INSERT INTO responses (respondent, survey_id, notice_version, channel, submitted_at, updated_at)"
+                " SELECT respondent, survey_id, notice_version, channel, submitted_at, updated_at FROM responses"
             )
         )
 
 
 def test_a_failed_write_acknowledges_nothing_and_consumes_no_key(survey: Survey) -> None:
-    broken = Answers(
-        district="harlow",
-        age_band=None,
-        priorities=("knife_crime", "knife_crime", "road_safety"),
-        facial_recognition=None,
-        comment=None,
-    )
+    broken = Answers({"district": "harlow", "priorities": ("knife_crime", "knife_crime", "road_safety")})
     with pytest.raises(IntegrityError):
-        _submit(survey, "1001", broken, "key-1")  # the database's own check: all three different
+        _submit(survey, "1001", broken, "key-1")  # the database's own check: an option once per answer
     assert _count(survey) == 0
+    assert compute_results(survey.db, survey.definition)["respondents"] == 0
     assert _submit(survey, "1001", _answers(survey), "key-1")
 
 
 def test_concurrent_writers_lose_nothing_and_store_duplicates_once(survey: Survey) -> None:
-    answers = _answers(survey)
-    jobs = [(f"user-{i % 40}", f"key-{i % 120}") for i in range(240)]  # every key sent twice
+    rng = random.Random(5)
+    choices = [random_answers(survey.definition, rng) for _ in range(6)]
+    jobs = [(f"user-{i % 40}", f"key-{i % 120}") for i in range(240)]  # every key sent twice, each user replaced
 
     def send(job: tuple[str, str]) -> bool:
-        return _submit(survey, job[0], answers, job[1])
+        return _submit(survey, job[0], choices[int(job[1][4:]) % 6], job[1])
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         stored = list(pool.map(send, jobs))
     assert sum(stored) == 120
     assert _count(survey) == 40
+    assert compute_results(survey.db, survey.definition)["respondents"] == 40
+    before = _tallies(survey)
+    with survey.db.write() as connection:
+        rebuild(connection, survey.definition)
+    assert _tallies(survey) == before  # simultaneous replacements left the running totals exact
 
 
 def test_no_raw_identifier_reaches_the_database(survey: Survey) -> None:
     telegram_id = "7283910456"
     _submit(survey, telegram_id, _answers(survey, comment="write to me at jo@example.org or 07911 123456"), "k")
     with survey.db.read() as session:
-        rows = [dict(r._mapping) for r in session.execute(text("SELECT * FROM responses"))]
+        rows = [dict(r._mapping) for t in ALLOWED_COLUMNS for r in session.execute(text(f"SELECT * FROM {t}"))]
     dump = repr(rows)
     assert telegram_id not in dump
     assert hashlib.sha256(telegram_id.encode()).hexdigest() not in dump  # a plain hash would be reversible
@@ -143,27 +153,100 @@ def test_the_same_user_on_two_channels_is_two_respondents(survey: Survey) -> Non
     assert _count(survey) == 2
 
 
-def test_a_resident_can_see_and_erase_what_is_stored(survey: Survey) -> None:
+def test_a_resident_can_see_and_erase_what_is_stored_in_every_consultation(survey: Survey, fire: Survey) -> None:
     respondent = survey.respondent("telegram", "1001")
     assert respondent_data(survey.db, respondent) is None
     _submit(survey, "1001", _answers(survey, comment="More patrols please"), "key-1")
+    assert submit(fire, "telegram", "1001", fire_answers(fire), "fire-key-1")
     data = respondent_data(survey.db, respondent)
-    assert data is not None and data["comment"] == "More patrols please" and data["district"] == "harlow"
+    assert data is not None and [r["survey"] for r in data["responses"]] == [survey.definition.id, fire.definition.id]
+    essex_answers, fire_stored = data["responses"][0]["answers"], data["responses"][1]["answers"]
+    assert essex_answers["comment"] == "More patrols please" and essex_answers["district"] == "harlow"
+    assert essex_answers["priorities"] == ["knife_crime", "road_safety", "rural_crime"]
+    assert fire_stored["budget"] == {"response": 40, "prevention": 30, "protection": 20, "resilience": 10}
     assert forget_respondent(survey.db, respondent)
     assert respondent_data(survey.db, respondent) is None
     assert not forget_respondent(survey.db, respondent)
     assert not _submit(survey, "1001", _answers(survey), "key-1")  # a late retry cannot bring the answers back
-    assert _count(survey) == 0
+    assert _count(survey) == 0 and _count(fire) == 0
+    for consultation in (survey, fire):  # erased from the figures too
+        results = compute_results(consultation.db, consultation.definition)
+        assert results["respondents"] == 0
+        assert all(q["answered"] == 0 for q in results["questions"].values())
 
 
-def test_a_new_consultation_refuses_a_database_holding_another_ones_answers(
+def _variant(tmp_path: Path, path: Path, change: object) -> Path:
+    data = yaml.safe_load(path.read_text())
+    change(data)  # type: ignore[operator]
+    changed = tmp_path / path.name
+    changed.write_text(yaml.safe_dump(data))
+    return changed
+
+
+def test_one_database_keeps_every_consultation_with_its_definition(
     survey: Survey, database_url: str, tmp_path: Path
 ) -> None:
     assert _submit(survey, "1001", _answers(survey), "key-1")
-    data = yaml.safe_load(default_definition_path().read_text())
-    data["id"] = "next-years-consultation"
-    renamed = tmp_path / "next.yaml"
-    renamed.write_text(yaml.safe_dump(data))
-    with pytest.raises(OtherConsultationError, match=f"holds answers to the consultation '{survey.definition.id}'"):
-        open_survey(survey_config(database_url, renamed))
-    assert respondent_data(survey.db, survey.respondent("telegram", "1001")) is not None  # nothing was touched
+    next_year = _variant(tmp_path, default_definition_path(), lambda d: d.update(id="next-years-consultation"))
+    following = open_survey(survey_config(database_url, next_year))
+    assert submit(following, "telegram", "1001", essex(following, district="maldon"), "key-2")
+    assert consultation_ids(survey.db) == ["essex-policing-priorities", "next-years-consultation"]
+    last_year = load_consultation(following.db, survey.definition.id)
+    assert last_year == survey.definition  # readable after this year's file replaced it
+    assert last_year is not None
+    districts = compute_results(following.db, last_year)["questions"]["district"]["options"]
+    assert next(o for o in districts if o["id"] == "harlow")["count"] == 1
+    assert compute_results(following.db, following.definition)["questions"]["district"]["options"][8]["count"] == 1
+    following.db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("change", "lost"),
+    [
+        (lambda d: d["questions"].pop(4), "question 'facial_recognition' was removed but has 1 answer"),
+        (lambda d: d["questions"][1]["options"].pop(7), "option 'harlow' of 'district' was removed but was chosen 1"),
+        (
+            lambda d: (
+                d["questions"][4].update(kind="scale") or [o.update(value=1) for o in d["questions"][4]["options"]]
+            ),
+            "question 'facial_recognition' changed its kind from choice to scale",
+        ),
+        (lambda d: d["questions"][3].update(rank=2), "question 'priorities' changed its rank from 3 to 2"),
+    ],
+)
+def test_a_change_that_would_orphan_stored_answers_is_refused(
+    survey: Survey, database_url: str, tmp_path: Path, change: object, lost: str
+) -> None:
+    assert _submit(survey, "1001", _answers(survey), "key-1")
+    with pytest.raises(OrphanedAnswersError, match=lost):
+        open_survey(survey_config(database_url, _variant(tmp_path, default_definition_path(), change)))
+    assert compute_results(survey.db, survey.definition)["respondents"] == 1  # nothing was touched
+
+
+def test_wording_changes_and_unanswered_options_may_change(survey: Survey, database_url: str, tmp_path: Path) -> None:
+    assert _submit(survey, "1001", _answers(survey), "key-1")
+
+    def reword(data: dict) -> None:  # type: ignore[type-arg]
+        data["questions"][1]["prompt"] = "Where is home?"
+        data["questions"][1]["options"].pop(0)  # basildon: nobody chose it
+        data["questions"][4]["options"][3]["label"] = "Against"
+
+    reopened = open_survey(survey_config(database_url, _variant(tmp_path, default_definition_path(), reword)))
+    assert reopened.definition.question("district").prompt == "Where is home?"
+    assert load_consultation(reopened.db, survey.definition.id) == reopened.definition
+    reopened.db.dispose()
+
+
+def test_tallies_always_equal_a_recount_of_the_answers(fire: Survey) -> None:
+    """Random submissions, replacements and erasures: the running totals match a rebuild from the answers."""
+    rng = random.Random(7)
+    for number in range(120):
+        user = str(rng.randrange(30))
+        if rng.random() < 0.15:
+            forget_respondent(fire.db, fire.respondent("web", user))
+        else:
+            submit(fire, rng.choice(["web", "paper"]), user, random_answers(fire.definition, rng), f"k{number}")
+    before = _tallies(fire)
+    with fire.db.write() as connection:
+        rebuild(connection, fire.definition)
+    assert before and _tallies(fire) == before

@@ -1,0 +1,128 @@
+"""The "What residents wrote" page of a text question, for signed-in officials: the redacted answers, searchable and
+paginated, filterable by a breakdown answer (a group smaller than min_group_size is not shown), a form to hide an
+answer from theme views with a reason, and the comments CSV. Themes come from `consult survey themes`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from survey.comment_breakdown import writer_groups
+from survey.comments import CommentsError, WrittenAnswer, comments_csv, written_answers
+from survey.dashboard.auth import check_csrf, csrf_token, require_official
+from survey.moderation import hide_answer, show_answer
+from survey.service import Survey
+
+PAGE_SIZE = 25
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+router = APIRouter(prefix="/comments")  # inside the dashboard's router: /dashboard/comments/...
+Official = Annotated[str, Depends(require_official)]
+
+
+def _survey(request: Request) -> Survey:
+    survey: Survey = request.app.state.survey
+    return survey
+
+
+SurveyDep = Annotated[Survey, Depends(_survey)]
+
+
+@dataclass(frozen=True)
+class Selection:
+    answers: list[WrittenAnswer]
+    withheld: bool  # the chosen group is too small to show
+
+
+@router.get("/{question_id}", response_class=HTMLResponse)
+def comments_page(
+    request: Request,
+    official: Official,
+    survey: SurveyDep,
+    question_id: str,
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    group: Annotated[str, Query(max_length=90)] = "",  # "<breakdown question>:<option>"
+) -> Response:
+    all_answers = _answers(survey, question_id)
+    selection = _select(survey, all_answers, group)
+    found = [a for a in selection.answers if q.casefold() in a.text.casefold()]
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(page, pages)
+    context = {
+        "survey": {"title": survey.definition.title},
+        "official": official,
+        "csrf": csrf_token(request),
+        "question": next(x for x in survey.definition.questions if x.id == question_id),
+        "answered": len(all_answers),
+        "hidden": sum(a.hidden for a in all_answers),
+        "shown": found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "found": len(found),
+        "withheld": selection.withheld,
+        "page": page,
+        "pages": pages,
+        "q": q,
+        "group": group,
+        "breakdowns": [
+            (x.id, x.prompt, [(o.id, o.label) for o in x.options]) for x in survey.definition.breakdown_questions()
+        ],
+        "min_group_size": survey.definition.min_group_size,
+    }
+    return templates.TemplateResponse(request, "comments.html", context)
+
+
+@router.post("/{question_id}/hide")
+def hide_submit(
+    request: Request,
+    official: Official,
+    survey: SurveyDep,
+    question_id: str,
+    response: Annotated[str, Form(max_length=40)] = "",
+    reason: Annotated[str, Form(max_length=1000)] = "",
+    undo: Annotated[str, Form(max_length=5)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    try:
+        if undo:
+            show_answer(survey.db, survey.definition, question_id, response, survey.pepper)
+        else:
+            hide_answer(survey.db, survey.definition, question_id, response, reason, official, survey.pepper)
+    except CommentsError as error:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(error)) from None
+    return RedirectResponse(f"/dashboard/comments/{question_id}", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/{question_id}/comments.csv")
+def comments_download(_official: Official, survey: SurveyDep, question_id: str) -> Response:
+    answers = _answers(survey, question_id)
+    return Response(
+        comments_csv(answers, None),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{question_id}-comments.csv"'},
+    )
+
+
+def _answers(survey: Survey, question_id: str) -> list[WrittenAnswer]:
+    try:
+        return written_answers(survey.db, survey.definition, question_id, survey.pepper)
+    except CommentsError as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
+
+
+def _select(survey: Survey, answers: list[WrittenAnswer], choice: str) -> Selection:
+    by, _, group = choice.partition(":")
+    if not by or not group:
+        return Selection(answers, withheld=False)
+    try:
+        group_of = writer_groups(survey.db, survey.definition, by, survey.pepper)
+    except CommentsError as error:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(error)) from None
+    chosen = [a for a in answers if group_of.get(a.reference) == group]
+    if len(chosen) < survey.definition.min_group_size:
+        return Selection([], withheld=True)
+    return Selection(chosen, withheld=False)

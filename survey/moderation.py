@@ -1,0 +1,71 @@
+"""Officials hide an abusive or irrelevant answer from theme views, with a reason, recorded with who and when.
+
+A hidden answer is still counted as answered and still exported (flagged), for the record. The record goes with the
+response: when a resident's answers are erased, so is any note about them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, insert, select
+
+from survey.comments import CommentsError, response_reference, text_question
+from survey.database import Database
+from survey.definition import SurveyDefinition
+from survey.hidden import HiddenAnswer
+from survey.models import Answer, Response
+
+MAX_REASON = 500
+
+
+def hide_answer(
+    db: Database,
+    definition: SurveyDefinition,
+    question_id: str,
+    reference: str,
+    reason: str,
+    official: str,
+    pepper: bytes,
+) -> None:
+    """Raises CommentsError for an unknown answer, no reason or no official; hiding again replaces the reason."""
+    reason, official = reason.strip(), official.strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise CommentsError(f"a reason of 1 to {MAX_REASON} characters is required")
+    if not official:
+        raise CommentsError("the official who hides the answer must be named")
+    response_id = _response_id(db, definition, question_id, reference, pepper)
+    with db.write() as connection:
+        connection.execute(
+            delete(HiddenAnswer).where(HiddenAnswer.response_id == response_id, HiddenAnswer.question == question_id)
+        )
+        connection.execute(
+            insert(HiddenAnswer).values(
+                response_id=response_id,
+                question=question_id,
+                reason=reason,
+                hidden_by=official,
+                hidden_at=dt.datetime.now(dt.UTC),
+            )
+        )
+
+
+def show_answer(db: Database, definition: SurveyDefinition, question_id: str, reference: str, pepper: bytes) -> None:
+    response_id = _response_id(db, definition, question_id, reference, pepper)
+    with db.write() as connection:
+        connection.execute(
+            delete(HiddenAnswer).where(HiddenAnswer.response_id == response_id, HiddenAnswer.question == question_id)
+        )
+
+
+def _response_id(db: Database, definition: SurveyDefinition, question_id: str, reference: str, pepper: bytes) -> int:
+    text_question(definition, question_id)
+    query = (
+        select(Response.id)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.survey_id == definition.id, Answer.question == question_id, Answer.text.is_not(None))
+    )
+    with db.read() as session:
+        for response_id in session.scalars(query):
+            if response_reference(pepper, definition.id, response_id) == reference:
+                return response_id
+    raise CommentsError(f"no answer '{reference}' to '{question_id}'")
