@@ -20,7 +20,7 @@ from survey import cli as survey_cli
 from survey.pseudonyms import PepperError
 
 app = typer.Typer(
-    help="consult: cited answers from a consultation's documents and a survey of residents' priorities.",
+    help="consult: cited answers from a consultation's documents and a survey of residents.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )

@@ -234,7 +234,7 @@ class AnswerPipeline:
         )
 
     def _examples(self) -> str:
-        topics = self.topics[:5] or ["policing priorities"]
+        topics = self.topics[:5] or ["the main topics of these documents"]
         return "; ".join(f"“What do the sources say about {topic}?”" for topic in topics)
 
 

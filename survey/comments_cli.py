@@ -42,7 +42,7 @@ def add_comment_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
     ) -> None:
         """Themes of the answers to a text question (themes smaller than min_group_size show no examples).
 
-        Example: consult survey themes comment --by district --json
+        Example: consult survey themes QUESTION_ID --by BREAKDOWN_QUESTION_ID --json
         """
         survey = open_survey()
         definition = _definition(survey, survey_id)

@@ -1,4 +1,4 @@
-"""Understanding typed answers: "Southend", "knife crime and drugs", "I'm 34", "strongly against it"."""
+"""Understanding typed answers: a place's name, "knife crime and drugs", "I'm 34", "strongly against it"."""
 
 from __future__ import annotations
 

@@ -86,7 +86,7 @@ HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Sir|Dame|Rev|Revd)\.?\s+"
 @dataclass(frozen=True)
 class Gazetteer:
     first_names: frozenset[str]
-    widespread_first_names: frozenset[str]  # in two locales or more: "Sarah", not "Essex" or "Harlow"
+    widespread_first_names: frozenset[str]  # in two locales or more: "Sarah", not a county or a town
     surnames: frozenset[str]
     everyday_words: frozenset[str]
 
