@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.services import services
 from index.answer import Answer, crime_report_text, emergency_text
-from index.triage import Triage
+from index.triage import Triage, triage
 from survey.pseudonyms import CONVERSATION_CHANNELS
 
 PAYLOAD = re.compile(r"/[a-z_]+(?:\{.*\})?", re.DOTALL)
@@ -44,11 +44,16 @@ def submission_key(tracker: Tracker) -> str:
     return hashlib.sha256(f"{tracker.sender_id}\x1f{source}".encode()).hexdigest()
 
 
-def safety_reply(dispatcher: CollectingDispatcher, text: str) -> bool:
-    """Send the 999 or 101 advice if the message needs it; True if it did (nothing else should be said first)."""
+def safety_reply(dispatcher: CollectingDispatcher, text: str, *, names_an_option: bool = False) -> bool:
+    """Send the 999 or 101 advice if the message needs it; True if it did (nothing else should be said first).
+
+    A reply that names one of the options a survey question offers ("wildfires" for "which risks worry you") is an
+    answer, not a report: it is checked by the rules only, since closeness in meaning to an emergency is no evidence
+    of one there."""
     if PAYLOAD.fullmatch(text):  # a button or command ("/help", '/choose{"option":"..."}'), not words a resident typed
         return False
-    rule = services().pipeline.triage(text)  # the rules and the emergency model, as `consult ask` uses them
+    # The rules and the emergency model, as `consult ask` uses them.
+    rule = triage(text) if names_an_option else services().pipeline.triage(text)
     if rule is Triage.EMERGENCY:
         dispatcher.utter_message(text=emergency_text(), json_message={"type": "safety", "kind": "emergency"})
         return True

@@ -16,7 +16,7 @@ from bot.actions.services import services
 from bot.actions.survey_answers import DECLINED, SKIPPED, Progress, Reading, read_reply
 from bot.actions.survey_questions import answer_lines, ask, comparable, title
 from bot.rasa_survey import SUMMARY_SLOT, question_of_slot, slot_name
-from survey.definition import Question, SurveyDefinition
+from survey.definition import Question, QuestionKind, SurveyDefinition
 from survey.matching import is_yes, normalise
 
 PROGRESS_SLOT = "survey_progress"
@@ -34,6 +34,21 @@ def reset_survey() -> list[EventType]:
     return [SlotSet(slot, None) for slot in slots]
 
 
+def _names_an_option(tracker: Tracker, slot: str, text: str) -> bool:
+    """The reply reads as options of the closed question being asked (free text is never taken as one)."""
+    question_id = question_of_slot(slot)
+    definition = services().survey.definition
+    if question_id is None or question_id not in {q.id for q in definition.questions}:
+        return False
+    question = definition.question(question_id)
+    if question.kind in (QuestionKind.TEXT, QuestionKind.CONSENT):
+        return False
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    progress = Progress.from_slot(tracker.get_slot(PROGRESS_SLOT), question.id)
+    reading = read_reply(question, text, intent, progress)
+    return reading.problem is None and (reading.value is not None or reading.progress is not None)
+
+
 def answers_in(tracker: Tracker, definition: SurveyDefinition) -> dict[str, Any]:
     """Question id -> the value of its slot (None: not asked yet), consent left out."""
     return {q.id: tracker.get_slot(slot_name(q.id)) for q in definition.asked_questions()}
@@ -46,7 +61,8 @@ class ValidateSurveyForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         # Safety first, whatever the question: an emergency typed as an answer gets the 999 advice and a re-ask.
         requested = tracker.get_slot("requested_slot")
-        if requested and safety_reply(dispatcher, latest_text(tracker)):
+        text = latest_text(tracker)
+        if requested and safety_reply(dispatcher, text, names_an_option=_names_an_option(tracker, requested, text)):
             return [SlotSet(requested, None)]
         events: list[EventType] = await super().run(dispatcher, tracker, domain)
         return events
