@@ -3,8 +3,9 @@ cannot be worked out from the total and the groups that are shown (secondary sup
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+
+from scipy.stats import binomtest
 
 
 def suppressed_groups(counts: Mapping[str, int], threshold: int) -> set[str]:
@@ -17,12 +18,9 @@ def suppressed_groups(counts: Mapping[str, int], threshold: int) -> set[str]:
     return hidden
 
 
-def wilson_interval(successes: int, trials: int, z: float = 1.959964) -> tuple[float, float] | None:
-    """Wilson score interval for a proportion (95% by default); None when there are no trials."""
+def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float] | None:
+    """Wilson score interval for a proportion; None when there are no trials."""
     if trials == 0:
         return None
-    p = successes / trials
-    denominator = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denominator
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    interval = binomtest(successes, trials).proportion_ci(confidence_level=confidence, method="wilson")
+    return float(interval.low), float(interval.high)

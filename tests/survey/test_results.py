@@ -146,8 +146,19 @@ def test_an_empty_survey(survey: Survey) -> None:
     assert set(results["by"]["groups"]) == set(survey.definition.question("district").option_ids())
 
 
+# Newcombe (1998), "Two-sided confidence intervals for the single proportion", Statistics in Medicine 17, table I
+# (method 3, the score interval), and two textbook cases.
 @pytest.mark.parametrize(
-    ("k", "n", "low", "high"), [(5, 10, 0.2366, 0.7634), (0, 10, 0.0, 0.2775), (81, 263, 0.2553, 0.3662)]
+    ("k", "n", "low", "high"),
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+        (29, 29, 0.8830, 1.0),
+        (5, 10, 0.2366, 0.7634),
+        (0, 10, 0.0, 0.2775),
+    ],
 )
 def test_wilson_interval_matches_published_values(k: int, n: int, low: float, high: float) -> None:
     interval = wilson_interval(k, n)
