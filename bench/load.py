@@ -23,6 +23,7 @@ import psutil
 import redis
 
 from bench.stats import percentile
+from bench.turn_cost import component_kind, tree_cpu_seconds
 from bot.chat.sessions import ChatSessions
 from index.evaluation import load_questions
 from survey.pseudonyms import sender_id
@@ -114,7 +115,11 @@ def _measure(stack: Stack, residents: int, seconds: int, scale_out: bool) -> dic
         "  of which stored": str(stored),
         "responses in the store": str(rows),
         "busiest processes (% of a core)": ", ".join(f"{name} {share:.0f}" for name, share in busiest),
-        "CPU per turn, all processes (ms)": f"{cpu.cpu_seconds * 1000 / max(tally.turns, 1):.0f}",
+        **{
+            f"CPU per turn, {kind} (ms)": f"{seconds * 1000 / max(tally.turns, 1):.1f}"
+            for kind, seconds in cpu.seconds_by_kind().items()
+        },
+        "CPU per turn, all processes (ms)": f"{sum(cpu.cpu_seconds.values()) * 1000 / max(tally.turns, 1):.1f}",
     }
 
 
@@ -237,27 +242,29 @@ class _CpuSampler:
         self._roots = {**{name: p.pid for name, p in stack.processes.items()}, "telegram": telegram.pid}
         self._samples: dict[str, list[float]] = {name: [] for name in self._roots}
         self._running = False
-        self._cpu_at_start = 0.0
-        self.cpu_seconds = 0.0
+        self._cpu_at_start: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}  # per server process (with its children), during the load
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def start(self) -> None:
         self._running = True
-        self._cpu_at_start = self._cpu_seconds()
+        self._cpu_at_start = self._cpu_used()
         self._thread.start()
 
     def stop(self) -> None:
         self._running = False
         self._thread.join()
-        self.cpu_seconds = self._cpu_seconds() - self._cpu_at_start
+        self.cpu_seconds = {name: used - self._cpu_at_start[name] for name, used in self._cpu_used().items()}
 
-    def _cpu_seconds(self) -> float:
-        """CPU time (user + system) used so far by every server process and its children."""
-        total = 0.0
-        for pid in self._roots.values():
-            root = psutil.Process(pid)
-            total += sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
-        return total
+    def seconds_by_kind(self) -> dict[str, float]:
+        """CPU seconds per component kind (the scale-out's two Rasa instances count as one 'rasa')."""
+        kinds: dict[str, float] = {}
+        for name, seconds in self.cpu_seconds.items():
+            kinds[component_kind(name)] = kinds.get(component_kind(name), 0.0) + seconds
+        return kinds
+
+    def _cpu_used(self) -> dict[str, float]:
+        return {name: tree_cpu_seconds(pid) for name, pid in self._roots.items()}
 
     def average(self) -> dict[str, float]:
         return {name: sum(values) / len(values) for name, values in self._samples.items() if values}

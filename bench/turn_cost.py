@@ -54,12 +54,18 @@ def _turn(client: httpx.Client, stack: Stack, token: str, question: str) -> Turn
 
 
 def _cpu_ms(stack: Stack) -> dict[str, float]:
-    used = {}
-    for name, process in stack.processes.items():
-        root = psutil.Process(process.pid)
-        tree = [root, *root.children(recursive=True)]
-        used[name] = sum(sum(p.cpu_times()[:2]) for p in tree) * 1000
-    return used
+    return {name: tree_cpu_seconds(process.pid) * 1000 for name, process in stack.processes.items()}
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children (Rasa's work is done in a child)."""
+    root = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
+
+
+def component_kind(name: str) -> str:
+    """'rasa-2' -> 'rasa': the scale-out's instances of a component are reported together."""
+    return name.rsplit("-", 1)[0] if name.rsplit("-", 1)[-1].isdigit() else name
 
 
 def _describe(label: str, window: list[Turn]) -> str:
