@@ -14,7 +14,9 @@ from fastapi.templating import Jinja2Templates
 
 from survey.comment_breakdown import writer_groups
 from survey.comments import CommentsError, WrittenAnswer, comments_csv, written_answers
+from survey.dashboard import responses
 from survey.dashboard.auth import check_csrf, csrf_token, require_official
+from survey.dashboard.responses import CsvResponse
 from survey.moderation import hide_answer, show_answer
 from survey.service import Survey
 
@@ -38,7 +40,7 @@ class Selection:
     withheld: bool  # the chosen group is too small to show
 
 
-@router.get("/{question_id}", response_class=HTMLResponse)
+@router.get("/{question_id}", response_class=HTMLResponse, responses=responses.COMMENTS_PAGE)
 def comments_page(
     request: Request,
     official: Official,
@@ -75,7 +77,7 @@ def comments_page(
     return templates.TemplateResponse(request, "comments.html", context)
 
 
-@router.post("/{question_id}/hide")
+@router.post("/{question_id}/hide", status_code=303, response_class=RedirectResponse, responses=responses.HIDE_SUBMIT)
 def hide_submit(
     request: Request,
     official: Official,
@@ -97,7 +99,7 @@ def hide_submit(
     return RedirectResponse(f"/dashboard/comments/{question_id}", status.HTTP_303_SEE_OTHER)
 
 
-@router.get("/{question_id}/comments.csv")
+@router.get("/{question_id}/comments.csv", response_class=CsvResponse, responses=responses.COMMENTS_CSV)
 def comments_download(_official: Official, survey: SurveyDep, question_id: str) -> Response:
     answers = _answers(survey, question_id)
     return Response(

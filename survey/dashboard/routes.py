@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, sta
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from survey.dashboard import responses
 from survey.dashboard.auth import (
     SignInLimiter,
     check_csrf,
@@ -22,7 +23,9 @@ from survey.dashboard.auth import (
     sign_out,
 )
 from survey.dashboard.comments_routes import router as comments_router
+from survey.dashboard.export_models import ResultsExport
 from survey.dashboard.exports import results_csv
+from survey.dashboard.responses import TAGS, CsvResponse
 from survey.dashboard.views import breakdown_views, charts_json, question_views
 from survey.definition import QuestionKind
 from survey.officials import verify_official
@@ -31,7 +34,7 @@ from survey.service import Survey
 
 STATIC_PATH = Path(__file__).parent / "static"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-router = APIRouter(prefix="/dashboard", include_in_schema=False)
+router = APIRouter(prefix="/dashboard", tags=TAGS)
 router.include_router(comments_router)
 Official = Annotated[str, Depends(require_official)]
 
@@ -65,14 +68,14 @@ def get_filters(
 FiltersDep = Annotated[Filters, Depends(get_filters)]
 
 
-@router.get("/sign-in", response_class=HTMLResponse)
+@router.get("/sign-in", response_class=HTMLResponse, responses=responses.SIGN_IN_PAGE)
 def sign_in_page(request: Request) -> Response:
     if current_official(request, request.app.state.survey_config.session_hours):
         return RedirectResponse("/dashboard", status.HTTP_303_SEE_OTHER)
     return templates.TemplateResponse(request, "sign_in.html", {"csrf": csrf_token(request), "error": None})
 
 
-@router.post("/sign-in", response_class=HTMLResponse)
+@router.post("/sign-in", status_code=303, response_class=RedirectResponse, responses=responses.SIGN_IN_SUBMIT)
 def sign_in_submit(
     request: Request,
     survey: SurveyDep,
@@ -92,14 +95,14 @@ def sign_in_submit(
     return RedirectResponse("/dashboard", status.HTTP_303_SEE_OTHER)
 
 
-@router.post("/sign-out")
+@router.post("/sign-out", status_code=303, response_class=RedirectResponse, responses=responses.SIGN_OUT)
 def sign_out_submit(request: Request, _official: Official, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
     check_csrf(request, csrf)
     sign_out(request)
     return RedirectResponse("/dashboard/sign-in", status.HTTP_303_SEE_OTHER)
 
 
-@router.get("", response_class=HTMLResponse)
+@router.get("", response_class=HTMLResponse, responses=responses.RESULTS_PAGE)
 def dashboard_page(request: Request, official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
     context = _view(survey, filters)
     context |= {"official": official, "csrf": csrf_token(request), "channels": channels(survey.db, survey.definition)}
@@ -107,21 +110,22 @@ def dashboard_page(request: Request, official: Official, survey: SurveyDep, filt
     return templates.TemplateResponse(request, "dashboard.html", context)
 
 
-@router.get("/report", response_class=HTMLResponse)
+@router.get("/report", response_class=HTMLResponse, responses=responses.RESULTS_PAGE)
 def report_page(request: Request, _official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
     return templates.TemplateResponse(request, "report.html", _view(survey, filters))
 
 
-@router.get("/export.json")
+@router.get("/export.json", responses=responses.EXPORT_JSON)
 def export_json(_official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
     view = _view(survey, filters)
     body = {
         key: view[key] for key in ("survey", "generated_at", "filters", "withheld", "overall", "breakdowns", "weeks")
     }
+    ResultsExport.model_validate(body)  # the body is what the OpenAPI description promises, or a loud error
     return JSONResponse(body, headers={"Content-Disposition": 'attachment; filename="results.json"'})
 
 
-@router.get("/export.csv")
+@router.get("/export.csv", response_class=CsvResponse, responses=responses.EXPORT_CSV)
 def export_csv(_official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
     view = _view(survey, filters)
     sections = {} if view["withheld"] else {"all": view["overall"], **view["breakdowns"]}
