@@ -87,3 +87,9 @@ def _redact_phones(text: str) -> str:
     for start, end in reversed(spans):
         text = text[:start] + "[phone removed]" + text[end:]
     return text
+
+
+def warm() -> None:
+    """Loads the name lists and phone metadata now (about a second), so the first resident who writes an answer does
+    not wait for them: a process that stores answers calls this when it starts."""
+    redact("Warm-up: Sarah Smith, 07700 900123, AB12 CDE")

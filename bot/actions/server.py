@@ -8,6 +8,7 @@ import warnings
 from bot.actions.services import Services, configure
 from bot.actions.survey_form import ask_actions
 from index.answer import AnswerPipeline
+from survey.redaction import warm as warm_redaction
 from survey.service import Survey
 
 
@@ -24,6 +25,7 @@ def run_action_server(pipeline: AnswerPipeline, survey: Survey, host: str, port:
         r"rasa version 3\.6\.\d+ and rasa_sdk version 3\.11\.",
     )
     configure(Services(pipeline=pipeline, survey=survey))
+    warm_redaction()  # before the port opens: the first written answer is not held up by loading the name lists
     os.environ["SANIC_HOST"] = host  # rasa-sdk binds 0.0.0.0 unless told otherwise
     executor = ActionExecutor()
     executor.register_package("bot.actions")
