@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,6 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, TelegramObject, Update
+from cachetools import LRUCache
 
 from bot.telegram.delivery import PoliteDelivery
 from bot.telegram.handlers import Relay, router
@@ -38,7 +38,7 @@ class OnceOnly(BaseMiddleware):
     """A re-delivered update (Telegram retries on errors and slow answers) is handled once."""
 
     def __init__(self) -> None:
-        self._seen: OrderedDict[int, None] = OrderedDict()
+        self._seen: LRUCache[int, None] = LRUCache(maxsize=SEEN_UPDATES)
 
     async def __call__(
         self,
@@ -52,8 +52,6 @@ class OnceOnly(BaseMiddleware):
             log.info("duplicate_update_skipped")
             return None
         self._seen[event.update_id] = None
-        while len(self._seen) > SEEN_UPDATES:
-            self._seen.popitem(last=False)
         data["update_id"] = event.update_id
         return await handler(event, data)
 

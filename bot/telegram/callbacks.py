@@ -4,9 +4,10 @@ client's control, so a button carries only a random token that maps to its paylo
 from __future__ import annotations
 
 import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
+
+from cachetools import LRUCache
 
 MAX_TOKENS = 50_000
 
@@ -27,14 +28,12 @@ class _Issued:
 
 class CallbackRegistry:
     def __init__(self) -> None:
-        self._tokens: OrderedDict[str, _Issued] = OrderedDict()
+        self._tokens: LRUCache[str, _Issued] = LRUCache(maxsize=MAX_TOKENS)
         self._current: dict[int, int] = {}  # chat id -> message id of the keyboard that is still live
 
     def issue(self, chat_id: int, user_id: int, title: str, payload: str) -> str:
         token = "b:" + secrets.token_urlsafe(12)  # 18 characters: far below Telegram's 64-byte limit
         self._tokens[token] = _Issued(chat_id, user_id, title, payload)
-        while len(self._tokens) > MAX_TOKENS:
-            self._tokens.popitem(last=False)
         return token
 
     def keyboard_sent(self, chat_id: int, message_id: int) -> None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.relay import Button, Reply
 
@@ -50,15 +51,26 @@ def _source(citation: dict[str, Any], link: str | None) -> str:
 
 
 def _keyboard(buttons: list[Button], make_token: Callable[[Button], str]) -> InlineKeyboardMarkup:
-    rows: list[list[InlineKeyboardButton]] = []
+    builder = InlineKeyboardBuilder()
     for button in buttons:
-        key = InlineKeyboardButton(text=button.title[:64], callback_data=make_token(button))
-        room = min((_per_row(b.text) for b in rows[-1]), default=0) if rows else 0
-        if rows and len(rows[-1]) < min(room, _per_row(key.text)):
-            rows[-1].append(key)
+        builder.button(text=button.title[:64], callback_data=make_token(button))
+    builder.adjust(*_row_sizes([button.title[:64] for button in buttons]))
+    return builder.as_markup()
+
+
+def _row_sizes(labels: list[str]) -> list[int]:
+    """Buttons per row, in order: a button joins the row above while every label in it still fits side by side."""
+    sizes: list[int] = []
+    room = 0
+    for label in labels:
+        fits = _per_row(label)
+        if sizes and sizes[-1] < min(room, fits):
+            sizes[-1] += 1
+            room = min(room, fits)
         else:
-            rows.append([key])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+            sizes.append(1)
+            room = fits
+    return sizes
 
 
 def _per_row(label: str) -> int:

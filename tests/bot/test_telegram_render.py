@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.relay import Button, Reply
-from bot.telegram.callbacks import CallbackRegistry, Refusal
+from bot.telegram.callbacks import MAX_TOKENS, CallbackRegistry, Refusal
 from bot.telegram.render import LIMIT, render_turn, split_message
 
 CITATION = {
@@ -48,6 +48,18 @@ def test_keyboards_put_long_labels_on_their_own_row_and_data_fits_in_64_bytes() 
     assert all(len((b.callback_data or "").encode()) <= 64 for row in message.keyboard.inline_keyboard for b in row)
 
 
+def test_keyboards_put_amounts_four_to_a_row_and_a_wide_label_alone() -> None:
+    labels = ["0", "10", "20", "30", "40", "Skip this question for now", "Yes", "No", "Cycle lanes"]
+    [message] = render_turn(
+        [Reply(text="How many points?", buttons=[Button(label, f"/{n}") for n, label in enumerate(labels)])],
+        lambda b: b.payload,
+        lambda c: None,
+    )
+    assert message.keyboard is not None
+    rows = [[b.text for b in row] for row in message.keyboard.inline_keyboard]
+    assert rows == [["0", "10", "20", "30"], ["40"], ["Skip this question for now"], ["Yes", "No"], ["Cycle lanes"]]
+
+
 def test_a_turn_becomes_one_message_with_the_last_buttons() -> None:
     replies = [Reply(text="An answer", citations=[CITATION]), Reply(text="Which area?", buttons=[Button("A", "/a")])]
     [message] = render_turn(replies, lambda b: "t", lambda c: None)
@@ -73,6 +85,17 @@ def test_button_presses_are_checked_on_the_server() -> None:
     assert registry.redeem(token, 5, 5, 99) is Refusal.STALE
     assert registry.redeem(token, 5, 5, 100) == ("Yes", "/affirm")
     assert registry.redeem(token, 5, 5, 100) is Refusal.STALE  # a keyboard is spent once used
+
+
+def test_the_oldest_buttons_expire_once_the_registry_is_full() -> None:
+    registry = CallbackRegistry()
+    oldest = registry.issue(chat_id=5, user_id=5, title="Yes", payload="/affirm")
+    for _ in range(MAX_TOKENS - 1):
+        registry.issue(chat_id=6, user_id=6, title="No", payload="/deny")
+    newest = registry.issue(chat_id=5, user_id=5, title="Maybe", payload="/maybe")
+    registry.keyboard_sent(5, message_id=100)
+    assert registry.redeem(oldest, 5, 5, 100) is Refusal.UNKNOWN
+    assert registry.redeem(newest, 5, 5, 100) == ("Maybe", "/maybe")
 
 
 @pytest.mark.parametrize(
