@@ -16,12 +16,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
+# FULL: a commit reaches the disk before a vote is acknowledged (NORMAL could lose the last ones on a power cut).
+SQLITE_PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 class Database:
@@ -91,7 +93,7 @@ def create_db_engine(url: str) -> Engine:
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}"):
+        for pragma in SQLITE_PRAGMAS:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -101,6 +103,21 @@ def create_db_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+@contextmanager
+def driver_cursor(connection: Connection) -> Iterator[Any]:
+    """The DBAPI cursor of a Core connection's transaction, for the few hot statements where Core's per-statement
+    work (compiling, result objects) would be paid inside SQLite's writer lock. Driver errors are raised as
+    SQLAlchemy's (IntegrityError, OperationalError, ...), exactly as Core would raise them."""
+    cursor = connection.connection.cursor()
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        yield cursor
+    except dbapi.Error as error:
+        raise exc.DBAPIError.instance(None, None, error, dbapi.Error, dialect=connection.dialect) from error
+    finally:
+        cursor.close()
 
 
 def upgrade_schema(url: str) -> None:

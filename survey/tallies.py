@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
+from survey.database import driver_cursor
 from survey.definition import QuestionKind, SurveyDefinition
 from survey.models import Answer, Response, Tally
 
@@ -36,6 +37,10 @@ class AnswerRow:
     option: str | None = None
     number: int | None = None
     text: str | None = None
+
+    def values(self) -> tuple[str, int, str | None, int | None, str | None]:
+        """The stored columns after response_id (question, item, option, number, text)."""
+        return (self.question, self.item, self.option, self.number, self.text)
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,9 @@ def write_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
     statement = _UPSERT.format(placeholders=", ".join(["?" if sqlite_ else "%s"] * COLUMNS))
     if sqlite_:  # SQLAlchemy stores SQLite dates as ISO text
         rows = [(*row[:7], row[7].isoformat(), *row[8:]) for row in rows]
-    for start in range(0, len(rows), BATCH):
-        connection.exec_driver_sql(statement, rows[start : start + BATCH])
+    with driver_cursor(connection) as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(statement, rows[start : start + BATCH])
 
 
 def rebuild(connection: Connection, definition: SurveyDefinition) -> int:
