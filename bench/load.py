@@ -22,10 +22,12 @@ import httpx
 import psutil
 import redis
 
+from bench.residents import START, survey_replies
 from bench.stats import percentile
 from bench.turn_cost import component_kind, tree_cpu_seconds
 from bot.chat.sessions import ChatSessions
 from index.evaluation import load_questions
+from survey.definition import load_definition
 from survey.pseudonyms import sender_id
 from survey.results import compute_results
 from survey.service import open_survey
@@ -35,17 +37,6 @@ from tests.processes import BIN, stop
 from tests.stack import Stack
 from tests.telegram_fake import FakeTelegram, buttons_of
 
-SURVEY = [
-    "take the survey",
-    "/affirm",
-    "Harlow",
-    "I'm 34",
-    "knife crime and drugs",
-    "road safety",
-    "oppose",
-    "skip",
-    "/affirm",
-]
 TURN_TIMEOUT = 120
 FINISH_GRACE = 180  # a survey under way at the deadline may finish (so its vote counts), within this bound
 
@@ -124,7 +115,9 @@ def _measure(stack: Stack, residents: int, seconds: int, scale_out: bool) -> dic
 
 
 async def _drive(stack: Stack, fake: FakeTelegram, residents: int, seconds: int) -> Tally:
+    """Residents ask questions or take the configured survey (answers made from its definition: any consultation)."""
     tally = Tally()
+    definition = load_definition(stack.settings.survey_file)
     questions = [q.question for q in load_questions() if q.expect in ("answer", "abstain")]
     deadline = time.monotonic() + seconds
     hard_stop = deadline + FINISH_GRACE
@@ -136,9 +129,10 @@ async def _drive(stack: Stack, fake: FakeTelegram, residents: int, seconds: int)
             await asyncio.sleep(rng.uniform(0, 5))  # arrivals spread over the first seconds
             while time.monotonic() < deadline:
                 token = (await client.post(f"{stack.web_url}/api/chat/session")).json()["token"]
-                script = SURVEY if rng.random() < 0.4 else rng.sample(questions, 3)
-                for text in script:
-                    if time.monotonic() >= deadline and (script is not SURVEY or time.monotonic() >= hard_stop):
+                surveying = rng.random() < 0.4
+                survey = [START, *survey_replies(definition, rng), "/affirm"]
+                for text in survey if surveying else rng.sample(questions, 3):
+                    if time.monotonic() >= deadline and (not surveying or time.monotonic() >= hard_stop):
                         return
                     began = time.perf_counter()
                     try:
@@ -165,19 +159,8 @@ async def _drive(stack: Stack, fake: FakeTelegram, residents: int, seconds: int)
             await asyncio.sleep(rng.uniform(0, 5))
             while time.monotonic() < deadline:
                 received = len(fake.messages_to(user))
-                script = [
-                    "/survey",
-                    "Yes, I'm happy to take part",
-                    "Harlow",
-                    "25 to 34",
-                    "Road safety",
-                    "Rural crime",
-                    "Knife crime and serious violence",
-                    "Oppose",
-                    "Skip",
-                    "Save my answers",
-                ]
                 surveying = rng.random() < 0.5
+                script = ["/survey", *survey_replies(definition, rng), "Save my answers"]
                 for step, text in enumerate(script if surveying else rng.sample(questions, 3)):
                     if time.monotonic() >= deadline and (not surveying or time.monotonic() >= hard_stop):
                         return
