@@ -17,7 +17,7 @@ from sqlalchemy import select
 from survey.dashboard.exports import safe_cell
 from survey.database import Database
 from survey.definition import QuestionKind, SurveyDefinition
-from survey.hidden import HiddenAnswer
+from survey.hidden import HiddenAnswer, text_digest
 from survey.models import Answer, Response
 from survey.themes import OTHER, Comment, TextEncoder, ThemeCache, Themes, ThemeSettings, find_themes
 
@@ -48,11 +48,11 @@ def text_question(definition: SurveyDefinition, question_id: str) -> None:
 
 
 def written_answers(db: Database, definition: SurveyDefinition, question_id: str, pepper: bytes) -> list[WrittenAnswer]:
-    """Every answer to the question, oldest first."""
+    """Every answer to the question, oldest first; hidden if an official hid this very text (not an earlier answer)."""
     text_question(definition, question_id)
     hidden = (HiddenAnswer.response_id == Response.id) & (HiddenAnswer.question == question_id)
     query = (
-        select(Response.id, Response.channel, Response.submitted_at, Answer.text, HiddenAnswer.reason)
+        select(Response.id, Response.channel, Response.submitted_at, Answer.text, HiddenAnswer.text_digest)
         .join(Answer, Answer.response_id == Response.id)
         .outerjoin(HiddenAnswer, hidden)
         .where(Response.survey_id == definition.id, Answer.question == question_id, Answer.text.is_not(None))
@@ -66,7 +66,7 @@ def written_answers(db: Database, definition: SurveyDefinition, question_id: str
             row.channel,
             _utc(row.submitted_at),
             row.text,
-            hidden=row.reason is not None,
+            hidden=row.text_digest == text_digest(row.text),
         )
         for row in rows
     ]

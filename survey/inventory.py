@@ -1,7 +1,10 @@
 """The data inventory: every stored field, why it is kept and for how long, generated from the schema so it cannot
-drift (docs/data-inventory.md is this module's output; a test compares them)."""
+drift, and the answers of every consultation a database holds, each from the definition it ran under
+(docs/data-inventory.md is this module's output for the shipped survey; a test compares them)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from survey import hidden  # noqa: F401  (registers the moderation table with the schema's metadata)
 from survey.definition import QuestionKind, SurveyDefinition, default_definition_path, load_definition
@@ -46,6 +49,10 @@ PURPOSES: dict[tuple[str, str], tuple[str, str]] = {
     ("hidden_answers", "reason"): ("why the official hid it", "the record of moderation"),
     ("hidden_answers", "hidden_by"): ("the official's sign-in name", "the record of moderation"),
     ("hidden_answers", "hidden_at"): ("when it was hidden", "the record of moderation"),
+    ("hidden_answers", "text_digest"): (
+        "SHA-256 of the hidden text (no text itself)",
+        "a hide applies to that text only, not to a later answer",
+    ),
     ("seen_submissions", "key"): (
         "idempotency key of a processed submission (no personal data)",
         "a retried or re-delivered submission is stored once",
@@ -113,9 +120,9 @@ def missing_purposes() -> list[str]:
     return sorted(f"{table}.{column}" for table, column in columns - PURPOSES.keys())
 
 
-def inventory_markdown(definition: SurveyDefinition | None = None) -> str:
-    """The inventory of the schema, and of the answers the survey (default: the shipped one) stores."""
-    definition = definition or load_definition(default_definition_path())
+def inventory_markdown(definitions: Sequence[SurveyDefinition] = ()) -> str:
+    """The inventory of the schema, and of the answers each consultation (default: the shipped survey) stores."""
+    definitions = definitions or [load_definition(default_definition_path())]
     lines = [
         "# Data inventory",
         "",
@@ -141,7 +148,8 @@ def inventory_markdown(definition: SurveyDefinition | None = None) -> str:
                 "hidden_answers": "as long as the response (erased and purged with it)",
             }.get(table.name, RETENTION)
             lines.append(f"| {table.name} | {column.name} | {what} | {why} | {kept} |")
-    lines += _questions(definition)
+    for definition in definitions:
+        lines += _questions(definition)
     lines += ["", "## Elsewhere", "", "| where | what | why | kept |", "|---|---|---|---|"]
     lines += [f"| {where} | {what} | {why} | {kept} |" for where, what, why, kept in OTHER_STORES]
     return "\n".join(lines) + "\n"

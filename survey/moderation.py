@@ -1,7 +1,8 @@
 """Officials hide an abusive or irrelevant answer from theme views, with a reason, recorded with who and when.
 
 A hidden answer is still counted as answered and still exported (flagged), for the record. The record goes with the
-response: when a resident's answers are erased, so is any note about them."""
+response: when a resident's answers are erased, so is any note about them. A hide is for the text the official read:
+a resident who answers again has written a new answer, which is shown until an official hides it too."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import delete, insert, select
 from survey.comments import CommentsError, response_reference, text_question
 from survey.database import Database
 from survey.definition import SurveyDefinition
-from survey.hidden import HiddenAnswer
+from survey.hidden import HiddenAnswer, text_digest
 from survey.models import Answer, Response
 
 MAX_REASON = 500
@@ -33,7 +34,7 @@ def hide_answer(
         raise CommentsError(f"a reason of 1 to {MAX_REASON} characters is required")
     if not official:
         raise CommentsError("the official who hides the answer must be named")
-    response_id = _response_id(db, definition, question_id, reference, pepper)
+    response_id, text = _written(db, definition, question_id, reference, pepper)
     with db.write() as connection:
         connection.execute(
             delete(HiddenAnswer).where(HiddenAnswer.response_id == response_id, HiddenAnswer.question == question_id)
@@ -45,27 +46,31 @@ def hide_answer(
                 reason=reason,
                 hidden_by=official,
                 hidden_at=dt.datetime.now(dt.UTC),
+                text_digest=text_digest(text),
             )
         )
 
 
 def show_answer(db: Database, definition: SurveyDefinition, question_id: str, reference: str, pepper: bytes) -> None:
-    response_id = _response_id(db, definition, question_id, reference, pepper)
+    response_id, _text = _written(db, definition, question_id, reference, pepper)
     with db.write() as connection:
         connection.execute(
             delete(HiddenAnswer).where(HiddenAnswer.response_id == response_id, HiddenAnswer.question == question_id)
         )
 
 
-def _response_id(db: Database, definition: SurveyDefinition, question_id: str, reference: str, pepper: bytes) -> int:
+def _written(
+    db: Database, definition: SurveyDefinition, question_id: str, reference: str, pepper: bytes
+) -> tuple[int, str]:
+    """The stored response's number and its current text."""
     text_question(definition, question_id)
     query = (
-        select(Response.id)
+        select(Response.id, Answer.text)
         .join(Answer, Answer.response_id == Response.id)
         .where(Response.survey_id == definition.id, Answer.question == question_id, Answer.text.is_not(None))
     )
     with db.read() as session:
-        for response_id in session.scalars(query):
-            if response_reference(pepper, definition.id, response_id) == reference:
-                return response_id
+        for response_id, text in session.execute(query):
+            if text is not None and response_reference(pepper, definition.id, response_id) == reference:
+                return response_id, text
     raise CommentsError(f"no answer '{reference}' to '{question_id}'")

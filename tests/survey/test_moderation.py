@@ -77,3 +77,51 @@ def test_bad_moderation_changes_nothing(
             survey.db, survey.definition, "comment", reference or references[0], reason, official, survey.pepper
         )
     assert not any(a.hidden for a in written_answers(survey.db, survey.definition, "comment", survey.pepper))
+
+
+def _hidden(survey: Survey) -> dict[str, bool]:
+    return {a.reference: a.hidden for a in written_answers(survey.db, survey.definition, "comment", survey.pepper)}
+
+
+def test_an_answer_written_again_is_not_hidden_but_the_same_text_stays_hidden(survey: Survey) -> None:
+    references = _answers(survey)
+    hide_answer(survey.db, survey.definition, "comment", references[1], "abusive", "j.smith", survey.pepper)
+    submit(survey, "web", "u1", essex(survey, comment=ABUSE), "k1-again")  # answers again, the same words
+    assert _hidden(survey)[references[1]]
+
+    submit(survey, "web", "u1", essex(survey, comment="sorry: more patrols near the station please"), "k1-new")
+    answers = written_answers(survey.db, survey.definition, "comment", survey.pepper)
+    rewritten = next(a for a in answers if a.reference == references[1])  # same response, so the same reference
+    assert rewritten.text.startswith("sorry") and not rewritten.hidden
+    hide_answer(survey.db, survey.definition, "comment", references[1], "still off topic", "j.smith", survey.pepper)
+    assert _hidden(survey) == {references[0]: False, references[1]: True, references[2]: False}
+
+
+def test_hides_made_before_migration_0004_still_hide_their_answer(database_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from survey.database import MIGRATIONS, upgrade_schema
+    from survey.service import open_survey
+    from tests.survey.conftest import survey_config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["database_url"] = database_url
+    command.upgrade(config, "0003")
+    old = open_survey(survey_config(database_url), upgrade=False)
+    for number, written in enumerate(["speeding on our road", ABUSE]):
+        submit(old, "web", f"u{number}", essex(old, comment=written), f"k{number}")
+    with old.db.write() as connection:  # a hide as revision 0003 stored it: no digest column yet
+        response_id = connection.execute(text("SELECT response_id FROM answers WHERE text = :t"), {"t": ABUSE}).scalar()
+        connection.execute(
+            text("INSERT INTO hidden_answers VALUES (:r, 'comment', 'abusive', 'j.smith', :at)"),
+            {"r": response_id, "at": dt.datetime.now(dt.UTC)},
+        )
+    old.db.dispose()
+    upgrade_schema(database_url)
+    survey = open_survey(survey_config(database_url))
+    answers = written_answers(survey.db, survey.definition, "comment", survey.pepper)
+    assert {a.text: a.hidden for a in answers} == {"speeding on our road": False, ABUSE: True}
+    survey.db.dispose()

@@ -40,7 +40,7 @@ ALLOWED_COLUMNS = {
         "squares",
     },
     "seen_submissions": {"key", "seen_at"},
-    "hidden_answers": {"response_id", "question", "reason", "hidden_by", "hidden_at"},  # moderation (officials)
+    "hidden_answers": {"response_id", "question", "reason", "hidden_by", "hidden_at", "text_digest"},  # moderation
     "officials": {"id", "name", "password_hash", "created_at"},
     "alembic_version": {"version_num"},
 }
