@@ -276,14 +276,32 @@ def build_privacy_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
         )
 
     @app.command("inventory")
-    def inventory_command() -> None:
-        """Print the data inventory (what is stored, why, for how long) as Markdown, for the DPIA.
+    def inventory_command(
+        survey_id: Annotated[
+            str | None,
+            typer.Option("--survey", help="Only this consultation (default: every one the database holds)."),
+        ] = None,
+    ) -> None:
+        """Print the data inventory (what is stored, why, for how long) as Markdown, for the DPIA: the schema, and
+        the answers of every consultation the database holds, each from the definition it ran under.
 
         Example: consult privacy inventory > docs/data-inventory.md
         """
+        from survey.consultations import consultation_ids, load_consultation
         from survey.inventory import inventory_markdown
+        from survey.service import open_survey
 
-        typer.echo(inventory_markdown(), nl=False)
+        survey = open_survey(load_settings().survey_config())  # registers the configured consultation
+        held = consultation_ids(survey.db)
+        if survey_id is not None and survey_id not in held:
+            survey.db.dispose()
+            typer.echo(
+                f"Error: this database holds no consultation '{survey_id}' (it holds: {', '.join(held)})", err=True
+            )
+            raise typer.Exit(code=2)
+        definitions = [load_consultation(survey.db, held_id) for held_id in ([survey_id] if survey_id else held)]
+        survey.db.dispose()
+        typer.echo(inventory_markdown([d for d in definitions if d is not None]), nl=False)
 
     return app
 

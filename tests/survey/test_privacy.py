@@ -5,11 +5,11 @@ import time
 from pathlib import Path
 
 from sqlalchemy import update
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from bot.cli import app
 from bot.conversations import ConversationStore
-from survey.definition import load_definition
+from survey.definition import default_definition_path, load_definition
 from survey.inventory import inventory_markdown, missing_purposes
 from survey.models import Response, SeenSubmission
 from survey.results import compute_results
@@ -45,10 +45,37 @@ def test_purge_deletes_only_what_is_older_than_the_retention_period(survey: Surv
 
 def test_the_inventory_lists_every_question_of_any_survey() -> None:
     definition = load_definition(FIRE)
-    inventory = inventory_markdown(definition)
+    inventory = inventory_markdown([definition])
     for question in definition.asked_questions():
         assert f"| {question.id} | {question.kind.value} |" in inventory
     assert f"| {definition.consent_question().id} |" not in inventory  # consent is not stored as an answer
+
+
+def test_the_inventory_command_documents_every_consultation_the_database_holds(tmp_path: Path) -> None:
+    """Each consultation from the definition it ran under: last year's stays documented after the file changes."""
+    essex_definition, fire = load_definition(default_definition_path()), load_definition(FIRE)
+    env = {"CONSULT_DATA_DIR": str(tmp_path / "data"), "CONSULT_ENVIRONMENT": "test", "CONSULT_PEPPER": "q" * 40}
+
+    def inventory(survey_file: Path, *options: str) -> Result:
+        return CliRunner().invoke(
+            app, ["privacy", "inventory", *options], env=env | {"CONSULT_SURVEY_FILE": str(survey_file)}
+        )
+
+    first = inventory(default_definition_path())
+    assert first.exit_code == 0, first.output
+    assert first.output == inventory_markdown([essex_definition])  # a database that served one consultation
+    both = inventory(FIRE)  # the next consultation runs on the same database
+    assert both.exit_code == 0, both.output
+    for definition in (essex_definition, fire):
+        assert f"## Answers to '{definition.title}' ({definition.id})" in both.output
+        for question in definition.asked_questions():
+            assert f"| {question.id} | {question.kind.value} |" in both.output
+    only = inventory(FIRE, "--survey", essex_definition.id)
+    assert only.exit_code == 0, only.output
+    assert only.output == inventory_markdown([essex_definition])
+    unknown = inventory(FIRE, "--survey", "no-such-consultation")
+    assert unknown.exit_code == 2
+    assert "no consultation 'no-such-consultation'" in unknown.output and fire.id in unknown.output
 
 
 def test_conversation_history_older_than_the_retention_period_is_purged(database_url: str) -> None:
