@@ -1,11 +1,13 @@
 """Replies as Telegram messages: HTML escaped, citations as a numbered source list, keyboards laid out for a phone,
-long replies split at paragraph boundaries."""
+long replies split only between paragraphs and sources, so that every message is valid HTML."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from itertools import accumulate
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
@@ -16,6 +18,7 @@ from bot.relay import Button, Reply
 LIMIT = 4096  # Telegram's maximum message length
 ROW_LABEL_LIMIT = 18  # labels longer than this get a row of their own; shorter ones go two to a row
 TINY_LABEL_LIMIT = 4  # labels this short ("Yes", "40") go four to a row
+PARAGRAPH, LINE = "\n\n", "\n"  # what joins two blocks: between replies and paragraphs; between sources
 
 
 @dataclass(frozen=True)
@@ -28,26 +31,77 @@ def render_turn(
     replies: list[Reply], make_token: Callable[[Button], str], passage_url: Callable[[dict[str, Any]], str | None]
 ) -> list[Outgoing]:
     """All of a turn's replies as few messages as Telegram allows; the last reply's buttons go on the last one."""
-    body = "\n\n".join(_html(reply, passage_url) for reply in replies)
+    blocks = [block for reply in replies for block in _blocks(reply, passage_url)]
     with_buttons = [reply for reply in replies if reply.buttons]
     keyboard = _keyboard(with_buttons[-1].buttons, make_token) if with_buttons else None
-    parts = split_message(body) if body else []
+    parts = _pack(blocks)
     return [Outgoing(part, keyboard if index == len(parts) - 1 else None) for index, part in enumerate(parts)]
 
 
-def _html(reply: Reply, passage_url: Callable[[dict[str, Any]], str | None]) -> str:
-    body = escape(reply.text, quote=False)
+@dataclass(frozen=True)
+class Block:
+    """A piece of a message that is valid HTML on its own (a paragraph, the sources heading, one source), so that a
+    message may end after any block; `joint` goes before it when it follows another block in the same message."""
+
+    html: str
+    joint: str
+
+
+def _blocks(reply: Reply, passage_url: Callable[[dict[str, Any]], str | None]) -> list[Block]:
+    paragraphs = [piece for paragraph in reply.text.split("\n\n") for piece in _pieces(paragraph)]
+    blocks = [Block(escape(piece, quote=False), PARAGRAPH) for piece in paragraphs]
     if reply.citations:
-        body += "\n<b>Sources</b>\n" + "\n".join(_source(c, passage_url(c)) for c in reply.citations)
-    return body
+        blocks.append(Block("<b>Sources</b>", LINE))
+        blocks += [block for citation in reply.citations for block in _source(citation, passage_url(citation))]
+    return blocks
 
 
-def _source(citation: dict[str, Any], link: str | None) -> str:
+def _source(citation: dict[str, Any], link: str | None) -> list[Block]:
     title = escape(str(citation.get("title") or ""), quote=False)
     if link:
         title = f'<a href="{escape(link, quote=True)}">{title}</a>'
-    details = ", ".join(escape(str(v), quote=False) for v in (citation.get("speaker"), citation.get("published")) if v)
-    return f"[{citation.get('n')}] {title}" + (f" ({details})" if details else "")
+    fields = (citation.get("speaker"), citation.get("published"))
+    details = ", ".join(escape(str(value), quote=False) for value in fields if value)
+    line = f"[{citation.get('n')}] {title}" + (f" ({details})" if details else "")
+    if len(line) <= LIMIT:
+        return [Block(line, LINE)]
+    # A source too long for one message (an enormous title) is sent as plain text, without its link.
+    plain = f"[{citation.get('n')}] {citation.get('title') or ''}" + (
+        f" ({', '.join(str(value) for value in fields if value)})" if details else ""
+    )
+    return [Block(escape(piece, quote=False), LINE) for piece in _pieces(plain)]
+
+
+def _pack(blocks: list[Block], limit: int = LIMIT) -> list[str]:
+    """Blocks as messages of at most `limit` characters, each ending only between blocks."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        if not block.html:
+            continue
+        if current and len(current) + len(block.joint) + len(block.html) <= limit:
+            current += block.joint + block.html
+        else:
+            if current:
+                messages.append(current)
+            current = block.html
+    return [*messages, current] if current else messages
+
+
+def _pieces(text: str, limit: int = LIMIT) -> list[str]:
+    """Plain text in pieces whose escaped HTML fits the limit: cut between lines, else words, else anywhere; cut
+    before escaping, so that no piece ends inside an entity such as &amp;."""
+    pieces: list[str] = []
+    while len(escape(text, quote=False)) > limit:
+        fits = bisect_right(list(accumulate(len(escape(c, quote=False)) for c in text)), limit)
+        cut = text.rfind("\n", 0, fits + 1)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, fits + 1)
+        if cut <= 0:
+            cut = fits  # one enormous word: cut it
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*pieces, text]
 
 
 def _keyboard(buttons: list[Button], make_token: Callable[[Button], str]) -> InlineKeyboardMarkup:
@@ -78,33 +132,3 @@ def _per_row(label: str) -> int:
     if len(label) <= TINY_LABEL_LIMIT:
         return 4
     return 2 if len(label) <= ROW_LABEL_LIMIT else 1
-
-
-def split_message(html: str, limit: int = LIMIT) -> list[str]:
-    """Pieces of at most `limit` characters, cut between paragraphs, else lines, else words."""
-    pieces: list[str] = []
-    current = ""
-    for paragraph in html.split("\n\n"):
-        for chunk in _hard_split(paragraph, limit):
-            candidate = f"{current}\n\n{chunk}" if current else chunk
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                pieces.append(current)
-                current = chunk
-    return [*pieces, current] if current else pieces
-
-
-def _hard_split(text: str, limit: int) -> list[str]:
-    if len(text) <= limit:
-        return [text]
-    chunks: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = text.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit  # one enormous word: cut it
-        chunks.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    return [*chunks, text]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.relay import Button, Reply
 from bot.telegram.callbacks import MAX_TOKENS, CallbackRegistry, Refusal
-from bot.telegram.render import LIMIT, render_turn, split_message
+from bot.telegram.render import LIMIT, render_turn
 
 CITATION = {
     "n": 1,
@@ -67,13 +70,81 @@ def test_a_turn_becomes_one_message_with_the_last_buttons() -> None:
     assert message.keyboard is not None
 
 
+def _messages(replies: list[Reply], link: str | None = None) -> list[str]:
+    return [message.html for message in render_turn(replies, lambda b: "t", lambda c: link)]
+
+
 def test_long_replies_are_split_at_paragraph_boundaries() -> None:
     paragraphs = [f"Paragraph {n}: " + "word " * 300 for n in range(12)]
-    pieces = split_message("\n\n".join(paragraphs))
+    pieces = _messages([Reply(text="\n\n".join(paragraphs))])
     assert len(pieces) > 1 and all(len(p) <= LIMIT for p in pieces)
     assert all(p.startswith("Paragraph ") for p in pieces)  # never cut inside a paragraph that fits
     assert "".join(pieces).count("Paragraph") == 12
-    assert all(len(p) <= LIMIT for p in split_message("x" * 10_000))
+    assert all(len(p) <= LIMIT for p in _messages([Reply(text="x" * 10_000)]))
+
+
+class TelegramHtml(HTMLParser):
+    """Reads one message as Telegram would: only its tags, balanced, and only the entities it knows."""
+
+    TAGS = frozenset({"b", "a"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.errors: list[str] = []
+        self.text: list[str] = []
+        self.links: list[str] = []
+        self.errors += [f"unknown entity at {m.start()}" for m in re.finditer(r"&(?!(?:amp|lt|gt|quot);)", html)]
+        self.feed(html)
+        self.close()
+        self.errors += [f"<{tag}> never closed" for tag in self.open]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.TAGS:
+            self.errors.append(f"unexpected <{tag}>")
+        self.open.append(tag)
+        self.links += [value or "" for name, value in attrs if tag == "a" and name == "href"]
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            self.errors.append(f"</{tag}> closes nothing open")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_a_long_reply_full_of_links_is_split_into_valid_messages_and_nothing_is_lost() -> None:
+    citations = [
+        {"n": n, "title": f"Report & plan <{n}> " + "on housing " * (n % 7), "speaker": "A & B", "published": None}
+        for n in range(1, 121)
+    ]
+    link = 'https://example.org/sources/doc?start=1&end=2&q="x"'
+    replies = [
+        Reply(text="\n\n".join(f"Point {n}: a < b & c, " + "more words " * 40 for n in range(30)), citations=citations),
+        Reply(text="y&" * 3000),  # one enormous word full of entities
+        Reply(text="Anything else?", buttons=[Button("Yes", "/affirm")]),
+    ]
+    messages = _messages(replies, link)
+
+    assert len(messages) > 4 and all(len(m) <= LIMIT for m in messages)
+    parsed = [TelegramHtml(m) for m in messages]
+    assert [p.errors for p in parsed] == [[] for _ in messages]
+    assert [h for p in parsed for h in p.links] == [link] * len(citations)
+    sources = "".join(f"[{c['n']}] {c['title']} ({c['speaker']})" for c in citations)
+    expected = replies[0].text + "Sources" + sources + replies[1].text + replies[2].text
+    shown = "".join("".join(p.text) for p in parsed)
+    assert "".join(shown.split()) == "".join(expected.split())  # everything, in order; only joints' spaces differ
+
+
+def test_a_source_too_long_for_one_message_is_sent_whole_as_text() -> None:
+    title = "Title & more " * 600
+    citation = {"n": 1, "title": title, "speaker": None, "published": None}
+    messages = _messages([Reply(text="Answer", citations=[citation])], "https://example.org/sources/doc")
+    parsed = [TelegramHtml(m) for m in messages]
+    assert len(messages) > 1 and all(len(m) <= LIMIT for m in messages)
+    assert [p.errors for p in parsed] == [[] for _ in messages]
+    shown = "".join("".join(p.text) for p in parsed)
+    assert "".join(shown.split()) == "".join(("Answer Sources [1] " + title).split())
 
 
 def test_button_presses_are_checked_on_the_server() -> None:
