@@ -12,6 +12,12 @@ class SessionOut(BaseModel):
     expires_in: int = Field(description="Seconds until the session expires.")
 
 
+class WidgetOut(BaseModel):
+    """What the widget shows before a conversation starts, from the consultation's survey definition."""
+
+    title: str = Field(description="The consultation's title (the survey definition's `title`).")
+
+
 class MessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -17,12 +17,22 @@ from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from bot.chat.models import ButtonOut, CitationOut, ErrorOut, MessageIn, MessageOut, ReplyOut, SessionOut
+from bot.chat.models import (
+    ButtonOut,
+    CitationOut,
+    ErrorOut,
+    MessageIn,
+    MessageOut,
+    ReplyOut,
+    SessionOut,
+    WidgetOut,
+)
 from bot.chat.replays import Replays
 from bot.chat.sessions import ChatSessions
 from bot.relay import RasaRelay, RelayUnavailableError, Reply, passage_link
 from index.answer import attribution
 from knowledge.documents import Document
+from survey.definition import SurveyDefinition
 from survey.pseudonyms import sender_id
 
 WIDGET_VERSION = "v1"
@@ -64,6 +74,12 @@ def get_chat(request: Request) -> ChatService:
 
 
 Chat = Annotated[ChatService, Depends(get_chat)]
+
+
+@router.get("/api/chat/widget", response_model=WidgetOut, tags=["chat"])
+def widget_settings(request: Request) -> Any:
+    """The widget's wording, from the consultation being run (a host page may still set its own title)."""
+    return WidgetOut(title=_definition(request).title)
 
 
 @router.post("/api/chat/session", response_model=SessionOut, responses=ERRORS, tags=["chat"])
@@ -146,7 +162,18 @@ def source_page(
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def demo_page(request: Request) -> Response:
-    return templates.TemplateResponse(request, "demo.html", {"version": WIDGET_VERSION})
+    definition = _definition(request)
+    return templates.TemplateResponse(
+        request,
+        "demo.html",
+        {"version": WIDGET_VERSION, "title": definition.title, "introduction": definition.introduction},
+    )
+
+
+def _definition(request: Request) -> SurveyDefinition:
+    """The consultation the web application runs (bot.web opens it at start)."""
+    definition: SurveyDefinition = request.app.state.survey.definition
+    return definition
 
 
 def _citation(citation: dict[str, Any], base: str) -> CitationOut:

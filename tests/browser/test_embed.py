@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
+from survey.definition import load_definition
 from tests.conftest import EMBEDDING_PORT
 from tests.processes import free_port
 from tests.stack import Stack
@@ -57,9 +58,9 @@ def other_site(stack: Stack) -> Iterator[str]:
     server.shutdown()
 
 
-def test_a_council_page_embeds_the_widget_with_one_script_tag(page: Page, allowed_site: str) -> None:
+def test_a_council_page_embeds_the_widget_with_one_script_tag(page: Page, stack: Stack, allowed_site: str) -> None:
     page.goto(f"{allowed_site}/news")
-    page.get_by_role("button", name="Ask about local policing").click()
+    page.get_by_role("button", name=load_definition(stack.settings.survey_file).title).click()  # from the survey file
     expect(page.get_by_role("log")).to_contain_text("never recommend a candidate")
     page.get_by_label("Your message").fill("What does the police and crime plan say about the 101 line?")
     page.get_by_label("Your message").press("Enter")
@@ -72,7 +73,7 @@ def test_a_site_not_in_the_allowed_origins_cannot_use_the_assistant(page: Page, 
     refused: list[str] = []
     page.on("requestfailed", lambda request: refused.append(request.url))
     page.goto(f"{other_site}/news")
-    page.get_by_role("button", name="Ask about local policing").click()
+    page.get_by_role("button", name="Chat with the assistant").click()  # the consultation's title is refused too
     page.get_by_label("Your message").fill("What does the plan say about the 101 line?")
     page.get_by_label("Your message").press("Enter")
     expect(page.locator(".message.bot").last).to_contain_text("can't reach the assistant")

@@ -18,6 +18,7 @@ from index.config import IndexConfig
 from index.embedding import Embedder
 from knowledge.corpus import add_document, default_corpus_dir
 from knowledge.documents import DocumentMeta, Kind
+from survey.definition import load_definition
 from survey.pseudonyms import sender_id
 from survey.service import open_survey
 from survey.store import stored_answers
@@ -36,9 +37,14 @@ FOCUS_STYLE = """control => {
 }"""
 
 
+def _launcher(page: Page, stack: Stack) -> Locator:
+    """The widget's button, titled with the running consultation's title (from its survey file)."""
+    return page.get_by_role("button", name=load_definition(stack.settings.survey_file).title)
+
+
 def _open_widget(page: Page, stack: Stack) -> None:
     page.goto(stack.web_url + "/")
-    page.get_by_role("button", name="Ask about local policing").click()
+    _launcher(page, stack).click()
     expect(page.get_by_role("log")).to_contain_text("never recommend a candidate")
 
 
@@ -141,7 +147,7 @@ def test_what_is_typed_at_once_while_the_greeting_loads_is_sent_in_order(page: P
 
     page.route("**/api/chat/message", hold_the_greeting)
     page.goto(stack.web_url + "/")
-    page.get_by_role("button", name="Ask about local policing").click()
+    _launcher(page, stack).click()
     first, second = "What is Vision Zero?", "What does the plan say about the 101 non-emergency line?"
     _ask(page, first)
     _ask(page, second)
@@ -216,7 +222,7 @@ def test_the_second_consultation_in_the_widget_every_kind(page: Page, fire_stack
 
 def test_the_survey_completed_with_the_keyboard_only_is_stored(page: Page, stack: Stack) -> None:
     page.goto(stack.web_url + "/")
-    launcher = page.get_by_role("button", name="Ask about local policing")
+    launcher = _launcher(page, stack)
     unfocused_launcher = launcher.evaluate(FOCUS_STYLE)
     for _ in range(10):  # Tab until the launcher has focus: no mouse at all
         page.keyboard.press("Tab")
@@ -264,14 +270,14 @@ def test_the_survey_completed_with_the_keyboard_only_is_stored(page: Page, stack
     assert stored["priorities"] == ("visible_policing", "anti_social_behaviour", "knife_crime")
     assert stored["comment"] == "More patrols in the evenings please"
     page.keyboard.press("Escape")  # and the widget closes from the keyboard too
-    expect(page.get_by_role("button", name="Ask about local policing")).to_be_focused()
+    expect(_launcher(page, stack)).to_be_focused()
 
 
 def test_no_serious_accessibility_problems_in_any_state(axe_page: Page, stack: Stack) -> None:
     page = axe_page  # the CSP is off here; the same steps run under it in the tests above
     page.goto(stack.web_url + "/")
     problems = {"closed": _axe_problems(page)}
-    page.get_by_role("button", name="Ask about local policing").click()
+    _launcher(page, stack).click()
     expect(page.get_by_role("log")).to_contain_text("never recommend a candidate")
     problems["open"] = _axe_problems(page)
     _ask(page, "What do the candidates say about Special Constables?")

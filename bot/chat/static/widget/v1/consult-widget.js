@@ -10,7 +10,10 @@
   window.__consultWidget = true;
 
   var api = (script.getAttribute("data-consult-api") || new URL(script.src).origin).replace(/\/$/, "");
-  var title = script.getAttribute("data-consult-title") || "Ask about local policing";
+  // The title is the consultation's own (its survey definition's `title`, from /api/chat/widget) unless the host
+  // page sets data-consult-title; a neutral one if the application cannot be reached.
+  var title = script.getAttribute("data-consult-title") || "";
+  var FALLBACK_TITLE = "Chat with the assistant";
   var storageKey = "consult-session:" + api;
   var token = null;
   var busy = false;
@@ -214,6 +217,25 @@
     input.value = "";
     converse(text, text, false);
   });
+
+  function showTitle(text) {
+    launcher.textContent = text;
+    heading.textContent = text;
+    panel.setAttribute("aria-label", text);
+    launcher.hidden = false;
+  }
+
+  if (!title) {
+    launcher.hidden = true;  // until the consultation's title arrives: no placeholder wording flashes up
+    fetch(api + "/api/chat/widget", { credentials: "omit" }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    }).then(function (body) {
+      showTitle(body.title || FALLBACK_TITLE);
+    }).catch(function () {
+      showTitle(FALLBACK_TITLE);
+    });
+  }
 
   (document.body || document.documentElement).appendChild(host);
 })();
