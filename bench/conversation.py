@@ -6,6 +6,7 @@ the CPU spent by all server processes are compared around turn 5 and around turn
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 import uuid
 from pathlib import Path
@@ -13,12 +14,12 @@ from pathlib import Path
 import httpx
 import psutil
 
+from bench.residents import START, survey_replies
 from bench.stats import percentile
 from bench.turn_cost import long_conversation
 from index.evaluation import load_questions
+from survey.definition import load_definition
 from tests.stack import Stack
-
-SURVEY_REPLIES = ["/affirm", "Southend", "I'm 34", "knife crime", "drugs", "road safety", "oppose", "skip", "/affirm"]
 
 
 def run(workdir: Path, quick: bool = False) -> None:
@@ -62,13 +63,15 @@ async def _questions(stack: Stack, questions: list[str], concurrency: int, round
 
 async def _surveys(stack: Stack, concurrency: int, rounds: int) -> list[float]:
     times: list[float] = []
+    definition = load_definition(stack.settings.survey_file)  # the configured consultation, whichever it is
+    rng = random.Random(7)
     async with httpx.AsyncClient(timeout=60) as client:
 
         async def resident() -> None:
             for _ in range(rounds):
                 sender = f"bench-{uuid.uuid4().hex[:10]}"
-                await _turn(client, stack, sender, "take the survey")
-                for reply in SURVEY_REPLIES:
+                await _turn(client, stack, sender, START)
+                for reply in [*survey_replies(definition, rng), "/affirm"]:
                     times.append(await _turn(client, stack, sender, reply))
 
         await asyncio.gather(*(resident() for _ in range(concurrency)))

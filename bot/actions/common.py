@@ -47,9 +47,9 @@ def submission_key(tracker: Tracker) -> str:
 def safety_reply(dispatcher: CollectingDispatcher, text: str, *, names_an_option: bool = False) -> bool:
     """Send the 999 or 101 advice if the message needs it; True if it did (nothing else should be said first).
 
-    A reply that names one of the options a survey question offers ("wildfires" for "which risks worry you") is an
-    answer, not a report: it is checked by the rules only, since closeness in meaning to an emergency is no evidence
-    of one there."""
+    A reply that names one of the options a survey question offers (a risk named in answer to a question about
+    risks) is an answer, not a report: it is checked by the rules only, since closeness in meaning to an emergency is
+    no evidence of one there."""
     if PAYLOAD.fullmatch(text):  # a button or command ("/help", '/choose{"option":"..."}'), not words a resident typed
         return False
     # The rules and the emergency model, as `consult ask` uses them.
