@@ -18,6 +18,13 @@ from bot.stack import Component, components, prepare
 from tests.processes import free_port, stop, wait_until_ready
 
 READY_TIMEOUT = 240
+PORT_ATTEMPTS = 3
+
+
+class PortTakenError(RuntimeError):
+    """A component could not bind its port: something else took it after it was chosen."""
+
+
 PORTS = ("CONSULT_RASA_PORT", "CONSULT_ACTIONS_PORT", "CONSULT_WEB_PORT")
 
 
@@ -41,6 +48,7 @@ class Stack:
         self.parts = {part.name: part for part in components(self.settings, self.token)}
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.logs = data_dir / "logs"
+        self._log_offsets: dict[str, int] = {}
 
     @property
     def rasa_url(self) -> str:
@@ -64,7 +72,23 @@ class Stack:
             write_endpoints(files, instance, action_url, self.settings.tracker_store_url, self.settings.lock_store_url)
 
     def start(self, *names: str) -> None:
-        """Start components as `consult up` does: each one only once those it comes after are ready."""
+        """Start components as `consult up` does: each one only once those it comes after are ready.
+
+        A free port is only free until something binds it, and Rasa binds its port a minute or more after it was
+        chosen: if another process took one meanwhile and none of the stack is running yet, the start is retried on
+        newly chosen ports. (A restarted component keeps its port, which its running peers know: that window is the
+        few seconds of a restart.)"""
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                self._start(*names)
+                return
+            except PortTakenError:
+                self.stop(*(names or self.parts))
+                if self.processes or attempt == PORT_ATTEMPTS:
+                    raise
+                self._choose_ports()
+
+    def _start(self, *names: str) -> None:
         wanted = list(names or self.parts)
         while wanted:
             batch = [name for name in wanted if not set(self.parts[name].after) & set(wanted)]
@@ -79,8 +103,11 @@ class Stack:
             if self.parts[name].ready_url:
                 wait_until_ready(self.processes[name], self.parts[name].ready_url, READY_TIMEOUT)
         except (RuntimeError, TimeoutError) as error:
-            log = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
-            raise RuntimeError(f"{name} did not start: {error}\n{log}") from None
+            with (self.logs / f"{name}.log").open("rb") as file:
+                file.seek(self._log_offsets.get(name, 0))
+                log = file.read().decode(errors="replace")
+            failure = PortTakenError if "address already in use" in log.lower() else RuntimeError
+            raise failure(f"{name} did not start: {error}\n{log[-3000:]}") from None
 
     def stop(self, *names: str) -> None:
         for name in names or tuple(self.processes):
@@ -112,6 +139,7 @@ class Stack:
     def _launch(self, part: Component) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         log = (self.logs / f"{part.name}.log").open("ab")
+        self._log_offsets[part.name] = log.tell()  # this launch's output starts here
         self.processes[part.name] = subprocess.Popen(
             part.command,
             env={**os.environ, **self.env, **part.env},
