@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from bot.allowed_methods import allow_every_method
 from bot.body_limit import BodyLimit
 from bot.chat.routes import STATIC_PATH as CHAT_STATIC
 from bot.chat.routes import WIDGET_VERSION, ChatService
@@ -133,6 +134,8 @@ def create_app(settings: Settings) -> FastAPI:
             return error_page(request, str(error.detail), 400)
         if error.status_code == 400 and request.url.path.startswith("/api/"):  # e.g. a body that is not JSON
             return JSONResponse({"error": "The request body is not valid JSON.", "code": "invalid_request"}, 400)
+        if error.status_code == 405:
+            return allow_every_method(request, await http_exception_handler(request, error))
         return await http_exception_handler(request, error)
 
     @app.exception_handler(RequestValidationError)

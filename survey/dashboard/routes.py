@@ -45,13 +45,19 @@ def get_survey(request: Request) -> Survey:
 
 
 SurveyDep = Annotated[Survey, Depends(get_survey)]
+# Declared as a date or empty (the filter form sends a blank field); read as text so a bad date gets the dashboard's
+# own 400 page rather than a validation error.
+DATE_FILTER: dict[str, Any] = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}],
+    "description": "A date like 2026-03-01 (inclusive); empty for no limit.",
+}
 
 
 def get_filters(
     survey: SurveyDep,
     channel: Annotated[str | None, Query(max_length=20)] = None,
-    since: Annotated[str | None, Query(max_length=10)] = None,
-    until: Annotated[str | None, Query(max_length=10)] = None,
+    since: Annotated[str | None, Query(max_length=10, json_schema_extra=DATE_FILTER)] = None,
+    until: Annotated[str | None, Query(max_length=10, json_schema_extra=DATE_FILTER)] = None,
 ) -> Filters:
     if channel and channel not in (known := channels(survey.db, survey.definition)):
         # Refused rather than ignored: showing every channel under a mistyped or stale filter would mislead.
