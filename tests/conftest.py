@@ -13,7 +13,7 @@ from index.build import build_index
 from index.config import IndexConfig
 from index.embedding import Embedder
 from knowledge.corpus import default_corpus_dir
-from tests.processes import free_port
+from tests.processes import listening_socket
 from tests.stack import Stack
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,7 +46,10 @@ def corpus_copy(tmp_path: Path) -> Iterator[Path]:
     yield target
 
 
-EMBEDDING_PORT = free_port()  # a council's site on loopback that embeds the widget (tests/browser/test_embed.py)
+# A council's site on loopback that embeds the widget (tests/browser/test_embed.py): its port is an allowed origin of
+# the session's stack, so it is held from now until that test serves the site on it.
+EMBEDDING_SOCKET = listening_socket()
+EMBEDDING_PORT = int(EMBEDDING_SOCKET.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,16 @@ BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
+    """A port free now: to be bound at once (it is free only until something else binds it)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def listening_socket() -> socket.socket:
+    """A loopback socket already bound and listening, for a server of this process to take over later: the port is
+    held from the moment it is chosen, however long before the server starts."""
+    return socket.create_server(("127.0.0.1", 0))
 
 
 @contextmanager

@@ -7,6 +7,7 @@ a page reach loopback addresses only from loopback, so a page the browser made u
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 from collections.abc import Iterator
 
@@ -14,14 +15,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from survey.definition import load_definition
-from tests.conftest import EMBEDDING_PORT
-from tests.processes import free_port
+from tests.conftest import EMBEDDING_PORT, EMBEDDING_SOCKET
+from tests.processes import listening_socket
 from tests.stack import Stack
 
 pytestmark = pytest.mark.slow
 
 
-def _council_site(stack: Stack, port: int) -> http.server.ThreadingHTTPServer:
+def _council_site(stack: Stack, listening: socket.socket) -> http.server.ThreadingHTTPServer:
     page = f"""<!doctype html><html lang="en"><head><title>Council news</title></head><body>
 <h1>Have your say on local policing</h1>
 <script src="{stack.web_url}/widget/v1/consult-widget.js" defer></script>
@@ -38,23 +39,25 @@ def _council_site(stack: Stack, port: int) -> http.server.ThreadingHTTPServer:
         def log_message(self, format: str, *args: object) -> None:
             """Quiet."""
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), CouncilPage)
+    server = http.server.ThreadingHTTPServer(listening.getsockname(), CouncilPage, bind_and_activate=False)
+    server.socket.close()
+    server.socket = listening  # bound and listening since the port was chosen
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
 @pytest.fixture(scope="module")
 def allowed_site(stack: Stack) -> Iterator[str]:
-    server = _council_site(stack, EMBEDDING_PORT)
+    server = _council_site(stack, EMBEDDING_SOCKET)
     yield f"http://127.0.0.1:{EMBEDDING_PORT}"
     server.shutdown()
 
 
 @pytest.fixture(scope="module")
 def other_site(stack: Stack) -> Iterator[str]:
-    port = free_port()
-    server = _council_site(stack, port)
-    yield f"http://127.0.0.1:{port}"
+    listening = listening_socket()
+    server = _council_site(stack, listening)
+    yield f"http://127.0.0.1:{listening.getsockname()[1]}"
     server.shutdown()
 
 
