@@ -108,6 +108,7 @@ class Settings(BaseSettings):
             session_secret=hmac.new(pepper, b"dashboard-session", hashlib.sha256).hexdigest(),
             session_hours=self.dashboard_session_hours,
             sign_in_limit=self.sign_in_limit,
+            themes_dir=(self.data_dir / "themes").resolve(),
         )
 
     def resolved_pepper(self) -> bytes:

@@ -87,10 +87,15 @@ def answer_themes(
     show_progress: bool = False,
 ) -> Themes:
     """Themes of the answers officials have not hidden; "answered" still counts every answer."""
-    comments = [Comment(id=answer.reference, text=answer.text) for answer in answers if not answer.hidden]
-    settings = ThemeSettings(min_group_size=min_group_size)
+    comments, settings = theme_inputs(answers, min_group_size)
     themes = find_themes(comments, encoder, settings, cache, scope, show_progress)
     return themes.model_copy(update={"answered": len(answers)})
+
+
+def theme_inputs(answers: Sequence[WrittenAnswer], min_group_size: int) -> tuple[list[Comment], ThemeSettings]:
+    """What themes are computed from (and what their cache key covers): the answers not hidden, and the settings."""
+    comments = [Comment(id=answer.reference, text=answer.text) for answer in answers if not answer.hidden]
+    return comments, ThemeSettings(min_group_size=min_group_size)
 
 
 def themes_json(question_id: str, themes: Themes) -> dict[str, Any]:

@@ -18,11 +18,12 @@ from survey.comments import (
     themes_json,
     written_answers,
 )
+from survey.comments_cache import stored_themes, theme_cache, themes_scope
 from survey.consultations import consultation_ids, load_consultation
 from survey.definition import SurveyDefinition
 from survey.moderation import hide_answer, show_answer
 from survey.service import Survey
-from survey.themes import TextEncoder
+from survey.themes import TextEncoder, Themes
 
 OpenSurvey = Callable[[], Survey]
 MODEL_HELP = "The sentence-transformers model that groups answers (default: all-MiniLM-L6-v2, shipped offline)."
@@ -47,7 +48,7 @@ def add_comment_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
         survey = open_survey()
         definition = _definition(survey, survey_id)
         answers = _answers(survey, definition, question_id)
-        themes = answer_themes(answers, _encoder(model), definition.min_group_size, show_progress=sys.stderr.isatty())
+        themes = _themes(survey, definition, question_id, answers, model)
         exported = themes_json(question_id, themes)
         if by is not None:
             try:
@@ -74,11 +75,7 @@ def add_comment_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
         survey = open_survey()
         definition = _definition(survey, survey_id)
         answers = _answers(survey, definition, question_id)
-        themes = (
-            answer_themes(answers, _encoder(model), definition.min_group_size, show_progress=sys.stderr.isatty())
-            if with_themes and answers
-            else None
-        )
+        themes = _themes(survey, definition, question_id, answers, model) if with_themes and answers else None
         sys.stdout.write(comments_csv(answers, themes))
 
 
@@ -141,6 +138,23 @@ def _answers(survey: Survey, definition: SurveyDefinition, question_id: str) -> 
         return written_answers(survey.db, definition, question_id, survey.pepper)
     except CommentsError as error:
         raise _fail(str(error)) from None
+
+
+def _themes(
+    survey: Survey, definition: SurveyDefinition, question_id: str, answers: list[WrittenAnswer], model: str | None
+) -> Themes:
+    """The cached themes while the answers are unchanged (the model is not even loaded); else computed and cached."""
+    cache, scope = theme_cache(survey), themes_scope(definition.id, question_id)
+    stored = stored_themes(answers, definition.min_group_size, cache, scope, model)
+    if stored.themes is not None and stored.computed_at is not None:
+        computed = f"{stored.computed_at:%Y-%m-%d %H:%M} UTC"
+        typer.echo(f"Themes as computed at {computed}: the answers are unchanged.", err=True)
+        return stored.themes
+    themes = answer_themes(
+        answers, _encoder(model), definition.min_group_size, cache, scope, show_progress=sys.stderr.isatty()
+    )
+    typer.echo(f"Themes computed from {len(answers)} answers{' and cached' if cache else ''}.", err=True)
+    return themes
 
 
 def _encoder(model: str | None) -> TextEncoder:

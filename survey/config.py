@@ -14,3 +14,4 @@ class SurveyConfig:
     session_secret: str
     session_hours: float = 8.0
     sign_in_limit: str = "5/15minutes"
+    themes_dir: Path | None = None  # where computed themes of free-text answers are cached (None: not cached)

@@ -4,6 +4,7 @@ pepper, in one object."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from survey.config import SurveyConfig
 from survey.consultations import register_definition
@@ -17,6 +18,7 @@ class Survey:
     definition: SurveyDefinition
     db: Database
     pepper: bytes
+    themes_dir: Path | None = None  # the themes cache (survey.themes.ThemeCache), shared by the commands and dashboard
 
     def respondent(self, channel: str, user_id: str) -> str:
         """The store's key for the id a relay or an import hands over (for a conversation: Rasa's sender id)."""
@@ -38,4 +40,4 @@ def open_survey(config: SurveyConfig, upgrade: bool = True) -> Survey:
     except BaseException:
         db.dispose()
         raise
-    return Survey(definition=definition, db=db, pepper=config.pepper)
+    return Survey(definition=definition, db=db, pepper=config.pepper, themes_dir=config.themes_dir)

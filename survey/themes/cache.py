@@ -1,8 +1,12 @@
-"""Themes kept on disk until the answers change: one file per question, replaced whole, so an answer that is erased
-leaves no copy behind once themes are recomputed or the cache is cleared."""
+"""Themes kept on disk until the answers change: one file per question, replaced whole.
+
+The file holds no answer text: a theme's examples are kept as answer ids and read back from the current answers, so an
+erased answer's words do not outlive it here (its id is an opaque reference). A file whose key no longer matches the
+answers is stale: it is never used, only reported as such until the themes are computed again."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -10,7 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from survey.themes.model import Comment, Themes, ThemeSettings
 
@@ -23,24 +27,53 @@ def cache_key(comments: Sequence[Comment], model: str, settings: ThemeSettings) 
     return digest.hexdigest()
 
 
+class CachedThemes(BaseModel):
+    """One question's cached themes, examples as answer ids only."""
+
+    key: str
+    computed_at: dt.datetime
+    themes: Themes
+
+    def fresh_for(self, comments: Sequence[Comment], settings: ThemeSettings) -> Themes | None:
+        """The themes with their examples' text, if they were computed from exactly these answers; else None."""
+        if cache_key(comments, self.themes.model, settings) != self.key:
+            return None
+        text_of = {comment.id: comment.text for comment in comments}
+        return self.themes.model_copy(
+            update={
+                "themes": [
+                    theme.model_copy(update={"examples": [text_of[i] for i in theme.example_ids if i in text_of]})
+                    for theme in self.themes.themes
+                ]
+            }
+        )
+
+
 class ThemeCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def load(self, scope: str, key: str) -> Themes | None:
+    def read(self, scope: str) -> CachedThemes | None:
+        """Whatever is stored for the scope, fresh or stale; None when there is nothing readable."""
         try:
-            stored = json.loads(self._path(scope).read_text(encoding="utf-8"))
-            return Themes.model_validate(stored["themes"]) if stored.get("key") == key else None
-        except (OSError, ValueError, KeyError, TypeError, ValidationError):
-            return None  # missing or unreadable: recompute
+            return CachedThemes.model_validate_json(self._path(scope).read_bytes())
+        except (OSError, ValueError, ValidationError):
+            return None  # missing or damaged: as if never computed
+
+    def load(self, scope: str, comments: Sequence[Comment], settings: ThemeSettings) -> Themes | None:
+        cached = self.read(scope)
+        return cached.fresh_for(comments, settings) if cached else None
 
     def save(self, scope: str, key: str, themes: Themes) -> None:
+        textless = themes.model_copy(
+            update={"themes": [theme.model_copy(update={"examples": []}) for theme in themes.themes]}
+        )
+        cached = CachedThemes(key=key, computed_at=dt.datetime.now(dt.UTC), themes=textless)
         self.directory.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps({"key": key, "themes": themes.model_dump(mode="json")})
         handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(payload)
-        Path(temporary).replace(self._path(scope))
+            file.write(cached.model_dump_json())
+        Path(temporary).replace(self._path(scope))  # readers see the old file or the new one, never half of one
 
     def forget(self, scope: str | None = None) -> None:
         """Remove one question's cached themes, or all of them."""

@@ -23,16 +23,15 @@ def find_themes(
 ) -> Themes:
     """Themes of the answers; scope (e.g. "survey/question") names the cache entry."""
     settings = settings or ThemeSettings()
-    key = cache_key(comments, encoder.name, settings)
-    cached = cache.load(scope, key) if cache else None
-    if cached is not None:
+    cached = cache.load(scope, comments, settings) if cache else None
+    if cached is not None and cached.model == encoder.name:
         return cached
     texts = [comment.text for comment in comments]
     vectors = encode_unique(encoder, texts, show_progress)
     labels = cluster(vectors, settings)
     themes = Themes(model=encoder.name, answered=len(comments), themes=_themes(comments, vectors, labels, settings))
     if cache:
-        cache.save(scope, key, themes)
+        cache.save(scope, cache_key(comments, encoder.name, settings), themes)
     return themes
 
 
@@ -70,6 +69,7 @@ def _theme(
     members = np.flatnonzero(labels == group)
     count = len(members)
     suppressed = count < settings.min_group_size
+    examples = [] if suppressed else _examples(comments, vectors, members, settings.examples)
     return Theme(
         id=theme_id,
         label=label_of(keywords.get(group, [])),
@@ -77,23 +77,22 @@ def _theme(
         count=None if suppressed else count,
         share=None if suppressed else round(count / len(comments), 4),
         suppressed=suppressed,
-        examples=[] if suppressed else _examples(comments, vectors, members, settings.examples),
+        examples=[comments[i].text for i in examples],
         answer_ids=[comments[int(i)].id for i in members],
+        example_ids=[comments[i].id for i in examples],
     )
 
 
-def _examples(comments: Sequence[Comment], vectors: Vectors, members: np.ndarray, how_many: int) -> list[str]:
-    """The distinct answers closest to the theme's centre."""
+def _examples(comments: Sequence[Comment], vectors: Vectors, members: np.ndarray, how_many: int) -> list[int]:
+    """The answers closest to the theme's centre, one per distinct text."""
     centre = vectors[members].mean(axis=0)
     order = members[np.argsort(-(vectors[members] @ centre), kind="stable")]
-    examples: list[str] = []
+    chosen: dict[str, int] = {}
     for index in order:
-        text = comments[int(index)].text
-        if len(examples) == how_many:
+        if len(chosen) == how_many:
             break
-        if text not in examples:
-            examples.append(text)
-    return examples
+        chosen.setdefault(comments[int(index)].text, int(index))
+    return list(chosen.values())
 
 
 @contextmanager

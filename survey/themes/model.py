@@ -60,6 +60,7 @@ class Theme(BaseModel):
     suppressed: bool
     examples: list[str]
     answer_ids: list[str] = Field(default_factory=list)  # kept in the cache; exports choose their own fields
+    example_ids: list[str] = Field(default_factory=list)  # the examples' answers: the cache keeps these, not the text
 
 
 class Themes(BaseModel):

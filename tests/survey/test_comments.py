@@ -99,14 +99,14 @@ def test_commands_print_themes_and_comments_and_forget_removes_them(env: dict[st
     _import(env, tmp_path, rows)
     result = runner.invoke(app, ["survey", "themes", "comment", "--json"], env=env)
     assert result.exit_code == 0, result.output
-    exported = json.loads(result.output)
+    exported = json.loads(result.stdout)
     assert exported["answered"] == 13 and sum(t["count"] or 0 for t in exported["themes"]) <= 13
     assert "a.b@example.com" not in result.output
     shown = [t for t in exported["themes"] if not t["suppressed"]]
     assert shown and all(t["count"] >= 10 for t in shown) and any("speeding" in " ".join(t["examples"]) for t in shown)
 
     listed = runner.invoke(app, ["survey", "comments", "comment", "--csv", "--no-themes"], env=env)
-    rows_out = list(csv.reader(io.StringIO(listed.output)))
+    rows_out = list(csv.reader(io.StringIO(listed.stdout)))
     assert tuple(rows_out[0]) == CSV_COLUMNS and len(rows_out) == 14
     assert "[email removed]" in listed.output and not any(r[0].startswith("P-") for r in rows_out[1:])
 
@@ -124,3 +124,41 @@ def test_commands_print_themes_and_comments_and_forget_removes_them(env: dict[st
 
     wrong = runner.invoke(app, ["survey", "themes", "district"], env=env)
     assert wrong.exit_code == 2 and "'district' is not a text question" in wrong.output
+
+
+def test_commands_reuse_cached_themes_until_an_answer_is_added_erased_or_hidden(
+    env: dict[str, str], tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads: list[str | None] = []
+
+    def load_model(model: str | None) -> Embedder:  # the model as the commands would load it, counted
+        loads.append(model)
+        return embedder
+
+    monkeypatch.setattr("survey.comments_cli._encoder", load_model)
+    row = "P-{},paper,2026-03-01,harlow,25_34,knife_crime,road_safety,rural_crime,oppose,bins {}"
+    _import(env, tmp_path, [row.format(n, n) for n in range(4)])
+
+    def themes() -> dict[str, object]:
+        result = runner.invoke(app, ["survey", "themes", "comment", "--json"], env=env)
+        assert result.exit_code == 0, result.output
+        parsed: dict[str, object] = json.loads(result.stdout)
+        return parsed
+
+    first = themes()
+    assert len(loads) == 1
+    assert themes() == first and len(loads) == 1  # unchanged answers: the cache, and the model is not even loaded
+    listed = runner.invoke(app, ["survey", "comments", "comment", "--csv"], env=env)
+    assert listed.exit_code == 0 and "Themes as computed at" in listed.stderr and len(loads) == 1
+    cached = "".join(path.read_text() for path in (tmp_path / "data" / "themes").iterdir())
+    assert "bins 3" not in cached  # the cache keeps answer ids, not what residents wrote
+
+    _import(env, tmp_path, ["P-9,paper,2026-03-02,harlow,25_34,knife_crime,road_safety,rural_crime,oppose,more bins"])
+    assert themes()["answered"] == 5 and len(loads) == 2
+    assert runner.invoke(app, ["survey", "forget", "paper", "P-9"], env=env).exit_code == 0
+    assert themes() == first and len(loads) == 3
+    reference = list(csv.reader(io.StringIO(listed.stdout)))[1][0]
+    hide = ["survey", "hide", "comment", reference, "--reason", "off topic", "--official", "j.smith"]
+    assert runner.invoke(app, hide, env=env).exit_code == 0
+    themes()
+    assert len(loads) == 4
