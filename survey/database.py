@@ -98,9 +98,10 @@ def create_db_engine(url: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
+    def _begin(connection: Connection) -> None:
         write = connection.get_execution_options().get("consult_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        with driver_cursor(connection) as cursor:  # on the driver: the writer waits for nothing it need not
+            cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 
