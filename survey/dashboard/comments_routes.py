@@ -1,6 +1,7 @@
 """The "What residents wrote" page of a text question, for signed-in officials: the redacted answers, searchable and
 paginated, filterable by a breakdown answer (a group smaller than min_group_size is not shown), a form to hide an
-answer from theme views with a reason, and the comments CSV. Themes come from `consult survey themes`."""
+answer from theme views with a reason, and the comments CSV. Themes (a chart, each theme's examples and answers) are
+read from the cache `consult survey themes` fills; the page never computes them."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ from fastapi.templating import Jinja2Templates
 
 from survey.comment_breakdown import writer_groups
 from survey.comments import CommentsError, WrittenAnswer, comments_csv, written_answers
+from survey.comments_cache import stored_themes, theme_cache, themes_scope
 from survey.dashboard import responses
 from survey.dashboard.auth import check_csrf, csrf_token, require_official
+from survey.dashboard.comments_themes import themes_panel
 from survey.dashboard.responses import CsvResponse
 from survey.moderation import hide_answer, show_answer
 from survey.service import Survey
+from survey.themes import Theme
 
 PAGE_SIZE = 25
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -49,9 +53,12 @@ def comments_page(
     q: Annotated[str, Query(max_length=200)] = "",
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     group: Annotated[str, Query(max_length=90)] = "",  # "<breakdown question>:<option>"
+    theme: Annotated[str, Query(max_length=40)] = "",  # a theme's id: its answers only
 ) -> Response:
     all_answers = _answers(survey, question_id)
-    selection = _select(survey, all_answers, group)
+    panel = themes_panel(survey, question_id, all_answers)
+    chosen = panel.chosen(theme) if theme else None
+    selection = _select(survey, _in_theme(all_answers, chosen, theme), group)
     found = [a for a in selection.answers if q.casefold() in a.text.casefold()]
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(page, pages)
@@ -69,6 +76,9 @@ def comments_page(
         "pages": pages,
         "q": q,
         "group": group,
+        "panel": panel,
+        "theme": chosen,
+        "theme_missing": bool(theme) and chosen is None,
         "breakdowns": [
             (x.id, x.prompt, [(o.id, o.label) for o in x.options]) for x in survey.definition.breakdown_questions()
         ],
@@ -102,8 +112,10 @@ def hide_submit(
 @router.get("/{question_id}/comments.csv", response_class=CsvResponse, responses=responses.COMMENTS_CSV)
 def comments_download(_official: Official, survey: SurveyDep, question_id: str) -> Response:
     answers = _answers(survey, question_id)
+    scope = themes_scope(survey.definition.id, question_id)
+    themes = stored_themes(answers, survey.definition.min_group_size, theme_cache(survey), scope).themes
     return Response(
-        comments_csv(answers, None),
+        comments_csv(answers, themes),  # the theme column filled while the cached themes are fresh
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{question_id}-comments.csv"'},
     )
@@ -114,6 +126,16 @@ def _answers(survey: Survey, question_id: str) -> list[WrittenAnswer]:
         return written_answers(survey.db, survey.definition, question_id, survey.pepper)
     except CommentsError as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
+
+
+def _in_theme(answers: list[WrittenAnswer], theme: Theme | None, asked: str) -> list[WrittenAnswer]:
+    """The answers of the chosen theme; none for a theme too small to show or one no longer there (stale link)."""
+    if not asked:
+        return answers
+    if theme is None or theme.suppressed:
+        return []
+    members = set(theme.answer_ids)
+    return [answer for answer in answers if answer.reference in members]
 
 
 def _select(survey: Survey, answers: list[WrittenAnswer], choice: str) -> Selection:
