@@ -35,11 +35,11 @@ test: setup $(BROWSER_STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
-# Dependency audit of both environments: pip-audit where PyPI's per-release JSON API or api.osv.dev answers, else
-# the advisories in PyPI's project JSON; findings are explained in tools/audit/exceptions.toml (see docs/security.md).
+# Dependency audit of both environments: pip-audit where PyPI's per-release JSON API answers, else the advisories in
+# PyPI's project JSON, with pipdeptree and pip's resolver for what holds a package back; findings are explained in
+# tools/audit/exceptions.toml (see docs/security.md).
 audit: setup
-	$(VENV)/bin/python tools/audit/pypi_audit.py --pip-audit-if-reachable \
-		app=$(VENV)/lib/python3.11/site-packages rasa=.venv-rasa/lib/python3.10/site-packages
+	$(VENV)/bin/python -m tools.audit.pypi_audit --pip-audit-if-reachable app=$(VENV) rasa=.venv-rasa
 
 eval: setup
 	$(VENV)/bin/consult eval --split all

@@ -1,0 +1,1 @@
+"""The dependency audit behind `make audit` (docs/security.md)."""
