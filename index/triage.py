@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from index.typos import correct_typos
+
 
 class Triage(StrEnum):
     EMERGENCY = "emergency"
@@ -38,7 +40,8 @@ EMERGENCY = _any(
     r"kidnapped|threatened|hurt|hit|kicked|punched)\b",
     r"\b(?:is|are|'s|'re)\s+(?:attacking|stabbing|assaulting|beating|hitting|punching|kicking|strangling|choking|"
     r"chasing|following|threatening|hurting|fighting)\b",
-    _PERSON
+    r"\b"
+    + _PERSON
     + r"\b.{0,40}\b(?:with|has|holding|waving|wielding|got|carrying|pulled|pulling)\b.{0,20}\b"
     + _WEAPON
     + r"\b",
@@ -56,8 +59,8 @@ EMERGENCY = _any(
     r"\b(?:going to|gonna|about to|threatening to) (?:jump|kill (?:him|her|them|my)sel(?:f|ves)|"
     r"end (?:it|(?:his|her|my) life))\b",
     r"\b(?:is ?n[o']?t|not|isnt) (?:breathing|moving|responding|waking up)\b",
-    r"\b(?:unconscious|bleeding (?:badly|heavily|everywhere|a lot)|collapsed|overdos(?:e|ed|ing))\b",
-    r"\b(?:on fire|house fire|flat is burning|smoke everywhere|fire in (?:my|the|our))\b",
+    r"\b(?:unconscious|bleeding (?:badly|heavily|everywhere|a lot)|collapsed)\b",
+    r"\b(?:on fire|flat is burning|smoke everywhere)\b",
     r"\b(?:crash|collision|accident)\b.{0,40}\b(?:injured|hurt|trapped|bleeding|unconscious)\b",
     r"\b(?:injured|hurt|trapped|bleeding|unconscious)\b.{0,40}\b(?:crash|collision|accident)\b",
     r"\b(?:child|son|daughter|kid|toddler|boy|girl|\d+ ?(?:year|yr)s? old)\b.{0,20}"
@@ -73,22 +76,149 @@ EMERGENCY = _any(
     r"\b(?:lying|laying|collapsed)\s+(?:in|on)\s+the\s+(?:road|pavement|ground|floor|street)\b",
 )
 
+_SOMEONE = r"(?:someone|somebody|a (?:man|woman|person|child|kid|boy|girl|baby|toddler|teenager|lad|swimmer)|"
+_SOMEONE += r"he|she|they)"
+_VEHICLE_EVENT = (
+    r"(?:crash\w*|collision|collided|accident|smash(?:ed)?|pile-? ?up|rolled(?: over)?|overturned|flipped|"
+    r"upside down|on (?:its|it's|it is) (?:side|roof)|swerved|skidded|jack-? ?knifed|ploughed|went into|gone into|"
+    r"knocked (?:off|over|down)|run over|hit by)"
+)
+_HARMED = (
+    r"(?:trapped|stuck|pinned|can'?t (?:get|climb) out|cannot get out|can'?t open|still (?:inside|in it|in there)|"
+    r"not moving|isn'?t moving|not getting up|hurt|injured|bleeding|unconscious|screaming|on the (?:ground|floor|road))"
+)
+
+# Dangers named in words that also appear in questions about them ("how are drownings prevented", "we had a house
+# fire years ago"): they count only in a message that is not about policy or the past, or that says it is happening.
+EMERGENCY_IN_CONTEXT = _any(
+    # Road collisions with someone hurt or trapped, or many vehicles.
+    _VEHICLE_EVENT + r"\b.{0,80}\b" + _HARMED + r"\b",
+    _HARMED + r"\b.{0,60}\b" + _VEHICLE_EVENT,
+    r"\b(?:pile-? ?up|multi-? ?(?:car|vehicle) (?:crash|collision|smash))\b",
+    r"\b(?:several|loads of|lots of|a few|three|four|five|six|many) (?:cars|vehicles)\b.{0,40}\b(?:crash\w*|smash\w*|"
+    r"piled|collided|hit)\b",
+    # Medical: no breath, no response, stroke, fits, chest pain, poisoning, overdose, choking.
+    r"\b(?:stopped|barely|hardly|not properly|isn'?t|is not|not) breathing\b",
+    r"\b(?:gone|going|turning|turned|lips are|lips (?:have )?gone) (?:blue|purple|grey|gray)\b",
+    r"\b(?:won'?t|wont|will not|can'?t|cannot|isn'?t|is not|not) (?:wake|waking)(?: up)?\b",
+    r"\b(?:gone|is|went) (?:limp|floppy)\b",
+    r"\bface (?:has )?(?:dropped|drooping|droopy|gone droopy)\b|\bspeech is slurr",
+    r"\b(?:having|had|has|in) (?:a )?(?:seizure|fit|heart attack|stroke|cardiac arrest|allergic reaction)\b",
+    r"\b(?:having|got|has|with) (?:bad |severe |crushing )?chest pains?\b",
+    r"\bchok(?:e|es|ed|ing|in|eing)\b",
+    r"\boverdos(?:e|ed|ing)\b|\bod'?d\b",
+    r"\b(?:taken|took|swallowed|drunk|drank)\b.{0,25}\b(?:too many|a lot of|loads of|a load of|"
+    r"all (?:of )?(?:my|his|her|the|their)|a (?:whole )?(?:packet|box|bottle) of|bleach|poison|pills|tablets)\b",
+    r"\b(?:passed out|fainted|unresponsive|not responding|not conscious|barely conscious|fitting)\b",
+    # Suicide risk.
+    r"\b(?:want(?:s)?|going|about) to (?:die|end it|end (?:my|his|her|their) life|kill (?:my|him|her|them)sel(?:f|ves)|"
+    r"take (?:them all|all (?:the|my) (?:pills|tablets)))\b",
+    r"\b(?:end it all|suicide note|says? goodbye|saying goodbye|don'?t want to (?:live|be alive)|"
+    r"want to kill myself)\b",
+    r"\b(?:taken|took|swallowed|had) (?:them all|all of them|the lot|the whole lot)\b",
+    r"\b(?:edge of|standing on|on the edge|climb(?:ing|ed)? (?:over|onto)|sitting on)\b.{0,30}\b(?:bridge|roof|ledge|"
+    r"cliff|railings|railway|tracks?|line)\b",
+    # Fire, smoke, gas and carbon monoxide.
+    r"\b(?:in flames|ablaze|caught fire|catching fire|is burning|are burning|'s burning|burning down|house fire|"
+    r"fire in (?:my|the|our)|(?:flames|smoke) (?:coming|pouring|billowing|everywhere))\b",
+    r"\b(?:smell|smells|smelling|stink\w*|reek\w*)\b.{0,25}\bgas\b|\bgas leak\w*\b|\bgas\b.{0,30}\bhiss\w*\b|"
+    r"\bhiss\w*\b.{0,30}\bgas\b",
+    r"\b(?:co|carbon monoxide|gas|monoxide) alarm\b.{0,40}\b(?:going off|gone off|beeping|sounding|ringing|keeps)\b",
+    r"\b(?:dizzy|drowsy|faint|sleepy|being sick|vomiting)\b.{0,60}\b(?:alarm|boiler|fumes|gas fire|heater)\b",
+    # Water.
+    r"\bdrown(?:ing|in)\b",
+    r"\b(?:gone|going|went|fallen|fell|jumped|slipped|is|are|'s)\s+(?:under|in(?:to)? the "
+    r"(?:water|river|sea|lake|canal|pond|pool|harbour|estuary|reservoir|quarry))\b",
+    r"\b(?:being|getting|been)\s+(?:swept|pulled|carried|dragged|washed)\s+(?:out|away|under|off)\b",
+    r"\b(?:face down|capsized|gone through the ice|went through the ice|can'?t swim|cannot swim)\b",
+    # Missing and vulnerable, abduction, a child alone.
+    r"\b(?:dementia|alzheimer'?s?|autis(?:m|tic)|learning disabilit\w*|vulnerable|confused|suicidal|frail|"
+    r"disabled|special needs|\d+ ?(?:year|yr)s? old)\b.{0,80}\b(?:missing|wandered|walked out|run off|ran off|gone off|"
+    r"disappeared|can'?t find|cannot find|not come back|hasn'?t come (?:back|home)|not (?:back|home))\b",
+    r"\b(?:missing|wandered|walked out|run off|ran off|disappeared|can'?t find|cannot find)\b.{0,60}\b(?:dementia|"
+    r"alzheimer'?s?|autis(?:m|tic)|vulnerable|confused|suicidal|frail|disabled|in (?:his|her) (?:slippers|nightie|"
+    r"pyjamas))\b",
+    r"\b(?:grabbed|bundled|dragged|dragging|pulled|pulling|pushed|pushing|forced|forcing|snatched|taken|bundling)\b"
+    r".{0,40}\b(?:into|in)\s+(?:a|the|his|her|their|an)\s+(?:car|van|vehicle|boot|truck|lorry)\b",
+    r"\b(?:child|kid|baby|toddler|girl|boy|woman|daughter|son|someone|somebody|person)\b.{0,30}\b(?:snatched|"
+    r"kidnapped|abducted|bundled|grabbed|taken away)\b",
+    r"\b(?:snatch(?:ed|ing)?|kidnap\w*|abduct\w*|grabbed|bundled)\b.{0,30}\b(?:child|kid|baby|toddler|girl|boy|"
+    r"woman|daughter|son)\b",
+    r"\b(?:child|kid|toddler|baby|little (?:boy|girl)|infant)\b.{0,40}\b(?:on (?:his|her|their|its) own|alone|"
+    r"by (?:him|her|it)self|unattended|no adults?|nobody (?:with|around)|no one (?:with|around))\b",
+    r"\b(?:locked|keeping|keeps|holding|held)\s+(?:me|her|him|them|us)\s+(?:in|inside|hostage|prisoner)\b",
+    r"\bwon'?t let (?:me|her|him|them|us) (?:go|leave|out)\b",
+    # Weapons seen, violence and domestic violence in progress.
+    r"\b(?:pulled|pulling|pointing|points|brandishing|waving|swinging)\s+(?:out\s+)?(?:a|an|the|his|her|their)?\s*"
+    + _WEAPON
+    + r"\b",
+    _SOMEONE + r"\b.{0,30}\b(?:has|with|holding|got|carrying)\s+(?:a|an)\s+(?:big\s+|huge\s+)?" + _WEAPON + r"\b",
+    r"\b(?:is|are|'s|'re|keeps?)\s+(?:throttling|slapping|battering|stamping on|kicking in|smashing up|"
+    r"dragging|shooting|stabbing)\b",
+    r"\b(?:hitting|beating|strangling|throttling|choking|kicking|punching|battering|slapping)\s+(?:me|her|him|them|us|"
+    r"my (?:mum|mom|mother|dad|father|sister|brother|wife|husband|partner|girlfriend|boyfriend|son|daughter|nan|"
+    r"grandma|baby|kids?))\b",
+    r"\b(?:been|got|was|has been|just been) (?:shot|stabb?e?d|glassed|run over)\b",
+    r"\b(?:set fire to|burn)\b.{0,30}\bwith (?:me|us|them|her|him) (?:in|inside)\b",
+    r"\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b.{0,30}\b(?:kill|hurt|stab|shoot|get)\b|"
+    r"\b(?:kill|hurt|stab|shoot)\b.{0,40}\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b",
+)
+# What makes a message about a danger rather than a report of one: asking about plans, figures or the past.
+ABOUT_POLICY = _any(
+    r"\b(?:plans?|planning|policy|policies|strategy|candidates?|manifesto|commissioner|pcc|mayor|funding|funded|spent|"
+    r"spending|budget|figures|statistics|stats|how many|how much|how often|prevent\w*|tackl\w*|reduc\w*|"
+    r"support (?:for|is there|available)|training|courses?|schemes?|service|services|council|government|news|"
+    r"reported|report on|article|awareness|campaign|being done|what is done|are done|do they|will they|"
+    r"the police do|doing about|register|rules?|laws?|is there|are there)\b",
+)
+IN_THE_PAST = _any(
+    r"\b(?:last (?:week|month|year|night|summer|winter|spring|autumn|weekend|time)|ago|yesterday|years back|"
+    r"in (?:19|20)\d\d|a while back|used to|in the past|back in)\b",
+    r"\b(?:we|i|they) had (?:a|an)\b",
+)
+HAPPENING_NOW = _any(
+    r"\b(?:now|right now|just now|currently|at the moment|as we speak|tonight|help|please|quick|quickly|hurry|"
+    r"urgent|what do i do|what should i do|send|ambulance)\b",
+)
+# A question about plans or rules that names a danger ("what is being done about people being hit by cars"): even the
+# rules that hold anywhere else do not make it an emergency, unless it also says that something is happening now.
+POLICY_QUESTION = _any(
+    r"^\W*(?:what|how|will|would|is there|are there|does|do|did|who|which|why|when|where|can|should|has|have)\b.*\b"
+    r"(?:doing about|being done|plans?|policy|policies|candidates?|commissioner|pcc|council|government|figures|"
+    r"statistics|how many|how much|register|rules?|laws?|schemes?|strategy|manifesto|funding|news)\b",
+)
+# A message that says itself it is no emergency ("not urgent but ...") is taken at its word unless a rule fires.
+DECLARED_NOT_URGENT = _any(
+    r"\b(?:not|isn'?t|no|non)[ -](?:urgent|an emergency|emergency|in danger)\b",
+)
+
+
 # A report of something that already happened and needs no urgent response.
 CRIME_REPORT = _any(
     r"\b(?:was|were|got|been|has been|have been|had)\s+(?:stolen|nicked|broken into|burgled|burgle|vandalised|"
     r"vandalized|damaged|keyed|scratched|smashed|scammed|defrauded|hacked|robbed|mugged|assaulted|spray ?painted|"
-    r"graffitied|taken|snatched|pickpocketed|fly-? ?tipped)\b",
+    r"graffitied|taken|snatched|pickpocketed|fly-? ?tipped|conned|set alight|set on fire|torched)\b",
     r"\b(?:someone|somebody|thieves|they|kids|youths|a man|a woman|people)\s+(?:stole|nicked|broke into|burgled|"
     r"vandalised|vandalized|smashed|keyed|scratched|damaged|scammed|took|dumped|graffitied|sprayed|snatched|"
     r"fly-? ?tipped)\b",
     r"\b(?:i|we)\s+(?:want|need|would like|wanna|'d like)\s+to\s+report\b",
     r"\b(?:how|where)\s+(?:do|can|should)\s+i\s+report\b",
-    r"\breport(?:ing)?\s+(?:a|an)\s+(?:crime|burglary|theft|assault|incident|scam|fraud)\b",
+    r"\breport(?:ing)?\s+(?:a|an)\s+(?:\w+\s+)?(?:crime|burglary|theft|assault|incident|scam|fraud|(?:phone )?call|"
+    r"text|email|break-? ?in)\b",
+    r"\b(?:someone|somebody|people|they|kids|youths)\s+(?:has|have|keeps?|is|are)\s+(?:been\s+)?(?:fly-? ?tipping|"
+    r"dumping|spraying|stealing|vandalising|vandalizing)\b",
     r"\b(?:i've|i have|i was|i got|we've|we were)\s+(?:been\s+)?(?:scammed|defrauded|conned|burgled|robbed|mugged|"
     r"assaulted|attacked|hacked)\b",
     r"\b(?:drug dealing|dealing drugs|drug dealers?|dealers)\b.{0,30}\b(?:on|in|at|outside|near)\s+(?:my|our)\b",
     r"\b(?:on|in|outside)\s+(?:my|our)\s+(?:street|road|estate|block)\b.{0,40}\b(?:dealing|dealers|fly-?tipping|"
     r"vandalism|graffiti)\b",
+)
+
+# A question about a trend that mentions a past crime ("my car was broken into last year, is car crime getting worse")
+# asks for information, not for the 101 advice.
+TREND_QUESTION = _any(
+    r"\b(?:getting (?:worse|better)|going (?:up|down)|on the (?:rise|increase)|rising|falling|increasing|decreasing|"
+    r"more common|less common)\b",
 )
 
 VOTE_ADVICE = _any(
@@ -114,17 +244,34 @@ VOTE_ADVICE = _any(
     r"\b(?:recommend|endorse)\s+(?:a|any|which|the)?\s*(?:candidate|party)\b",
     r"\b(?:tell|help)\s+me\s+(?:who|which)\b.{0,30}\b(?:vote|back|support|choose|candidate|pick)\b",
     r"\bhow\s+should\s+i\s+vote\b",
+    r"\b(?:worth|better off)\s+(?:voting for|a vote|backing|electing|supporting)\b",
     r"\b(?:who(?:'s| is)|whos)\s+(?:the\s+)?(?:best|better|right)\b",
 )
 
 
 def triage(message: str) -> Triage | None:
     """The rule that applies to a message, emergencies first; None when it may go to retrieval."""
-    text = " ".join(message.replace("’", "'").split())
-    if EMERGENCY.search(text):
+    text = correct_typos(" ".join(message.replace("’", "'").split()))
+    if is_emergency(text):
         return Triage.EMERGENCY
-    if CRIME_REPORT.search(text):
+    if CRIME_REPORT.search(text) and not TREND_QUESTION.search(text):
         return Triage.CRIME_REPORT
     if VOTE_ADVICE.search(text):
         return Triage.VOTE_ADVICE
     return None
+
+
+def is_emergency(text: str) -> bool:
+    """A danger to someone now: a rule that holds anywhere, or a named danger in a message that is not asking about
+    plans, figures or the past (unless it also says that it is happening now)."""
+    if EMERGENCY.search(text):
+        return not POLICY_QUESTION.search(text) or bool(HAPPENING_NOW.search(text))
+    if not EMERGENCY_IN_CONTEXT.search(text):
+        return False
+    about_something_else = ABOUT_POLICY.search(text) or IN_THE_PAST.search(text)
+    return not about_something_else or bool(HAPPENING_NOW.search(text))
+
+
+def declares_not_urgent(message: str) -> bool:
+    """True when the writer says it is no emergency; the emergency model then defers to the rules."""
+    return bool(DECLARED_NOT_URGENT.search(correct_typos(message)))

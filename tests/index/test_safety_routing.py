@@ -35,9 +35,9 @@ def test_a_road_collision_gets_999(pipeline: AnswerPipeline, message: str) -> No
 @pytest.mark.parametrize(
     "message",
     [
-        "my grandma has gone grey and floppy and she won't answer me",
+        "my grandma is grey and clammy and she won't answer me",
         "there's a lad in the river by the bridge shouting that he can't get out",
-        "a bloke is swinging a bat at people in the car park",
+        "my husband's lips are swelling after a wasp sting and he's wheezing",
     ],
 )
 def test_the_second_signal_catches_emergencies_the_rules_miss(pipeline: AnswerPipeline, message: str) -> None:

@@ -56,3 +56,42 @@ def test_crime_reports(message: str) -> None:
 @pytest.mark.parametrize("message", ["Who should I vote for?", "which candidate is best on crime", "just pick one"])
 def test_requests_for_voting_advice(message: str) -> None:
     assert triage(message) is Triage.VOTE_ADVICE
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "the car has rolled into a ditch and my passenger's legs are trapped",
+        "there's been a pile-up in the fog on the bypass",
+        "my grandad has alzheimers and he's wandered off, we can't find him",
+        "a man bundled a little girl into the back of a van",
+        "my son's gone under at the lido and hasn't come up",
+        "my baby is choking and can't cry",
+        "he's taken a whole box of tablets",
+        "the carbon monoxide alarm is beeping and dad feels dizzy",
+        "strong smell of gas on our landing",
+        "a toddler is alone on the station platform",
+        "he's pointing a gun at the cashier",
+        "my partner is throttling me",
+    ],
+)
+def test_emergencies_of_every_kind_by_the_rules_alone(message: str) -> None:
+    assert triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how are drownings prevented along the coast",
+        "we had a house fire years ago, can we get a free alarm",
+        "what is being done about people being attacked on trains",
+        "is there a scheme for people with dementia who go missing",
+        "how many overdoses were there last year",
+    ],
+)
+def test_a_danger_named_in_a_question_about_plans_or_the_past_is_not_an_emergency(message: str) -> None:
+    assert triage(message) is not Triage.EMERGENCY
+
+
+def test_a_question_about_a_crime_trend_is_not_a_crime_report() -> None:
+    assert triage("my shed was broken into in the spring, is burglary going up round here") is None
