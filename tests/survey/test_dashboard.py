@@ -34,7 +34,7 @@ PASSWORD = "a perfectly long password"
 PEPPER = "d" * 40
 # Open to anyone on purpose: signing in, and the residents' chat (page, widget, API, quoted sources). Every other
 # route of the application must refuse a visitor who has not signed in.
-PUBLIC = {"/dashboard/sign-in", "/", "/api/chat/session", "/api/chat/message", "/sources/{doc_id}"}
+PUBLIC = {"/dashboard/sign-in", "/", "/api/chat/widget", "/api/chat/session", "/api/chat/message", "/sources/{doc_id}"}
 PUBLIC_PLUMBING = {"/healthz", "/favicon.ico", "/openapi.json"}
 STATIC = {"/static/dashboard", "/static/chat", "/widget/v1"}
 SECRET_COMMENT = "my neighbour at number nine deals drugs"
