@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel
 
+from index.abstention import Abstention, Decision
 from index.chunking import section_at
 from index.config import AnswerPolicy, IndexConfig
 from index.embedding import Embedder
 from index.lexical import analyse
 from index.passages import Passages
-from index.question import Question, SourceNames, parse_question, unknown_names
+from index.question import Question, SourceNames, parse_question
 from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser
 from index.replies import attribution, compose, crime_report_text, emergency_text, ends_sentence, refuse_text
 from index.retriever import Hit, Retriever
 from index.safety import EmergencySignal
+from index.spelling import Spelling
 from index.store import open_index
 from index.triage import Triage, triage
 from knowledge.corpus import load_topics
@@ -61,15 +62,6 @@ class Answer(BaseModel):
     citations: list[Citation] = []
 
 
-@dataclass(frozen=True)
-class Relevance:
-    """Why the pipeline answered or abstained: the signals abstention is calibrated on."""
-
-    score: float  # best cosine among the top passages
-    coverage: float  # best share of the question's topic words found in a top passage
-    answerable: bool
-
-
 def open_pipeline(config: IndexConfig, embedder: Embedder | None = None) -> AnswerPipeline:
     """Load the model once, open (building if needed) the index, and return the ready pipeline."""
     embedder = embedder or Embedder(config.model_name)
@@ -95,6 +87,8 @@ class AnswerPipeline:
         self.topics = topics or []
         self.emergencies = emergencies or EmergencySignal.load(retriever.embedder)
         self.names = SourceNames(retriever.data.documents.values())
+        self.spelling = Spelling(_corpus_words(retriever), retriever.embedder.whole_words())
+        self.abstention = Abstention(retriever)
         self.quotes = QuoteChooser(retriever, Passages(retriever.data))
 
     def triage(self, message: str) -> Triage | None:
@@ -118,8 +112,7 @@ class AnswerPipeline:
             return Answer(kind="crime_report", text=crime_report_text(self.policy.report_online_url))
         if rule is Triage.VOTE_ADVICE:
             return Answer(kind="refuse", text=refuse_text(self._examples()))
-        parsed = parse_question(text, self.retriever.encode(text), self.names)
-        hits = self.retriever.search(text, SEARCH_DEPTH, vector=parsed.vector)
+        parsed, hits = self.retrieve(text)
         if not self.relevance(parsed, hits).answerable:
             return Answer(kind="abstain", text=self._abstain_text())
         quotes = self._quotes(parsed, hits)
@@ -127,18 +120,16 @@ class AnswerPipeline:
             return Answer(kind="abstain", text=self._abstain_text())
         return self._quoted_answer(quotes, parsed.named)
 
-    def relevance(self, question: Question | str, hits: list[Hit]) -> Relevance:
-        """Combine how close the best passages are in meaning with how many of the question's topic words they contain:
-        meaning alone cannot tell a covered topic from a neighbouring one the corpus never mentions."""
-        text = question if isinstance(question, str) else question.text
-        terms = analyse(question) if isinstance(question, str) else question.terms
-        score = max((h.dense for h in hits[:5]), default=0.0)
-        coverage = max((self.retriever.coverage(terms, h.chunk_id) for h in hits[:3]), default=0.0)
-        policy = self.policy
-        answerable = policy.score_weight * score + coverage >= policy.min_relevance and coverage >= policy.min_coverage
-        # A name the documents never mention (a town, a person) means they cannot answer, however close the topic.
-        answerable = answerable and not unknown_names(text, self.retriever.data.lexical.knows)
-        return Relevance(score, coverage, answerable)
+    def retrieve(self, text: str) -> tuple[Question, list[Hit]]:
+        """The question understood once (typos corrected for the lexical side), and the passages retrieved for it."""
+        parsed = parse_question(text, self.retriever.encode(text), self.names, self.spelling)
+        return parsed, self.retriever.search(parsed.corrected, SEARCH_DEPTH, vector=parsed.vector)
+
+    def relevance(self, question: Question, hits: list[Hit]) -> Decision:
+        """Whether the documents answer the question: meaning alone cannot tell a covered topic from a neighbouring
+        one the corpus never mentions, so closeness, topic words and what the question asks for are weighed together
+        (index/abstention.py)."""
+        return self.abstention.decide(question, hits)
 
     def _quotes(self, question: Question, hits: list[Hit]) -> list[Quote]:
         """The best passage of every source that speaks to the question; the sources it names always get theirs."""
@@ -236,6 +227,14 @@ class AnswerPipeline:
     def _examples(self) -> str:
         topics = self.topics[:5] or ["the main topics of these documents"]
         return "; ".join(f"“What do the sources say about {topic}?”" for topic in topics)
+
+
+def _corpus_words(retriever: Retriever) -> list[str]:
+    """The documents' text and the names in their manifest entries: the words a typo is corrected towards."""
+    documents = retriever.data.documents.values()
+    return [d.text for d in documents] + [
+        " ".join(filter(None, (d.meta.title, d.meta.speaker, d.meta.publisher))) for d in documents
+    ]
 
 
 def _sort_name(meta: DocumentMeta) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +11,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from index.abstention import MODEL_FILE
+from index.abstention_fit import fit
 from index.answer import Answer, AnswerPipeline, open_pipeline
 from index.build import build_index, read_manifest
 from index.config import IndexConfig
-from index.evaluation import DEFAULT_QUESTIONS, DEFAULT_SAFETY, calibrate, load_questions, load_safety
+from index.evaluation import DEFAULT_QUESTIONS, DEFAULT_SAFETY, load_questions, load_safety
 from index.evaluation_figures import DEFAULT_FIGURES, record, run_evaluation
 from index.evaluation_report import print_run
 from index.store import IndexNotReadyError, index_state
@@ -115,7 +116,9 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the run as one JSON object.")] = False,
         record_run: Annotated[bool, typer.Option("--record", help="Store the figures for the test gates.")] = False,
         figures: Annotated[Path, typer.Option(help="Where --record stores the figures.")] = DEFAULT_FIGURES,
-        calibrate_thresholds: Annotated[bool, typer.Option("--calibrate", help="Fit abstention on dev.")] = False,
+        calibrate_thresholds: Annotated[
+            bool, typer.Option("--calibrate", help="Fit the abstention model on dev and write it.")
+        ] = False,
     ) -> None:
         """Evidence in the quote (per question style), Recall@1/3/5, MRR@10, abstention, quote length and routing for
         hybrid, dense-only and BM25-only retrieval, and the safety routing (999, 101).
@@ -134,9 +137,15 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
             record(run, figures)
             typer.echo(f"Recorded the {split} figures in {figures}.", err=as_json)
         if calibrate_thresholds:
-            policy, accuracy = calibrate(pipeline, load_questions(questions, "dev"))
-            fitted = {k: v for k, v in asdict(policy).items() if k in ("score_weight", "min_relevance", "min_coverage")}
-            typer.echo(f"calibrated on dev (balanced accuracy {accuracy:.3f}): {fitted}", err=as_json)
+            fitted = fit(pipeline, load_questions(questions, "dev"))
+            note = FIT_NOTE.format(precision=fitted.precision, recall=fitted.recall)
+            fitted.model.save(MODEL_FILE, note)
+            typer.echo(f"{note.splitlines()[-1]} Written to {MODEL_FILE}.", err=as_json)
+
+
+FIT_NOTE = """The abstention model (index/abstention.py): logistic regression over the signals, fitted on the dev split
+of tests/eval/questions.yaml only. Written by `consult eval --split dev --calibrate`; do not edit by hand.
+Cross-validated on dev: abstention precision {precision:.3f}, recall {recall:.3f}."""
 
 
 def _open(load_config: LoadConfig) -> AnswerPipeline:

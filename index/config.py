@@ -12,13 +12,8 @@ from index.fusion import Fusion
 
 @dataclass(frozen=True)
 class AnswerPolicy:
-    """Thresholds calibrated on the dev split of tests/eval/questions.yaml (see `consult eval --calibrate`)."""
+    """How answers are put together. Whether to answer at all is the abstention model's (index/abstention.yaml)."""
 
-    # Answer when score_weight x (best passage cosine) + (topic-word coverage) >= min_relevance
-    # and coverage >= min_coverage; otherwise abstain.
-    score_weight: float = 1.3
-    min_relevance: float = 0.93
-    min_coverage: float = 0.0
     min_quote_score: float = 0.50  # a source's best sentence must score this to be quoted
     source_margin: float = 0.30  # and be within this of the best source's sentence
     compare_margin: float = 0.45  # wider when the question compares sources: every source on the topic is shown

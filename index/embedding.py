@@ -56,6 +56,11 @@ class Embedder:
         """Word pieces the model would see, including its start and end markers."""
         return len(self._model.tokenizer(text, truncation=False)["input_ids"])
 
+    def whole_words(self) -> frozenset[str]:
+        """The model's vocabulary of whole words (not word pieces): common English, for telling a typo from a word."""
+        vocabulary: dict[str, int] = self._model.tokenizer.get_vocab()
+        return frozenset(w for w in vocabulary if w.isalpha() and w.islower())
+
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> Vectors:
         """Vectors for many texts, calling progress(n) after each batch of n."""
         parts: list[Vectors] = []

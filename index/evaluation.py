@@ -1,18 +1,15 @@
-"""The labelled sets (questions with gold evidence, safety messages), retrieval figures, and calibrating thresholds."""
+"""The labelled sets (questions with gold evidence, safety messages) and retrieval figures."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import yaml
 from pydantic import BaseModel
-from scipy.ndimage import uniform_filter
 
 from index.answer import AnswerPipeline
-from index.config import AnswerPolicy
 from index.retriever import Hit, Mode
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "tests" / "eval"
@@ -97,34 +94,6 @@ def first_relevant_rank(pipeline: AnswerPipeline, question: Question, hits: list
         if any(g.doc == chunk.doc_id and g.start < chunk.end and chunk.start < g.end for g in question.gold):
             return rank
     return None
-
-
-def calibrate(pipeline: AnswerPipeline, questions: list[Question]) -> tuple[AnswerPolicy, float]:
-    """Abstention thresholds that best separate answerable from unanswerable questions (balanced accuracy).
-
-    The accuracy surface is smoothed over neighbouring settings before picking the best, so the choice sits in the
-    middle of a plateau rather than on a knife edge that happens to fit the dev questions.
-    """
-    rows = []
-    for question in questions:
-        hits = pipeline.retriever.search(question.question, RETRIEVAL_DEPTH * 2)
-        relevance = pipeline.relevance(question.question, hits)
-        rows.append((question.expect == "answer", relevance.score, relevance.coverage))
-    ok, score, coverage = (np.array(column, dtype=float) for column in zip(*rows, strict=True))
-    weights, thresholds, floors = np.arange(0, 3.01, 0.1), np.arange(0.2, 2.001, 0.01), np.arange(0, 0.601, 0.05)
-    combined = weights[:, None, None, None] * score + coverage  # weight x 1 x 1 x question
-    answered = (combined >= thresholds[None, :, None, None]) & (coverage >= floors[None, None, :, None])
-    positives, negatives = ok.astype(bool), ~ok.astype(bool)
-    accuracy = (answered[..., positives].mean(axis=-1) + (~answered[..., negatives]).mean(axis=-1)) / 2
-    smoothed = uniform_filter(accuracy, size=5, mode="nearest")
-    w, t, f = np.unravel_index(int(np.argmax(smoothed)), smoothed.shape)
-    policy = replace(
-        pipeline.policy,
-        score_weight=round(float(weights[w]), 2),
-        min_relevance=round(float(thresholds[t]), 2),
-        min_coverage=round(float(floors[f]), 2),
-    )
-    return policy, float(accuracy[w, t, f])
 
 
 def share(part: float, whole: int) -> float:

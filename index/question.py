@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from index.embedding import Vectors
 from index.lexical import analyse
+from index.spelling import Spelling
 from knowledge.documents import Document
 
 
@@ -49,6 +50,38 @@ _WANTS = (
         ),
     ),
 )
+
+
+class Detail(StrEnum):
+    """A local detail a question asks for that only a passage stating one could answer (a station's phone number)."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    HOURS = "opening hours"
+    ADDRESS = "address"
+
+
+_DETAILS = (
+    (Detail.EMAIL, re.compile(r"\be-?mail\b", re.IGNORECASE)),
+    (
+        Detail.PHONE,
+        re.compile(
+            r"\b(?:(?:tele)?phone|contact|mobile|direct)\s+(?:number|no)\b|\bnumber (?:to|i can) (?:call|ring)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Detail.HOURS,
+        re.compile(
+            r"\bopening (?:hours|times)\b|\bopen(?:s|ed)? (?:on|at|until|till|today|tomorrow|tonight|late|"
+            r"(?:at )?weekends?|(?:on )?(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b|"
+            r"\bwhat time does\b.*\b(?:open|close)\b|"
+            r"\bwhen (?:is|are|does|do)\b.*\b(?:open|close)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (Detail.ADDRESS, re.compile(r"\b(?:address|postcode|post code|directions to)\b", re.IGNORECASE)),
+)
 # "What do the candidates say…", "compare…", "all sources": every source that speaks to the topic is shown.
 _COMPARE = re.compile(
     r"\b(?:compare|comparison|candidates|everyone|every source|all (?:the )?sources|each (?:source|candidate)|"
@@ -68,6 +101,8 @@ class Question:
     named: frozenset[str]  # ids of the documents whose speaker, publisher or proper name the question mentions
     wants: Wanted
     compare: bool
+    corrected: str = ""  # the text with typos corrected towards the corpus's words (what lexical search reads)
+    detail: Detail | None = None
 
 
 class SourceNames:
@@ -125,7 +160,12 @@ def _mentions(text: str, name: str) -> bool:
 def unknown_names(text: str, known: Callable[[str], bool]) -> list[str]:
     """Capitalised words inside the question (not its first word) that the documents never use: names of places or
     people the corpus cannot say anything about."""
-    words = [m for m in _CAPITALISED.finditer(text) if m.start() > 0 and text[m.start() - 1] != "'"]
+    # An acronym ("AI", "ULEZ") is a term, not a name: the meaning signals judge it.
+    words = [
+        m
+        for m in _CAPITALISED.finditer(text)
+        if m.start() > 0 and text[m.start() - 1] != "'" and not m.group().isupper()
+    ]
     unknown: list[str] = []
     for match in words:
         if _SENTENCE_START.search(text[: match.start()]):
@@ -143,12 +183,19 @@ def wanted(text: str) -> Wanted:
     return Wanted.ANY
 
 
-def parse_question(text: str, vector: Vectors, names: SourceNames) -> Question:
+def wanted_detail(text: str) -> Detail | None:
+    return next((detail for detail, pattern in _DETAILS if pattern.search(text)), None)
+
+
+def parse_question(text: str, vector: Vectors, names: SourceNames, spelling: Spelling | None = None) -> Question:
+    corrected = spelling.correct(text) if spelling else text
     return Question(
         text=text,
-        terms=analyse(text),
+        terms=analyse(corrected),
         vector=vector,
-        named=names.named_in(text),
+        named=names.named_in(corrected),
         wants=wanted(text),
         compare=_COMPARE.search(text) is not None,
+        corrected=corrected,
+        detail=wanted_detail(text),
     )

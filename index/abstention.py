@@ -1,0 +1,128 @@
+"""Whether the documents can answer a question: two rules that say why not, then a small fitted model.
+
+The rules catch what closeness cannot: a question asking for a local detail (a phone number, opening hours, an email
+or a postal address) that no retrieved passage states, and a name (a town, a person) the documents never mention. The
+model then weighs a few signals of how well the best passages match; its coefficients live in abstention.yaml,
+fitted on the dev split of the labelled questions with `consult eval --calibrate` (see index/abstention_fit.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+import yaml
+
+from index.question import Detail, Question, unknown_names
+from index.retriever import Hit, Retriever
+
+MODEL_FILE = Path(__file__).with_name("abstention.yaml")
+TOP_CHUNKS = 5  # the chunks whose words and local details abstention looks at: the best few hits
+CLOSE_CHUNKS = 10  # the chunks closest in meaning: a name in the question can pull lexical hits to the top
+COVERAGE_CHUNKS = 3
+
+# What a passage must contain to state each kind of local detail.
+_EVIDENCE = {
+    Detail.PHONE: re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b"),
+    Detail.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    Detail.HOURS: re.compile(
+        r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b|\bopening (?:hours|times)\b|\b24/7\b", re.IGNORECASE
+    ),
+    Detail.ADDRESS: re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b"),  # a UK postcode
+}
+
+
+@dataclass(frozen=True)
+class Signals:
+    """How well the best retrieved passages match the question (the model's inputs, in this order)."""
+
+    chunk_cosine: float  # best cosine of the question with a top chunk
+    sentence_cosine: float  # best cosine with one sentence of a top chunk: a topic mentioned once in a long chunk
+    coverage: float  # best IDF-weighted share of the question's topic words (or synonyms) in a top chunk
+    unknown: float  # IDF-weighted share of the question's topic words the corpus never uses
+
+    def features(self) -> tuple[float, ...]:
+        return astuple(self)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Why the pipeline answered or abstained."""
+
+    signals: Signals
+    probability: float  # the model's estimate that the documents answer the question
+    answerable: bool
+    reason: str  # "model", "unknown name" or the local detail no passage states
+
+
+@dataclass(frozen=True)
+class AbstentionModel:
+    """Logistic regression over the signals: answer when the probability reaches the threshold."""
+
+    weights: tuple[float, ...]
+    intercept: float
+    threshold: float = 0.5
+
+    def probability(self, signals: Signals) -> float:
+        z = self.intercept + sum(w * x for w, x in zip(self.weights, signals.features(), strict=True))
+        return 1 / (1 + math.exp(-z))
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> AbstentionModel:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        names = list(Signals.__dataclass_fields__)
+        return cls(
+            weights=tuple(float(raw["weights"][name]) for name in names),
+            intercept=float(raw["intercept"]),
+            threshold=float(raw["threshold"]),
+        )
+
+    def save(self, path: Path, note: str) -> None:
+        names = list(Signals.__dataclass_fields__)
+        body = {
+            "weights": {name: round(w, 4) for name, w in zip(names, self.weights, strict=True)},
+            "intercept": round(self.intercept, 4),
+            "threshold": round(self.threshold, 3),
+        }
+        header = "".join(f"# {line}\n" for line in note.splitlines())
+        path.write_text(header + yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
+
+
+class Abstention:
+    def __init__(self, retriever: Retriever, model: AbstentionModel | None = None) -> None:
+        self.retriever = retriever
+        self.model = model or AbstentionModel.load()
+
+    def decide(self, question: Question, hits: list[Hit]) -> Decision:
+        signals = self.signals(question, hits)
+        probability = self.model.probability(signals)
+        if unknown_names(question.text, self.retriever.data.lexical.knows):
+            return Decision(signals, probability, False, "unknown name")
+        if question.detail is not None and not self._states(question.detail, hits):
+            return Decision(signals, probability, False, str(question.detail))
+        return Decision(signals, probability, probability >= self.model.threshold, "model")
+
+    def signals(self, question: Question, hits: list[Hit]) -> Signals:
+        close = sorted(hits, key=lambda h: -h.dense)[:CLOSE_CHUNKS]
+        sentence = max(
+            (max(self.retriever.sentence_scores(question.vector, h.chunk_id), default=0.0) for h in close),
+            default=0.0,
+        )
+        weights = self.retriever.term_weights(question.terms)
+        total = sum(weights.values())
+        unseen = sum(w for t, w in weights.items() if not self.retriever.data.lexical.knows(t))
+        return Signals(
+            chunk_cosine=max((h.dense for h in close), default=0.0),
+            sentence_cosine=sentence,
+            coverage=max(
+                (self.retriever.coverage(question.terms, h.chunk_id) for h in hits[:COVERAGE_CHUNKS]), default=0.0
+            ),
+            unknown=unseen / total if total else 0.0,
+        )
+
+    def _states(self, detail: Detail, hits: list[Hit]) -> bool:
+        """Whether one of the top passages states a detail of that kind at all."""
+        pattern = _EVIDENCE[detail]
+        return any(pattern.search(self.retriever.data.chunks[h.chunk_id].text) for h in hits[:TOP_CHUNKS])

@@ -1,0 +1,85 @@
+"""Fitting the abstention model on the dev split: `consult eval --split dev --calibrate` writes index/abstention.yaml.
+
+The regression is fitted on the questions the rules leave to the model (a question about an unknown name or an
+unstated local detail is abstained on before the model is asked). The threshold is chosen on held-out predictions
+(cross-validation, several shuffles) to make the worse of abstention precision and recall as good as possible, since
+both must hold; the curve is smoothed first, so the choice sits on a plateau rather than on one lucky question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from index.abstention import AbstentionModel
+from index.answer import AnswerPipeline
+from index.evaluation import Question
+
+REGULARISATION = 1.0  # sklearn's C: four signals, about a hundred and fifty questions
+FOLDS = 5
+SHUFFLES = 5
+THRESHOLDS = np.arange(0.2, 0.81, 0.01)
+SMOOTHING = 5  # thresholds averaged on each side
+
+
+@dataclass(frozen=True)
+class FitRows:
+    features: np.ndarray  # signals of the questions the model decides
+    answerable: np.ndarray  # whether the documents answer each of them
+    ruled_right: int  # questions the rules abstained on that should be abstained on
+    ruled_wrong: int  # and that the documents do answer
+
+
+@dataclass(frozen=True)
+class Fit:
+    model: AbstentionModel
+    precision: float  # cross-validated abstention precision and recall on dev at the chosen threshold
+    recall: float
+
+
+def signal_rows(pipeline: AnswerPipeline, questions: list[Question]) -> FitRows:
+    features: list[tuple[float, ...]] = []
+    answerable: list[bool] = []
+    ruled = [0, 0]
+    for question in questions:
+        decision = pipeline.relevance(*pipeline.retrieve(question.question))
+        if decision.reason == "model":
+            features.append(decision.signals.features())
+            answerable.append(question.expect == "answer")
+        else:
+            ruled[question.expect == "answer"] += 1
+    return FitRows(np.array(features, dtype=float), np.array(answerable, dtype=bool), ruled[0], ruled[1])
+
+
+def fit(pipeline: AnswerPipeline, questions: list[Question]) -> Fit:
+    rows = signal_rows(pipeline, questions)
+    regression = LogisticRegression(C=REGULARISATION, class_weight="balanced")
+    precision = np.zeros(len(THRESHOLDS))
+    recall = np.zeros(len(THRESHOLDS))
+    for seed in range(SHUFFLES):
+        folds = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
+        held_out = cross_val_predict(regression, rows.features, rows.answerable, cv=folds, method="predict_proba")[:, 1]
+        for i, threshold in enumerate(THRESHOLDS):
+            p, r = _abstention_figures(rows, held_out < threshold)
+            precision[i] += p / SHUFFLES
+            recall[i] += r / SHUFFLES
+    worse = np.minimum(precision, recall)
+    smoothed = np.convolve(np.pad(worse, SMOOTHING, mode="edge"), np.ones(2 * SMOOTHING + 1), mode="valid")
+    best = int(np.argmax(smoothed))
+    regression.fit(rows.features, rows.answerable)
+    model = AbstentionModel(
+        weights=tuple(float(w) for w in regression.coef_[0]),
+        intercept=float(regression.intercept_[0]),
+        threshold=float(THRESHOLDS[best]),
+    )
+    return Fit(model, float(precision[best]), float(recall[best]))
+
+
+def _abstention_figures(rows: FitRows, abstained: np.ndarray) -> tuple[float, float]:
+    right = int((abstained & ~rows.answerable).sum()) + rows.ruled_right
+    wrong = int((abstained & rows.answerable).sum()) + rows.ruled_wrong
+    should = int((~rows.answerable).sum()) + rows.ruled_right
+    return right / max(right + wrong, 1), right / max(should, 1)
