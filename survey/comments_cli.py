@@ -158,9 +158,10 @@ def _themes(
 
 
 def _encoder(model: str | None) -> TextEncoder:
-    from index.embedding import DEFAULT_MODEL, Embedder  # slow import: only when answers are themed
+    from index.embedding import DEFAULT_MODEL
+    from survey.themes.encoder import AnswerEncoder  # slow import: only when answers are themed
 
-    return Embedder(model or DEFAULT_MODEL)
+    return AnswerEncoder(model or DEFAULT_MODEL)
 
 
 def _fail(message: str) -> typer.Exit:
