@@ -15,7 +15,7 @@ from index.embedding import Embedder
 from index.lexical import analyse
 from index.passages import Passages
 from index.question import Question, SourceNames, parse_question
-from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser
+from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser, shown_quotes
 from index.replies import attribution, compose, crime_report_text, emergency_text, ends_sentence, refuse_text
 from index.retriever import Hit, Retriever
 from index.safety import EmergencySignal
@@ -148,7 +148,7 @@ class AnswerPipeline:
         floor = max(self.policy.min_quote_score, unnamed[0] - margin)
         named = [q for q in candidates if q.doc_id in question.named and q.score >= self.policy.min_named_score]
         others = [q for q in candidates if q.doc_id not in question.named and q.score >= floor]
-        return (named + others)[: self.policy.max_sources]
+        return shown_quotes((named + others)[: self.policy.max_sources], self.policy.max_sources)
 
     def _best_lexical_per_source(self, question: Question) -> list[int]:
         """Each source's chunk sharing most words with the question: a source that mentions the topic once, in a long

@@ -22,7 +22,8 @@ CHUNKS_PER_SOURCE = 3
 # Weights, set on the dev split of the labelled questions (never the test split).
 PASSAGE_WEIGHT, SENTENCE_WEIGHT, CHUNK_WEIGHT, OVERLAP_WEIGHT = 0.5, 0.3, 0.2, 0.4
 HEADING_SHARE = 0.5  # a topic word found only in the section heading counts half
-NUMBER_BONUS, POSITION_BONUS, LIST_BONUS = 0.12, 0.06, 0.05
+RUNNER_UP_MARGIN = 0.08  # a source's second passage is shown when it scores within this of its best
+NUMBER_BONUS, POSITION_BONUS = 0.12, 0.06
 SHORT_WORDS, LONG_WORDS, LENGTH_PENALTY = 15, 55, 0.08
 STANCE = re.compile(
     r"\b(?:I|we)(?: would| will| shall|'d|'ll| am going to| must| should| want| plan| intend| pledge| propose|"
@@ -40,13 +41,46 @@ class Quote:
     score: float
 
 
+@dataclass(frozen=True)
+class SourceQuotes:
+    """A source's best passage, and its best other passage (not overlapping it) in case the answer is split in two."""
+
+    best: Quote
+    runner_up: Quote | None = None
+
+    @property
+    def doc_id(self) -> str:
+        return self.best.doc_id
+
+    @property
+    def score(self) -> float:
+        return self.best.score
+
+    def close_runner_up(self) -> Quote | None:
+        """The runner-up when it scores almost as well as the best: two passages apart in one source (a figure and the
+        sentence it explains, a pledge in a list and the text about it) are often the answer together."""
+        if self.runner_up is not None and self.runner_up.score >= self.best.score - RUNNER_UP_MARGIN:
+            return self.runner_up
+        return None
+
+
+def shown_quotes(sources: list[SourceQuotes], limit: int) -> list[Quote]:
+    """Every source's best passage, then close runners-up (best sources first) while fewer than `limit` quotes."""
+    quotes = [source.best for source in sources]
+    for source in sources:
+        runner_up = source.close_runner_up()
+        if runner_up is not None and len(quotes) < limit:
+            quotes.append(runner_up)
+    return quotes
+
+
 class QuoteChooser:
     def __init__(self, retriever: Retriever, passages: Passages) -> None:
         self.retriever = retriever
         self.passages = passages
 
-    def best_per_source(self, question: Question, hits: list[Hit]) -> list[Quote]:
-        """The best passage of every source among the hits, best first."""
+    def best_per_source(self, question: Question, hits: list[Hit]) -> list[SourceQuotes]:
+        """The best passages of every source among the hits, best source first."""
         chunks_by_doc: dict[str, list[int]] = {}
         for hit in hits:
             doc_chunks = chunks_by_doc.setdefault(self.retriever.data.chunks[hit.chunk_id].doc_id, [])
@@ -55,17 +89,20 @@ class QuoteChooser:
         quotes = [self._best_of(question, chunk_ids) for chunk_ids in chunks_by_doc.values()]
         return sorted((q for q in quotes if q is not None), key=lambda q: -q.score)
 
-    def _best_of(self, question: Question, chunk_ids: list[int]) -> Quote | None:
-        best: Quote | None = None
+    def _best_of(self, question: Question, chunk_ids: list[int]) -> SourceQuotes | None:
+        scored: list[Quote] = []
         weights = self.retriever.term_weights(question.terms)
         for chunk_id in chunk_ids:
             chunk_score = float(self.retriever.data.chunk_vectors[chunk_id] @ question.vector)
             heading = set(analyse(self.retriever.data.chunks[chunk_id].section or ""))
             for passage in self.passages.of_chunk(chunk_id):
                 score = self._score(question, passage, weights, heading) + CHUNK_WEIGHT * chunk_score
-                if best is None or score > best.score:
-                    best = Quote(passage.doc_id, passage.span, score)
-        return best
+                scored.append(Quote(passage.doc_id, passage.span, score))
+        if not scored:
+            return None
+        best = max(scored, key=lambda q: q.score)
+        apart = [q for q in scored if q.span.end <= best.span.start or best.span.end <= q.span.start]
+        return SourceQuotes(best, max(apart, key=lambda q: q.score, default=None))
 
     def _score(self, question: Question, passage: Passage, weights: dict[str, float], heading: set[str]) -> float:
         data = self.retriever.data
@@ -74,13 +111,14 @@ class QuoteChooser:
         mean = rows.sum(axis=0)
         passage_cosine = float(mean @ question.vector) / max(float(np.linalg.norm(mean)), 1e-6)
         if passage.is_list:  # the lead-in says what the list is about: its items should not dilute that
-            passage_cosine = max(passage_cosine, float(sentence_cosines[0])) + LIST_BONUS
+            passage_cosine = max(passage_cosine, float(sentence_cosines[0]))
         text = data.documents[passage.doc_id].text[passage.span.start : passage.span.end]
         score = PASSAGE_WEIGHT * passage_cosine + SENTENCE_WEIGHT * float(sentence_cosines.max())
         score += OVERLAP_WEIGHT * _overlap(weights, set(analyse(text)), heading)
         if question.wants is Wanted.NUMBER and NUMBER.search(text):
             score += NUMBER_BONUS
-        if question.wants is Wanted.POSITION and STANCE.search(text):
+        # Comparing sources is comparing what each would do: their stated positions.
+        if (question.wants is Wanted.POSITION or question.compare) and STANCE.search(text):
             score += POSITION_BONUS
         # A lead-in with its list is long by nature: what it must not be is cut off from its items.
         return score - (0.0 if passage.is_list else LENGTH_PENALTY * _length_cost(passage.words))

@@ -3,11 +3,15 @@ a dangling lead-in or a fragment. Questions here are our own, not in the labelle
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from index.answer import Answer, AnswerPipeline
 
 MILLER = "miller-mayor-policing-blog"
+HIRST = "hirst-manifesto-commitments"
+PLEDGE = "doubling the Special Constabulary"
 
 
 def _quotes_of(answer: Answer, doc_id: str) -> list[str]:
@@ -23,12 +27,31 @@ def test_a_candidates_position_is_his_stated_position_not_a_question_he_asks(pip
     assert any(word in quotes[0].casefold() for word in ("ban", "ditch")), quotes[0]
 
 
+def test_a_candidates_pledge_is_quoted_as_his_position_not_the_public_feedback_he_reports(
+    pipeline: AnswerPipeline,
+) -> None:
+    answer = pipeline.answer("What is Roger Hirst's promise on special constables?")
+    assert answer.kind == "answer"
+    hirst = [c for c in answer.citations if c.doc_id == HIRST]
+    assert hirst, "the candidate the question names is quoted"
+    best = max(hirst, key=lambda c: c.score)
+    assert PLEDGE in best.quote, best.quote
+
+
+def test_a_compare_question_shows_each_candidates_pledge(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.answer("Compare what the sources say about volunteer special constables")
+    assert answer.kind == "answer"
+    assert any(PLEDGE in quote for quote in _quotes_of(answer, HIRST)), _quotes_of(answer, HIRST)
+    assert _quotes_of(answer, MILLER), "every candidate who speaks to the topic is shown"
+
+
 def test_a_lead_in_is_quoted_with_the_list_it_introduces(pipeline: AnswerPipeline) -> None:
     answer = pipeline.answer("which goals does the government set for the Safer Streets Mission")
-    quotes = _quotes_of(answer, MILLER)
-    assert quotes
-    assert quotes[0].startswith("With the Safer Streets Mission they want to:")
-    assert "\n- Halve knife crime within ten years." in quotes[0]
+    miller = [c for c in answer.citations if c.doc_id == MILLER]
+    assert miller
+    best = max(miller, key=lambda c: c.score).quote
+    assert best.startswith("With the Safer Streets Mission they want to:")
+    assert "\n- Halve knife crime within ten years." in best
     for citation in answer.citations:  # no quote ends on a lead-in without its list
         assert not citation.quote.rstrip().endswith(":")
 
@@ -86,6 +109,9 @@ def test_quotes_are_verbatim_short_and_from_at_most_five_sources(pipeline: Answe
         answer = pipeline.answer(question)
         assert answer.kind == "answer", question
         assert 1 <= len(answer.citations) <= 5
+        spans = sorted((c.doc_id, c.start, c.end) for c in answer.citations)
+        for (doc, _, end), (next_doc, start, _) in pairwise(spans):
+            assert doc != next_doc or end <= start, ("two quotes of one source overlap", question, spans)
         for citation in answer.citations:
             assert documents[citation.doc_id].text[citation.start : citation.end] == citation.quote
             words = len(citation.quote.split())
