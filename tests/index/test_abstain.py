@@ -1,0 +1,81 @@
+"""Abstention that generalises: words residents use for covered topics get answers, local facts no document states
+get the abstention. Questions here are our own, not in the labelled set (tests/eval/questions*.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.abstention import AbstentionModel, Signals
+from index.answer import AnswerPipeline
+from index.question import Detail, wanted_detail
+from index.spelling import Spelling
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the polcie plan for tackling knife crime",  # a typo
+        "miller on legalizing drugs",  # American spelling, the documents write "legalising"
+        "does anyone want to bring back youth clubs for teenagers",  # the documents say youth centres
+    ],
+)
+def test_other_words_for_a_covered_topic_get_an_answer(pipeline: AnswerPipeline, question: str) -> None:
+    answer = pipeline.answer(question)
+    assert answer.kind == "answer", answer.text
+    assert answer.citations
+
+
+def test_specials_are_judged_answerable(pipeline: AnswerPipeline) -> None:
+    """The documents say Special Constables; whether a quote then clears the quoting floor is the quote chooser's."""
+    assert pipeline.relevance(*pipeline.retrieve("any plans to put more specials on the beat?")).answerable
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the crime rate in tiptree",  # a town no document mentions, written in lower case
+        "What are the opening hours of Saffron Walden police station?",
+        "phone number of the Southend custody suite",  # a town the documents mention, but no phone number
+        "is harlow police station open at weekends",
+        "email for the commissioner's office",
+    ],
+)
+def test_local_facts_no_document_states_get_the_abstention(pipeline: AnswerPipeline, question: str) -> None:
+    answer = pipeline.answer(question)
+    assert answer.kind == "abstain", [c.quote for c in answer.citations]
+    assert answer.citations == []
+
+
+def test_typos_are_corrected_towards_the_documents_words_only() -> None:
+    spelling = Spelling(["The police and fire service will double the Special Constabulary."], ["elderly", "police"])
+    assert spelling.correct("polce and fire servise") == "police and fire service"
+    assert spelling.correct("elderly people") == "elderly people"  # an English word, not a typo
+    assert spelling.correct("braintree police") == "braintree police"  # a name nothing in the documents resembles
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("what's the telephone number for the station in town", Detail.PHONE),
+        ("is the front desk open on Saturdays", Detail.HOURS),
+        ("when does the station open", Detail.HOURS),
+        ("e-mail of the commissioner", Detail.EMAIL),
+        ("postcode of the police headquarters", Detail.ADDRESS),
+        ("how many officers will patrol at night", None),
+        ("will the candidates open new police stations", None),
+    ],
+)
+def test_questions_asking_for_a_local_detail_are_recognised(question: str, detail: Detail | None) -> None:
+    assert wanted_detail(question) == detail
+
+
+def test_the_fitted_model_is_stored_as_readable_coefficients(tmp_path: Path) -> None:
+    model = AbstentionModel.load()
+    assert len(model.weights) == len(Signals.__dataclass_fields__)
+    close = Signals(chunk_cosine=0.7, sentence_cosine=0.75, coverage=1.0, unknown=0.0)
+    far = Signals(chunk_cosine=0.1, sentence_cosine=0.15, coverage=0.0, unknown=1.0)
+    assert model.probability(close) >= model.threshold > model.probability(far)
+    model.save(tmp_path / "model.yaml", "a note")
+    assert AbstentionModel.load(tmp_path / "model.yaml") == model
