@@ -46,6 +46,7 @@ def run(workdir: Path, quick: bool = False) -> None:
             continue
         with postgres.fresh_databases(prefix="consult_bench") as (name,):
             measure_results("PostgreSQL", postgres.app_url(name), definition, rows)
+    measure_write_cpu(f"sqlite:///{workdir / 'write-cpu.db'}", 500 if quick else 2_000)
     measure_writers(f"sqlite:///{workdir / 'writers.db'}", 500 if quick else 2_500)
 
 
@@ -163,6 +164,25 @@ def measure_writers(url: str, per_writer: int) -> None:
         f"{acknowledged / elapsed:.0f} submissions/s; stored {stored}; lost {acknowledged - stored}; "
         f"'database is locked' errors {locked}"
     )
+
+
+def measure_write_cpu(url: str, count: int) -> None:
+    """CPU time of one writer per submission (Python, driver and SQLite's own work; the fsync wait is not CPU): the
+    part of the writers' figure a busy machine does not blur. Answers are drawn before the clock starts."""
+    upgrade_schema(url)
+    db = Database(url)
+    definition = load_definition(default_definition_path())
+    register_definition(db, definition)
+    rng = random.Random(11)
+    answers = [random_answers(definition, rng) for _ in range(count)]
+    began = time.process_time()
+    for number, given in enumerate(answers):
+        respondent = pseudonym(PEPPER, "web", f"cpu-{number}")
+        submission = Submission(respondent, "web", definition, "v1", given, key=f"cpu-{number}")
+        submit_response(db, submission)
+    spent = time.process_time() - began
+    db.dispose()
+    print(f"SQLite, one writer: {spent * 1000 / count:.2f} ms CPU per submission ({count} submissions)")
 
 
 def _write(url: str, writer: int, count: int, barrier: Any, results: Any) -> None:
