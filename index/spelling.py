@@ -28,9 +28,10 @@ class Spelling:
         self._corpus = frozenset(corpus)
         self._stems = frozenset(_STEMMER.stemWords(list(corpus)))
         self._known = self._corpus | frozenset(lexicon)
-        self._by_length: dict[int, list[str]] = {}
+        # Candidates by first letter and length: typos rarely change the first letter, and it keeps the search short.
+        self._by_start: dict[tuple[str, int], list[str]] = {}
         for word in corpus:  # a short word is no target either: "witham" is a town, not a typo of "with"
-            self._by_length.setdefault(len(word), []).append(word)
+            self._by_start.setdefault((word[:1], len(word)), []).append(word)
         self.correct = lru_cache(maxsize=4096)(self._correct)
 
     def _correct(self, text: str) -> str:
@@ -49,7 +50,7 @@ class Spelling:
         pool = [
             w
             for size in range(max(MIN_LENGTH, len(folded) - 2), len(folded) + 3)
-            for w in self._by_length.get(size, [])
+            for w in self._by_start.get((folded[:1], size), [])
         ]
         close = difflib.get_close_matches(folded, pool, n=1, cutoff=SIMILARITY)
         return close[0] if close else word
