@@ -21,7 +21,7 @@ from index.retriever import Hit, Retriever
 from index.safety import EmergencySignal
 from index.spelling import Spelling
 from index.store import open_index
-from index.triage import Triage, triage
+from index.triage import Triage, declares_not_urgent, triage
 from knowledge.corpus import load_topics
 from knowledge.documents import DocumentMeta, Kind
 
@@ -95,8 +95,8 @@ class AnswerPipeline:
         """The rules, and closeness to labelled emergencies as a second signal: 999 when either says so."""
         text = normalise(message)
         rule = triage(text)
-        if rule is Triage.EMERGENCY or not text:
-            return rule
+        if rule is Triage.EMERGENCY or not text or declares_not_urgent(text):
+            return rule  # a writer who says it is not urgent is believed: the rules alone decide
         if self.emergencies.closeness(self.retriever.encode(text)).is_emergency:
             return Triage.EMERGENCY
         return rule
