@@ -79,7 +79,7 @@ EMERGENCY = _any(
 _SOMEONE = r"(?:someone|somebody|a (?:man|woman|person|child|kid|boy|girl|baby|toddler|teenager|lad|swimmer)|"
 _SOMEONE += r"he|she|they)"
 _VEHICLE_EVENT = (
-    r"(?:crash\w*|collision|collided|accident|smash(?:ed)?|pile-? ?up|rolled(?: over)?|overturned|flipped|"
+    r"(?:crash\w*|collision|collided|accident|smash(?:ed)?|rolled(?: over)?|overturned|flipped|"
     r"upside down|on (?:its|it's|it is) (?:side|roof)|swerved|skidded|jack-? ?knifed|ploughed|went into|gone into|"
     r"knocked (?:off|over|down)|run over|hit by)"
 )
@@ -94,7 +94,7 @@ EMERGENCY_IN_CONTEXT = _any(
     # Road collisions with someone hurt or trapped, or many vehicles.
     _VEHICLE_EVENT + r"\b.{0,80}\b" + _HARMED + r"\b",
     _HARMED + r"\b.{0,60}\b" + _VEHICLE_EVENT,
-    r"\b(?:pile-? ?up|multi-? ?(?:car|vehicle) (?:crash|collision|smash))\b",
+    r"\bmulti-? ?(?:car|vehicle) (?:crash|collision|smash)\b",
     r"\b(?:several|loads of|lots of|a few|three|four|five|six|many) (?:cars|vehicles)\b.{0,40}\b(?:crash\w*|smash\w*|"
     r"piled|collided|hit)\b",
     # Medical: no breath, no response, stroke, fits, chest pain, poisoning, overdose, choking.
@@ -113,7 +113,7 @@ EMERGENCY_IN_CONTEXT = _any(
     # Suicide risk.
     r"\b(?:want(?:s)?|going|about) to (?:die|end it|end (?:my|his|her|their) life|kill (?:my|him|her|them)sel(?:f|ves)|"
     r"take (?:them all|all (?:the|my) (?:pills|tablets)))\b",
-    r"\b(?:end it all|suicide note|says? goodbye|saying goodbye|don'?t want to (?:live|be alive)|"
+    r"\b(?:end it all|suicide note|don'?t want to (?:live|be alive)|"
     r"want to kill myself)\b",
     r"\b(?:taken|took|swallowed|had) (?:them all|all of them|the lot|the whole lot)\b",
     r"\b(?:edge of|standing on|on the edge|climb(?:ing|ed)? (?:over|onto)|sitting on)\b.{0,30}\b(?:bridge|roof|ledge|"
@@ -136,8 +136,7 @@ EMERGENCY_IN_CONTEXT = _any(
     r"disabled|special needs|\d+ ?(?:year|yr)s? old)\b.{0,80}\b(?:missing|wandered|walked out|run off|ran off|gone off|"
     r"disappeared|can'?t find|cannot find|not come back|hasn'?t come (?:back|home)|not (?:back|home))\b",
     r"\b(?:missing|wandered|walked out|run off|ran off|disappeared|can'?t find|cannot find)\b.{0,60}\b(?:dementia|"
-    r"alzheimer'?s?|autis(?:m|tic)|vulnerable|confused|suicidal|frail|disabled|in (?:his|her) (?:slippers|nightie|"
-    r"pyjamas))\b",
+    r"alzheimer'?s?|autis(?:m|tic)|vulnerable|confused|suicidal|frail|disabled)\b",
     r"\b(?:grabbed|bundled|dragged|dragging|pulled|pulling|pushed|pushing|forced|forcing|snatched|taken|bundling)\b"
     r".{0,40}\b(?:into|in)\s+(?:a|the|his|her|their|an)\s+(?:car|van|vehicle|boot|truck|lorry)\b",
     r"\b(?:child|kid|baby|toddler|girl|boy|woman|daughter|son|someone|somebody|person)\b.{0,30}\b(?:snatched|"
@@ -177,7 +176,7 @@ IN_THE_PAST = _any(
     r"\b(?:we|i|they) had (?:a|an)\b",
 )
 HAPPENING_NOW = _any(
-    r"\b(?:now|right now|just now|currently|at the moment|as we speak|tonight|help|please|quick|quickly|hurry|"
+    r"\b(?:now|right now|just now|currently|at the moment|as we speak|tonight|quick|quickly|hurry|"
     r"urgent|what do i do|what should i do|send|ambulance)\b",
 )
 # A question about plans or rules that names a danger ("what is being done about people being hit by cars"): even the
@@ -189,7 +188,7 @@ POLICY_QUESTION = _any(
 )
 # A message that says itself it is no emergency ("not urgent but ...") is taken at its word unless a rule fires.
 DECLARED_NOT_URGENT = _any(
-    r"\b(?:not|isn'?t|no|non)[ -](?:urgent|an emergency|emergency|in danger)\b",
+    r"\b(?:not|isn'?t|no) (?:urgent|an emergency|emergency|in danger)\b",
 )
 
 

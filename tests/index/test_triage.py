@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.triage import Triage, triage
+from index.triage import Triage, declares_not_urgent, triage
 
 # The rules are checked against messages of our own: the labelled sets measure them (`consult eval`), and tests
 # never pin rules to the test split.
@@ -62,7 +62,7 @@ def test_requests_for_voting_advice(message: str) -> None:
     "message",
     [
         "the car has rolled into a ditch and my passenger's legs are trapped",
-        "there's been a pile-up in the fog on the bypass",
+        "a multi-vehicle crash in the fog on the bypass",
         "my grandad has alzheimers and he's wandered off, we can't find him",
         "a man bundled a little girl into the back of a van",
         "my son's gone under at the lido and hasn't come up",
@@ -87,10 +87,17 @@ def test_emergencies_of_every_kind_by_the_rules_alone(message: str) -> None:
         "what is being done about people being attacked on trains",
         "is there a scheme for people with dementia who go missing",
         "how many overdoses were there last year",
+        "please tell me the plans for preventing drowning at the coast",  # a polite word is not a danger now
+        "can you help me find what the candidates say about overdose deaths",
     ],
 )
 def test_a_danger_named_in_a_question_about_plans_or_the_past_is_not_an_emergency(message: str) -> None:
     assert triage(message) is not Triage.EMERGENCY
+
+
+def test_only_a_writer_who_says_it_is_not_urgent_is_believed() -> None:
+    assert declares_not_urgent("it's not urgent but my shed was broken into")
+    assert not declares_not_urgent("i rang the non-emergency number and nobody came, he is still hitting her")
 
 
 def test_a_question_about_a_crime_trend_is_not_a_crime_report() -> None:
