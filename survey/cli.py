@@ -21,7 +21,7 @@ from survey.pseudonyms import CONVERSATION_CHANNELS, PepperError, sender_id
 from survey.report_text import print_results
 from survey.results import BreakdownError, compute_results
 from survey.service import Survey, open_survey
-from survey.store import forget_respondent, respondent_data
+from survey.store import respondent_data
 
 LoadConfig = Callable[[], SurveyConfig]
 USER_ID_HELP = "The resident's id on that channel: a Telegram user id, a paper form's respondent_id."
@@ -78,7 +78,7 @@ def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation |
         """
         survey = _open(load_config)
         channel, user_id = channel.strip().lower(), user_id.strip()
-        erased = forget_respondent(survey.db, survey.resident(channel, user_id))
+        erased = survey.forget(survey.resident(channel, user_id))
         events = 0
         if forget_conversation is not None and channel in CONVERSATION_CHANNELS:
             events = forget_conversation(sender_id(survey.pepper, channel, user_id))

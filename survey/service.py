@@ -11,6 +11,7 @@ from survey.consultations import register_definition
 from survey.database import Database, upgrade_schema
 from survey.definition import SurveyDefinition, load_definition
 from survey.pseudonyms import pseudonym, resident_pseudonym
+from survey.store import forget_respondent
 
 
 @dataclass
@@ -27,6 +28,16 @@ class Survey:
     def resident(self, channel: str, user_id: str) -> str:
         """The store's key for a resident known by their own id on a channel, as an official receives it."""
         return resident_pseudonym(self.pepper, channel, user_id)
+
+    def forget(self, respondent: str) -> bool:
+        """Erase a respondent's answers to every consultation, and every cached theme (labels and keywords were made
+        from their words too); True if there was anything to erase."""
+        erased = forget_respondent(self.db, respondent)
+        if erased and self.themes_dir is not None:
+            from survey.themes.cache import ThemeCache  # the themes package loads scikit-learn: only when needed
+
+            ThemeCache(self.themes_dir).forget()
+        return erased
 
 
 def open_survey(config: SurveyConfig, upgrade: bool = True) -> Survey:

@@ -13,7 +13,7 @@ from bot.actions.common import button, latest_text, respondent, safety_reply
 from bot.actions.services import services
 from bot.actions.survey_form import reset_survey
 from bot.actions.survey_questions import answer_lines
-from survey.store import forget_respondent, respondent_data, stored_answers
+from survey.store import respondent_data, stored_answers
 
 
 class ActionPrivacyNotice(Action):
@@ -95,7 +95,7 @@ class ActionForgetMe(Action):
             dispatcher.utter_message(text="OK, nothing has been deleted.")
             return []
         try:
-            erased = forget_respondent(services().survey.db, respondent(tracker)[0])
+            erased = services().survey.forget(respondent(tracker)[0])
         except SQLAlchemyError:
             dispatcher.utter_message(text="Sorry, I couldn't delete your answers just now. Please try again shortly.")
             return []

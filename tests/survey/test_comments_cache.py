@@ -11,7 +11,9 @@ from pathlib import Path
 from survey.comments import WrittenAnswer
 from survey.comments_cache import stored_themes
 from survey.themes import Theme, ThemeCache, Themes, ThemeSettings, cache_key
+from survey.service import Survey
 from survey.themes.model import Comment
+from tests.survey.conftest import essex, submit
 
 DAY = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
@@ -53,3 +55,16 @@ def test_the_comments_page_never_imports_the_embedding_model() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_an_erasure_removes_every_cached_theme(survey: Survey, tmp_path: Path) -> None:
+    """Labels and keywords were made from the erased words too: the cache goes with the answers."""
+    survey.themes_dir = tmp_path / "themes"
+    cache = ThemeCache(survey.themes_dir)
+    cache.save("s/q", "key", Themes(model="m", answered=0, themes=[]))
+    assert submit(survey, "web", "resident-1", essex(survey), "k-1")
+
+    assert not survey.forget(survey.respondent("web", "someone-else"))  # nothing to erase: the cache stays
+    assert list(survey.themes_dir.glob("*.json"))
+    assert survey.forget(survey.respondent("web", "resident-1"))
+    assert list(survey.themes_dir.glob("*.json")) == []
