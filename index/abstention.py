@@ -98,7 +98,7 @@ class Abstention:
     def decide(self, question: Question, hits: list[Hit]) -> Decision:
         signals = self.signals(question, hits)
         probability = self.model.probability(signals)
-        if unknown_names(question.text, self.retriever.data.lexical.knows):
+        if unknown_names(question.corrected or question.text, self.retriever.data.lexical.knows):
             return Decision(signals, probability, False, "unknown name")
         if question.detail is not None and not self._states(question.detail, hits):
             return Decision(signals, probability, False, str(question.detail))

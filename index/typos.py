@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 # The words the safety rules hinge on; a misspelling of one of them would otherwise hide an emergency.
 KEYWORDS = frozenset(
@@ -91,7 +91,7 @@ def _english() -> frozenset[str]:
     return frozenset(get_english_words_set(["web2", "gcide"], lower=True))
 
 
-@cache
+@lru_cache(maxsize=8192)  # bounded: residents type words without end
 def _correction(word: str) -> str:
     if word in SHORTHAND:
         return SHORTHAND[word]
