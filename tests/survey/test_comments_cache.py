@@ -10,8 +10,8 @@ from pathlib import Path
 
 from survey.comments import WrittenAnswer
 from survey.comments_cache import stored_themes
-from survey.themes import Theme, ThemeCache, Themes, ThemeSettings, cache_key
 from survey.service import Survey
+from survey.themes import Theme, ThemeCache, Themes, ThemeSettings, cache_key
 from survey.themes.model import Comment
 from tests.survey.conftest import essex, submit
 
