@@ -13,10 +13,9 @@ from survey.config import SurveyConfig
 from survey.officials import add_official
 from survey.service import open_survey
 from tests.browser.conftest import AXE
+from tests.browser.officials import PASSWORD, sign_in
 from tests.processes import BIN, free_port, running
 from tests.survey.conftest import FIRE, fire_answers, submit
-
-PASSWORD = "a perfectly long password"
 
 
 @pytest.fixture(scope="module")
@@ -37,17 +36,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[s
         yield f"http://127.0.0.1:{port}", questions
 
 
-def _sign_in(page: Page, base: str) -> None:
-    page.goto(base + "/dashboard/sign-in")
-    page.get_by_label("Name").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/dashboard")
-
-
 def test_every_question_gets_its_chart_drawn_under_the_csp(page: Page, site: tuple[str, list[str]]) -> None:
     base, questions = site
-    _sign_in(page, base)
+    sign_in(page, base)
     page.wait_for_function("() => typeof Chart !== 'undefined' && Chart.getChart('weeks-chart') !== undefined")
     drawn = page.evaluate(
         "(ids) => ids.map((id) => { const c = Chart.getChart('chart-' + id); "
@@ -76,7 +67,7 @@ def test_no_serious_accessibility_problems_on_the_dashboard_and_report(
     axe_page: Page, site: tuple[str, list[str]]
 ) -> None:
     base, _ = site
-    _sign_in(axe_page, base)
+    sign_in(axe_page, base)
     axe_page.wait_for_function("() => typeof Chart !== 'undefined' && Chart.getChart('weeks-chart') !== undefined")
     problems = {"dashboard": _axe_problems(axe_page)}
     axe_page.goto(base + "/dashboard/report")
@@ -86,7 +77,7 @@ def test_no_serious_accessibility_problems_on_the_dashboard_and_report(
 
 def test_wide_breakdown_tables_scroll_from_the_keyboard(page: Page, site: tuple[str, list[str]]) -> None:
     base, _ = site
-    _sign_in(page, base)
+    sign_in(page, base)
     region = page.locator(".scroll").first
     region.focus()
     assert region.evaluate("(node) => node === document.activeElement")

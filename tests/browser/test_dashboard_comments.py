@@ -12,11 +12,10 @@ from survey.config import SurveyConfig
 from survey.definition import default_definition_path
 from survey.officials import add_official
 from survey.service import open_survey
+from tests.browser.officials import PASSWORD, sign_in
 from tests.browser.test_dashboard import _axe_problems
 from tests.processes import BIN, free_port, running
 from tests.survey.conftest import essex, submit
-
-PASSWORD = "a perfectly long password"
 
 
 @pytest.fixture(scope="module")
@@ -35,16 +34,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
 
 
-def _sign_in(page: Page, base: str) -> None:
-    page.goto(base + "/dashboard/sign-in")
-    page.get_by_label("Name").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/dashboard")
-
-
 def test_search_and_hide_from_the_keyboard_under_the_csp(page: Page, site: str) -> None:
-    _sign_in(page, site)
+    sign_in(page, site)
     page.get_by_role("link", name="What residents wrote (comment)").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(site + "/dashboard/comments/comment")
@@ -64,7 +55,7 @@ def test_search_and_hide_from_the_keyboard_under_the_csp(page: Page, site: str) 
 
 
 def test_no_serious_accessibility_problems_on_the_comments_page(axe_page: Page, site: str) -> None:
-    _sign_in(axe_page, site)
+    sign_in(axe_page, site)
     axe_page.goto(site + "/dashboard/comments/comment")
     assert _axe_problems(axe_page) == []
     axe_page.goto(site + "/dashboard/comments/comment?group=district:southend")

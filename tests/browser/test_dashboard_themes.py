@@ -18,11 +18,11 @@ from survey.config import SurveyConfig
 from survey.definition import default_definition_path
 from survey.officials import add_official
 from survey.service import Survey, open_survey
+from tests.browser.officials import PASSWORD, sign_in
 from tests.browser.test_dashboard import _axe_problems
 from tests.processes import BIN, free_port, running
 from tests.survey.conftest import essex, submit
 
-PASSWORD = "a perfectly long password"
 SPEEDING = "cars speeding down our road at night"
 BINS = "the bins were not collected again this week"
 PEPPER = b"t" * 40
@@ -53,17 +53,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterat
         yield f"http://127.0.0.1:{port}", data
 
 
-def _sign_in(page: Page, base: str) -> None:
-    page.goto(base + "/dashboard/sign-in")
-    page.get_by_label("Name").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/dashboard")
-
-
 def test_a_theme_opens_from_the_keyboard_to_its_examples_and_answers(page: Page, site: tuple[str, Path]) -> None:
     base, _data = site
-    _sign_in(page, base)
+    sign_in(page, base)
     page.goto(base + "/dashboard/comments/comment")
     table = page.get_by_role("table", name="Themes, largest first")
     rows = table.locator("tbody tr")
@@ -93,7 +85,7 @@ def test_a_theme_opens_from_the_keyboard_to_its_examples_and_answers(page: Page,
 
 def test_no_serious_accessibility_problems_with_themes(axe_page: Page, site: tuple[str, Path]) -> None:
     base, _data = site
-    _sign_in(axe_page, base)
+    sign_in(axe_page, base)
     for address in ("/dashboard/comments/comment", "/dashboard/comments/comment?theme=theme-1"):
         axe_page.goto(base + address)
         assert _axe_problems(axe_page) == []
@@ -104,7 +96,7 @@ def test_themes_are_reported_stale_once_an_answer_is_added(page: Page, site: tup
     survey = _survey(data)
     submit(survey, "web", "late", essex(survey, comment="street lights are out on our road"), "k-late")
     survey.db.dispose()
-    _sign_in(page, base)
+    sign_in(page, base)
     page.goto(base + "/dashboard/comments/comment")
     notice = page.locator("#themes-heading + p.notice").inner_text()
     assert "The answers changed since themes were computed" in notice and "consult survey themes comment" in notice
