@@ -16,14 +16,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
-# FULL: a commit reaches the disk before a vote is acknowledged (NORMAL could lose the last ones on a power cut).
-SQLITE_PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 class Database:
@@ -93,32 +91,16 @@ def create_db_engine(url: str) -> Engine:
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
-        for pragma in SQLITE_PRAGMAS:
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
+    def _begin(connection: Any) -> None:
         write = connection.get_execution_options().get("consult_write", False)
-        with driver_cursor(connection) as cursor:  # on the driver: the writer waits for nothing it need not
-            cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
-
-
-@contextmanager
-def driver_cursor(connection: Connection) -> Iterator[Any]:
-    """The DBAPI cursor of a Core connection's transaction, for the few hot statements where Core's per-statement
-    work (compiling, result objects) would be paid inside SQLite's writer lock. Driver errors are raised as
-    SQLAlchemy's (IntegrityError, OperationalError, ...), exactly as Core would raise them."""
-    cursor = connection.connection.cursor()
-    dbapi = connection.dialect.loaded_dbapi
-    try:
-        yield cursor
-    except dbapi.Error as error:
-        raise exc.DBAPIError.instance(None, None, error, dbapi.Error, dialect=connection.dialect) from error
-    finally:
-        cursor.close()
 
 
 def upgrade_schema(url: str) -> None:

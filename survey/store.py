@@ -9,29 +9,24 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, DateTime, Dialect, bindparam, delete, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 
 from survey import tallies
 from survey.answers import Answers, AnswerValue
-from survey.database import Database, driver_cursor
+from survey.database import Database
 from survey.definition import QuestionKind, SurveyDefinition
-from survey.models import Answer, Response
+from survey.models import Answer, Response, SeenSubmission
 from survey.tallies import AnswerRow
 
 CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
 MAX_KEY = 128
-# The first-response path as driver SQL (qmark style; PostgreSQL's driver gets %s): see store_response.
-SEEN = "INSERT INTO seen_submissions (key, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING key"
-INSERT_RESPONSE = (
-    "INSERT INTO responses (respondent, survey_id, notice_version, channel, submitted_at, updated_at)"
-    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (survey_id, respondent) DO NOTHING RETURNING id"
-)
-INSERT_ANSWERS = "INSERT INTO answers (response_id, question, item, option, number, text) VALUES (?, ?, ?, ?, ?, ?)"
-PG_LOCK = "SELECT pg_advisory_xact_lock(hashtext(%s))"
+ANSWERS_QMARK = "INSERT INTO answers (response_id, question, item, option, number, text) VALUES (?, ?, ?, ?, ?, ?)"
+ANSWERS_FORMAT = ANSWERS_QMARK.replace("?", "%s")
 
 
 @dataclass(frozen=True)
@@ -98,66 +93,40 @@ def submit_response(db: Database, submission: Submission) -> Receipt:
 
 
 def store_response(connection: Connection, submission: Submission, prepared: Prepared | None = None) -> Receipt:
-    """The same, inside a write transaction the caller owns (an import stores a whole file in one).
-
-    A first response (the usual case) is four plain statements on the transaction's own DBAPI cursor: SQLite has one
-    writer at a time, so each statement's Core overhead (compiling, result objects) would be paid inside its lock."""
+    """The same, inside a write transaction the caller owns (an import stores a whole file in one)."""
     prepared = prepared or prepare(submission)
     now = utc_now()
-    sql = _raw_sql(connection.dialect)
-    with driver_cursor(connection) as cursor:
-        cursor.execute(sql.seen, (submission.key, sql.moment(now)))
-        if cursor.fetchone() is None:
-            return Receipt(stored=False, replaced=False)
-        definition = submission.definition
-        if sql.lock:  # two submissions of one resident at once: the second waits and then sees the first (SQLite
-            # writers are serialised already), so no answers or tallies are left behind
-            cursor.execute(sql.lock, (f"{definition.id}:{submission.respondent}",))
-        cursor.execute(
-            sql.insert_response,
-            (
-                submission.respondent,
-                definition.id,
-                submission.notice_version,
-                submission.channel,
-                sql.moment(prepared.submitted_at),
-                sql.moment(now),
-            ),
-        )
-        created = cursor.fetchone()
-        if created is not None:
-            if prepared.rows:
-                cursor.executemany(sql.insert_answers, [(created[0], *r.values()) for r in prepared.rows])
-            tallies.write_rows(connection, prepared.tally_rows)
-            return Receipt(stored=True, replaced=False)
-    _replace(connection, submission, prepared, now)
-    return Receipt(stored=True, replaced=True)
-
-
-def _replace(connection: Connection, submission: Submission, prepared: Prepared, now: dt.datetime) -> None:
-    """A respondent answers again: the old answers leave the tallies, the new ones enter."""
+    statements = _statements(connection.dialect.name)
+    if connection.execute(statements.seen, {"key": submission.key, "seen_at": now}).scalar_one_or_none() is None:
+        return Receipt(stored=False, replaced=False)
     definition = submission.definition
+    if connection.dialect.name == "postgresql":  # two submissions of one resident at once: the second waits and
+        # then sees the first (SQLite writers are serialised already), so no answers or tallies are left behind
+        connection.execute(statements.lock, {"key": f"{definition.id}:{submission.respondent}"})
     old = _current(connection, definition.id, submission.respondent)
-    if old is None:  # cannot happen: the insert above found the row, and the transaction holds it
-        raise RuntimeError("a response that conflicted on insert was not found")
-    connection.execute(delete(Answer).where(Answer.response_id == old.id))
-    connection.execute(
-        update(Response)
-        .where(Response.id == old.id)
-        .values(
-            notice_version=submission.notice_version,
-            channel=submission.channel,
-            submitted_at=prepared.submitted_at,
-            updated_at=now,
-        )
-    )
-    if prepared.rows:
-        insert_answers = _raw_sql(connection.dialect).insert_answers
-        connection.exec_driver_sql(insert_answers, [(old.id, *r.values()) for r in prepared.rows])
-    changes: dict[tallies.Cell, tallies.Sums] = {}
-    tallies.add_cells(changes, tallies.response_cells(definition, old.rows, old.channel, old.day), -1)
-    tallies.add_cells(changes, prepared.cells, 1)
-    tallies.apply(connection, definition.id, changes)
+    values = {
+        "respondent": submission.respondent,
+        "survey_id": definition.id,
+        "notice_version": submission.notice_version,
+        "channel": submission.channel,
+        "submitted_at": prepared.submitted_at,
+        "updated_at": now,
+    }
+    if old is not None:
+        connection.execute(delete(Answer).where(Answer.response_id == old.id))
+    response_id = connection.execute(statements.upsert, values).scalar_one()
+    if prepared.rows:  # plain tuples: per-row ORM parameter handling would cost more than the insert
+        insert_answers = ANSWERS_QMARK if connection.dialect.name == "sqlite" else ANSWERS_FORMAT
+        rows = [(response_id, r.question, r.item, r.option, r.number, r.text) for r in prepared.rows]
+        connection.exec_driver_sql(insert_answers, rows)
+    if old is None:
+        tallies.write_rows(connection, prepared.tally_rows)
+    else:
+        changes: dict[tallies.Cell, tallies.Sums] = {}
+        tallies.add_cells(changes, tallies.response_cells(definition, old.rows, old.channel, old.day), -1)
+        tallies.add_cells(changes, prepared.cells, 1)
+        tallies.apply(connection, definition.id, changes)
+    return Receipt(stored=True, replaced=old is not None)
 
 
 def stored_answers(db: Database, respondent: str, definition: SurveyDefinition) -> StoredResponse | None:
@@ -298,7 +267,9 @@ class _Current:
 
 
 def _current(connection: Connection, survey_id: str, respondent: str) -> _Current | None:
-    found = connection.execute(_EXISTING, {"survey_id": survey_id, "respondent": respondent}).first()
+    found = connection.execute(
+        _statements(connection.dialect.name).existing, {"survey_id": survey_id, "respondent": respondent}
+    ).first()
     if found is None:
         return None
     return _Current(found.id, found.channel, tallies.utc_day(found.submitted_at), _rows(connection, found.id))
@@ -321,38 +292,25 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
 
 
 @dataclass(frozen=True)
-class _RawSql:
-    """The first-response path as driver SQL in the dialect's parameter style, and how it binds a datetime."""
-
-    seen: str
-    lock: str | None
-    insert_response: str
-    insert_answers: str
-    moment: Callable[[dt.datetime], Any]  # as SQLAlchemy's DateTime would store it (SQLite: ISO text)
+class _Statements:
+    seen: Any
+    existing: Any
+    upsert: Any
+    lock: Any
 
 
 @functools.cache
-def _raw_sql(dialect: Dialect) -> _RawSql:
-    postgres = dialect.name == "postgresql"
-    stored = DateTime(timezone=True).dialect_impl(dialect).bind_processor(dialect)
-    styled = (lambda statement: statement.replace("?", "%s")) if postgres else _unchanged_sql
-    return _RawSql(
-        seen=styled(SEEN),
-        lock=PG_LOCK if postgres else None,
-        insert_response=styled(INSERT_RESPONSE),
-        insert_answers=styled(INSERT_ANSWERS),
-        moment=stored or _unchanged,
+def _statements(dialect: str) -> _Statements:
+    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    seen_table, responses = cast(Table, SeenSubmission.__table__), cast(Table, Response.__table__)
+    upsert = insert_(responses)
+    keys = ("survey_id", "respondent")
+    updated = {c.name: upsert.excluded[c.name] for c in responses.columns if c.name not in ("id", *keys)}
+    return _Statements(
+        seen=insert_(seen_table).on_conflict_do_nothing().returning(seen_table.c.key),
+        existing=select(responses.c.id, responses.c.channel, responses.c.submitted_at).where(
+            responses.c.survey_id == bindparam("survey_id"), responses.c.respondent == bindparam("respondent")
+        ),
+        upsert=upsert.on_conflict_do_update(index_elements=list(keys), set_=updated).returning(responses.c.id),
+        lock=text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
     )
-
-
-def _unchanged_sql(statement: str) -> str:
-    return statement
-
-
-def _unchanged(moment: dt.datetime) -> dt.datetime:
-    return moment
-
-
-_EXISTING = select(Response.id, Response.channel, Response.submitted_at).where(
-    Response.survey_id == bindparam("survey_id"), Response.respondent == bindparam("respondent")
-)

@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from survey.database import driver_cursor
 from survey.definition import QuestionKind, SurveyDefinition
 from survey.models import Answer, Response, Tally
 
@@ -37,10 +36,6 @@ class AnswerRow:
     option: str | None = None
     number: int | None = None
     text: str | None = None
-
-    def values(self) -> tuple[str, int, str | None, int | None, str | None]:
-        """The stored columns after response_id (question, item, option, number, text)."""
-        return (self.question, self.item, self.option, self.number, self.text)
 
 
 @dataclass(frozen=True)
@@ -111,9 +106,8 @@ def write_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
     statement = _UPSERT.format(placeholders=", ".join(["?" if sqlite_ else "%s"] * COLUMNS))
     if sqlite_:  # SQLAlchemy stores SQLite dates as ISO text
         rows = [(*row[:7], row[7].isoformat(), *row[8:]) for row in rows]
-    with driver_cursor(connection) as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(statement, rows[start : start + BATCH])
+    for start in range(0, len(rows), BATCH):
+        connection.exec_driver_sql(statement, rows[start : start + BATCH])
 
 
 def rebuild(connection: Connection, definition: SurveyDefinition) -> int:
