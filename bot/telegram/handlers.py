@@ -50,9 +50,15 @@ class Relay:
             return self.callbacks.issue(chat_id, user_id, button.title, button.payload)
 
         # One turn, one Telegram message where it fits: fewer notifications, and the per-chat limit is respected.
-        for outgoing in render_turn(replies, token, self._passage_url):
+        # A turn that needs several notifies once, with its last message: the resident is told when it is complete.
+        messages = render_turn(replies, token, self._passage_url)
+        for index, outgoing in enumerate(messages):
             sent = await bot.send_message(
-                chat_id, outgoing.html, reply_markup=outgoing.keyboard, disable_web_page_preview=True
+                chat_id,
+                outgoing.html,
+                reply_markup=outgoing.keyboard,
+                disable_web_page_preview=True,
+                disable_notification=True if index < len(messages) - 1 else None,
             )
             if outgoing.keyboard is not None:
                 self.callbacks.keyboard_sent(chat_id, sent.message_id)
