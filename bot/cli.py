@@ -1,4 +1,5 @@
-"""The `consult` command: mounts each package's commands and hands them their settings."""
+"""The `consult` command: builds this process's settings once, mounts each package's commands and hands them what
+they need from those settings."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ app = typer.Typer(
 
 
 @app.callback()
-def main() -> None:
+def main(ctx: typer.Context) -> None:
     """Settings come from CONSULT_* environment variables or a .env file; see .env.example."""
     try:
         settings = Settings()
@@ -42,15 +43,30 @@ def main() -> None:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(code=2) from None
     configure_logging(settings.log_level, settings.log_format)
+    ctx.obj = settings  # click hands the context object down to every sub-command's context
 
 
-app.add_typer(knowledge_cli.build_cli(lambda: Settings().corpus_dir), name="knowledge")
-app.add_typer(index_cli.build_cli(lambda: Settings().index_config()), name="index")
-index_cli.add_answer_commands(app, lambda: Settings().index_config())
-app.add_typer(survey_cli.build_cli(lambda: Settings().survey_config(), forget_conversation), name="survey")
-survey_cli.add_results_command(app, lambda: Settings().survey_config())
-app.add_typer(survey_cli.build_officials_cli(lambda: Settings().survey_config()), name="officials")
-add_run_commands(app, Settings)
-add_telegram_command(app, Settings)
-app.add_typer(build_rasa_cli(Settings), name="rasa")
-app.add_typer(build_privacy_cli(Settings), name="privacy")
+def current_settings(ctx: typer.Context) -> Settings:
+    """The settings the callback built for this process."""
+    settings = ctx.obj
+    if not isinstance(settings, Settings):
+        raise TypeError("a consult command ran without the consult callback")
+    return settings
+
+
+app.add_typer(knowledge_cli.build_cli(lambda ctx: current_settings(ctx).corpus_dir), name="knowledge")
+app.add_typer(index_cli.build_cli(lambda ctx: current_settings(ctx).index_config()), name="index")
+index_cli.add_answer_commands(app, lambda ctx: current_settings(ctx).index_config())
+app.add_typer(
+    survey_cli.build_cli(
+        lambda ctx: current_settings(ctx).survey_config(),
+        lambda ctx, sender: forget_conversation(current_settings(ctx), sender),
+    ),
+    name="survey",
+)
+survey_cli.add_results_command(app, lambda ctx: current_settings(ctx).survey_config())
+app.add_typer(survey_cli.build_officials_cli(lambda ctx: current_settings(ctx).survey_config()), name="officials")
+add_run_commands(app, current_settings)
+add_telegram_command(app, current_settings)
+app.add_typer(build_rasa_cli(current_settings), name="rasa")
+app.add_typer(build_privacy_cli(current_settings), name="privacy")

@@ -20,9 +20,10 @@ from bot.settings import Settings
 from survey.definition import DefinitionError, SurveyDefinition, load_definition
 
 
-def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) -> None:
+def add_run_commands(app: typer.Typer, current_settings: Callable[[typer.Context], Settings]) -> None:
     @app.command("up")
     def up_command(
+        ctx: typer.Context,
         prepare_only: Annotated[
             bool, typer.Option("--prepare-only", help="Prepare, then exit (a process manager runs the rest).")
         ] = False,
@@ -35,7 +36,7 @@ def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) ->
         from survey.definition import DefinitionError
 
         try:
-            code = prepare(load_settings()) if prepare_only else up(load_settings())
+            code = prepare(current_settings(ctx)) if prepare_only else up(current_settings(ctx))
         except (RasaSetupError, DefinitionError) as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(code=2) from None
@@ -43,6 +44,7 @@ def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) ->
 
     @app.command("serve")
     def serve_command(
+        ctx: typer.Context,
         host: Annotated[str | None, typer.Option(help="Address to listen on (default CONSULT_HOST).")] = None,
         port: Annotated[int | None, typer.Option(help="Port (default CONSULT_WEB_PORT).")] = None,
     ) -> None:
@@ -54,7 +56,7 @@ def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) ->
 
         from bot.web import create_app
 
-        settings = load_settings()
+        settings = current_settings(ctx)
         uvicorn.run(
             create_app(settings),
             host=host or settings.host,
@@ -68,6 +70,7 @@ def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) ->
 
     @app.command("actions")
     def actions_command(
+        ctx: typer.Context,
         port: Annotated[int | None, typer.Option(help="Port (default CONSULT_ACTIONS_PORT).")] = None,
     ) -> None:
         """Run the Rasa action server on 127.0.0.1 (loads the model and index once).
@@ -78,15 +81,15 @@ def add_run_commands(app: typer.Typer, load_settings: Callable[[], Settings]) ->
         from index.answer import open_pipeline
         from survey.service import open_survey
 
-        settings = load_settings()
+        settings = current_settings(ctx)
         pipeline = open_pipeline(settings.index_config())
         survey = open_survey(settings.survey_config())
         run_action_server(pipeline, survey, "127.0.0.1", port or settings.actions_port)
 
 
-def add_telegram_command(app: typer.Typer, load_settings: Callable[[], Settings]) -> None:
+def add_telegram_command(app: typer.Typer, current_settings: Callable[[typer.Context], Settings]) -> None:
     @app.command("telegram")
-    def telegram_command() -> None:
+    def telegram_command(ctx: typer.Context) -> None:
         """Run the Telegram relay (long polling, or a webhook with CONSULT_TELEGRAM_MODE=webhook).
 
         Example: consult telegram  (with CONSULT_TELEGRAM_TOKEN set)
@@ -99,7 +102,7 @@ def add_telegram_command(app: typer.Typer, load_settings: Callable[[], Settings]
         from bot.telegram.callbacks import CallbackRegistry
         from bot.telegram.handlers import Relay
 
-        settings = load_settings()
+        settings = current_settings(ctx)
         if settings.telegram_token is None:
             typer.echo("Error: CONSULT_TELEGRAM_TOKEN is not set", err=True)
             raise typer.Exit(code=2)
@@ -123,16 +126,16 @@ def add_telegram_command(app: typer.Typer, load_settings: Callable[[], Settings]
             raise typer.Exit(code=2) from None
 
 
-def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
+def build_rasa_cli(current_settings: Callable[[typer.Context], Settings]) -> typer.Typer:
     app = typer.Typer(help="The Rasa environment and model.", no_args_is_help=True)
 
     @app.command("install")
-    def install_command() -> None:
+    def install_command(ctx: typer.Context) -> None:
         """Create or update .venv-rasa (Python 3.10, Rasa pinned by bot/rasa/constraints.txt).
 
         Example: consult rasa install
         """
-        files = load_settings().rasa_files()
+        files = current_settings(ctx).rasa_files()
         try:
             changed = ensure_environment(files)
         except RasaSetupError as error:
@@ -141,12 +144,12 @@ def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
         typer.echo("Installed the Rasa environment." if changed else "The Rasa environment is up to date.")
 
     @app.command("train")
-    def train_command() -> None:
+    def train_command(ctx: typer.Context) -> None:
         """Train the Rasa model if the training data changed.
 
         Example: consult rasa train
         """
-        settings = load_settings()
+        settings = current_settings(ctx)
         try:
             trained = train_if_changed(settings.rasa_files(), _definition(settings))
         except RasaSetupError as error:
@@ -155,23 +158,23 @@ def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
         typer.echo("Trained the model." if trained else "The model is up to date.")
 
     @app.command("validate")
-    def validate_command() -> None:
+    def validate_command(ctx: typer.Context) -> None:
         """Check the training data and domain (`rasa data validate`).
 
         Example: consult rasa validate
         """
-        files = _project(load_settings())
+        files = _project(current_settings(ctx))
         result = run_rasa_command(files, ["data", "validate", "--domain", "domain", "--data", "data"])
         typer.echo(result.stdout + result.stderr)
         raise typer.Exit(code=result.returncode)
 
     @app.command("test-stories")
-    def test_stories_command() -> None:
+    def test_stories_command(ctx: typer.Context) -> None:
         """Dialogue tests (bot/rasa/tests and the generated survey stories) against the model; fails on a wrong action.
 
         Example: consult rasa test-stories
         """
-        files = _project(load_settings())
+        files = _project(current_settings(ctx))
         result = run_rasa_command(
             files,
             [
@@ -192,12 +195,14 @@ def build_rasa_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
         raise typer.Exit(code=result.returncode)
 
     @app.command("test-nlu")
-    def test_nlu_command(folds: Annotated[int, typer.Option(help="Cross-validation folds.")] = 5) -> None:
+    def test_nlu_command(
+        ctx: typer.Context, folds: Annotated[int, typer.Option(help="Cross-validation folds.")] = 5
+    ) -> None:
         """Held-out intent accuracy by cross-validation; prints the weighted F1.
 
         Example: consult rasa test-nlu --folds 5
         """
-        files = _project(load_settings())
+        files = _project(current_settings(ctx))
         out = files.data_dir / "nlu-results"
         result = run_rasa_command(
             files,
@@ -249,11 +254,12 @@ def _project(settings: Settings) -> RasaFiles:
     return files
 
 
-def build_privacy_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
+def build_privacy_cli(current_settings: Callable[[typer.Context], Settings]) -> typer.Typer:
     app = typer.Typer(help="Retention and the data inventory.", no_args_is_help=True)
 
     @app.command("purge")
     def purge_command(
+        ctx: typer.Context,
         older_than: Annotated[float, typer.Option("--older-than", min=1, help="Age in days.")],
     ) -> None:
         """Delete answers, submission keys and conversations older than DAYS (the retention period).
@@ -264,7 +270,7 @@ def build_privacy_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
         from survey.retention import purge_older_than
         from survey.service import open_survey
 
-        settings = load_settings()
+        settings = current_settings(ctx)
         survey = open_survey(settings.survey_config())
         purged = purge_older_than(survey.db, older_than)
         conversations = ConversationStore(settings.conversations_url())
@@ -277,6 +283,7 @@ def build_privacy_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
 
     @app.command("inventory")
     def inventory_command(
+        ctx: typer.Context,
         survey_id: Annotated[
             str | None,
             typer.Option("--survey", help="Only this consultation (default: every one the database holds)."),
@@ -291,7 +298,7 @@ def build_privacy_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
         from survey.inventory import inventory_markdown
         from survey.service import open_survey
 
-        survey = open_survey(load_settings().survey_config())  # registers the configured consultation
+        survey = open_survey(current_settings(ctx).survey_config())  # registers the configured consultation
         held = consultation_ids(survey.db)
         if survey_id is not None and survey_id not in held:
             survey.db.dispose()
@@ -306,11 +313,11 @@ def build_privacy_cli(load_settings: Callable[[], Settings]) -> typer.Typer:
     return app
 
 
-def forget_conversation(sender: str) -> int:
+def forget_conversation(settings: Settings, sender: str) -> int:
     """Erase one conversation's history from Rasa's tracker store (for `consult survey forget`)."""
     from bot.conversations import ConversationStore
 
-    conversations = ConversationStore(Settings().conversations_url())
+    conversations = ConversationStore(settings.conversations_url())
     try:
         return conversations.erase(sender)
     finally:

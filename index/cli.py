@@ -22,19 +22,21 @@ from index.evaluation_report import print_run
 from index.store import IndexNotReadyError, index_state
 from knowledge.corpus import CorpusError
 
-LoadConfig = Callable[[], IndexConfig]
+LoadConfig = Callable[[typer.Context], IndexConfig]  # from the settings on the command's context
 
 
 def build_cli(load_config: LoadConfig) -> typer.Typer:
     app = typer.Typer(help="The retrieval index.", no_args_is_help=True)
 
     @app.command("build")
-    def build_command(force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed.")] = False) -> None:
+    def build_command(
+        ctx: typer.Context, force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed.")] = False
+    ) -> None:
         """Build the index for the corpus (only new or changed text is embedded).
 
         Example: consult index build
         """
-        config = load_config()
+        config = load_config(ctx)
         with Progress(
             TextColumn("Embedding"),
             BarColumn(),
@@ -61,12 +63,12 @@ def build_cli(load_config: LoadConfig) -> typer.Typer:
         )
 
     @app.command("status")
-    def status_command() -> None:
+    def status_command(ctx: typer.Context) -> None:
         """Say whether the index is missing, stale or current, and what it holds.
 
         Example: consult index status
         """
-        config = load_config()
+        config = load_config(ctx)
         try:
             state = index_state(config)
         except CorpusError as error:
@@ -83,6 +85,7 @@ def build_cli(load_config: LoadConfig) -> typer.Typer:
 def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
     @app.command("ask")
     def ask_command(
+        ctx: typer.Context,
         question: Annotated[
             str | None, typer.Argument(help="The question; omit it to read one per line from stdin.")
         ] = None,
@@ -92,7 +95,7 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
 
         Example: consult ask "What do the candidates say about facial recognition?" --json
         """
-        pipeline = _open(load_config)
+        pipeline = _open(load_config, ctx)
         if question is not None:
             _print_answer(pipeline.answer(question), as_json)
             return
@@ -110,6 +113,7 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
 
     @app.command("eval")
     def eval_command(
+        ctx: typer.Context,
         questions: Annotated[Path, typer.Option(help="The labelled question set.")] = DEFAULT_QUESTIONS,
         safety: Annotated[Path, typer.Option(help="The labelled safety set.")] = DEFAULT_SAFETY,
         split: Annotated[str, typer.Option(help="dev, test or all.")] = "test",
@@ -127,7 +131,7 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
         """
         if split not in ("dev", "test", "all"):
             raise _fail("--split must be dev, test or all")
-        pipeline = _open(load_config)
+        pipeline = _open(load_config, ctx)
         run = run_evaluation(pipeline, split, load_questions(questions, split), load_safety(safety, split))
         if as_json:
             typer.echo(run.model_dump_json())
@@ -148,9 +152,9 @@ of tests/eval/questions.yaml only. Written by `consult eval --split dev --calibr
 Cross-validated on dev: abstention precision {precision:.3f}, recall {recall:.3f}."""
 
 
-def _open(load_config: LoadConfig) -> AnswerPipeline:
+def _open(load_config: LoadConfig, ctx: typer.Context) -> AnswerPipeline:
     try:
-        return open_pipeline(load_config())
+        return open_pipeline(load_config(ctx))
     except (IndexNotReadyError, CorpusError) as error:
         raise _fail(str(error)) from None
 

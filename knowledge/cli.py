@@ -18,11 +18,12 @@ from knowledge.documents import DocumentMeta, Kind
 from knowledge.ingest import extract_text
 
 
-def build_cli(corpus_dir: Callable[[], Path]) -> typer.Typer:
+def build_cli(corpus_dir: Callable[[typer.Context], Path]) -> typer.Typer:
     app = typer.Typer(help="The consultation's documents.", no_args_is_help=True)
 
     @app.command("add")
     def add_command(
+        ctx: typer.Context,
         path: Annotated[Path, typer.Argument(help="A .txt, .md, .html or .pdf file.")],
         title: Annotated[str, typer.Option(help="The document's title.")],
         kind: Annotated[Kind, typer.Option(help="What sort of document it is.", case_sensitive=False)],
@@ -54,7 +55,7 @@ def build_cli(corpus_dir: Callable[[], Path]) -> typer.Typer:
                 url=url,
                 file=f"docs/{identifier}.md",
             )
-            document = add_document(corpus_dir(), meta, extract_text(path))
+            document = add_document(corpus_dir(ctx), meta, extract_text(path))
         except ValidationError as error:
             first = error.errors()[0]
             field = "--" + str(first["loc"][0]).replace("published", "date").replace("_", "-")
@@ -67,6 +68,7 @@ def build_cli(corpus_dir: Callable[[], Path]) -> typer.Typer:
 
     @app.command("list")
     def list_command(
+        ctx: typer.Context,
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object per document.")] = False,
     ) -> None:
         """List the documents in the corpus.
@@ -74,7 +76,7 @@ def build_cli(corpus_dir: Callable[[], Path]) -> typer.Typer:
         Example: consult knowledge list
         """
         try:
-            documents = load_corpus(corpus_dir())
+            documents = load_corpus(corpus_dir(ctx))
         except CorpusError as error:
             raise _fail(str(error)) from None
         if as_json:

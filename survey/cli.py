@@ -23,25 +23,27 @@ from survey.results import BreakdownError, compute_results
 from survey.service import Survey, open_survey
 from survey.store import respondent_data
 
-LoadConfig = Callable[[], SurveyConfig]
+LoadConfig = Callable[[typer.Context], SurveyConfig]  # from the settings on the command's context
 USER_ID_HELP = "The resident's id on that channel: a Telegram user id, a paper form's respondent_id."
-ForgetConversation = Callable[[str], int]  # erases a conversation's history by its sender id; events removed
+# Erases a conversation's history by its sender id; returns the events removed.
+ForgetConversation = Callable[[typer.Context, str], int]
 
 
 def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation | None = None) -> typer.Typer:
     app = typer.Typer(help="Residents' answers.", no_args_is_help=True)
 
     @app.command("migrate")
-    def migrate_command() -> None:
+    def migrate_command(ctx: typer.Context) -> None:
         """Create or upgrade the database schema.
 
         Example: consult survey migrate
         """
-        upgrade_schema(_config(load_config).database_url)
+        upgrade_schema(_config(load_config, ctx).database_url)
         typer.echo("The database schema is up to date.")
 
     @app.command("import")
     def import_command(
+        ctx: typer.Context,
         path: Annotated[Path, typer.Argument(help="CSV with columns respondent_id, channel, submitted_at, ...")],
         skip_invalid: Annotated[bool, typer.Option(help="Import the valid rows and list the others.")] = False,
         notice_version: Annotated[
@@ -52,7 +54,7 @@ def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation |
 
         Example: consult survey import paper-forms.csv
         """
-        survey = _open(load_config)
+        survey = _open(load_config, ctx)
         try:
             report = import_csv(survey.db, survey.definition, survey.pepper, path, skip_invalid, notice_version)
         except CsvFileError as error:
@@ -69,6 +71,7 @@ def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation |
 
     @app.command("forget")
     def forget_command(
+        ctx: typer.Context,
         channel: Annotated[str, typer.Argument(help="telegram, paper, event, ...")],
         user_id: Annotated[str, typer.Argument(help=USER_ID_HELP)],
     ) -> None:
@@ -76,12 +79,12 @@ def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation |
 
         Example: consult survey forget telegram 123456789
         """
-        survey = _open(load_config)
+        survey = _open(load_config, ctx)
         channel, user_id = channel.strip().lower(), user_id.strip()
         erased = survey.forget(survey.resident(channel, user_id))
         events = 0
         if forget_conversation is not None and channel in CONVERSATION_CHANNELS:
-            events = forget_conversation(sender_id(survey.pepper, channel, user_id))
+            events = forget_conversation(ctx, sender_id(survey.pepper, channel, user_id))
         if erased or events:
             answers = "the answers" if erased else "no answers were stored"
             typer.echo(f"Erased: {answers}; {events} conversation event(s).")
@@ -90,6 +93,7 @@ def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation |
 
     @app.command("export-respondent")
     def export_command(
+        ctx: typer.Context,
         channel: Annotated[str, typer.Argument(help="telegram, paper, event, ...")],
         user_id: Annotated[str, typer.Argument(help=USER_ID_HELP)],
     ) -> None:
@@ -97,18 +101,19 @@ def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation |
 
         Example: consult survey export-respondent telegram 123456789
         """
-        survey = _open(load_config)
+        survey = _open(load_config, ctx)
         stored = respondent_data(survey.db, survey.resident(channel.strip().lower(), user_id.strip()))
         typer.echo(json.dumps(stored, indent=2))
 
-    add_comment_commands(app, lambda: _open(load_config))
-    add_moderation_commands(app, lambda: _open(load_config))
+    add_comment_commands(app, lambda ctx: _open(load_config, ctx))
+    add_moderation_commands(app, lambda ctx: _open(load_config, ctx))
     return app
 
 
 def add_results_command(app: typer.Typer, load_config: LoadConfig) -> None:
     @app.command("results")
     def results_command(
+        ctx: typer.Context,
         by: Annotated[str | None, typer.Option(help="Break down by a breakdown question's id, or by channel.")] = None,
         survey_id: Annotated[
             str | None, typer.Option("--survey", help="A consultation this database has served (default: the current).")
@@ -119,7 +124,7 @@ def add_results_command(app: typer.Typer, load_config: LoadConfig) -> None:
 
         Example: consult results --by channel --json
         """
-        survey = _open(load_config)
+        survey = _open(load_config, ctx)
         definition = survey.definition
         if survey_id is not None and survey_id != definition.id:
             stored = load_consultation(survey.db, survey_id)
@@ -142,6 +147,7 @@ def build_officials_cli(load_config: LoadConfig) -> typer.Typer:
 
     @app.command("add")
     def add_command(
+        ctx: typer.Context,
         name: Annotated[str, typer.Argument(help="Sign-in name.")],
         password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
     ) -> None:
@@ -154,7 +160,7 @@ def build_officials_cli(load_config: LoadConfig) -> typer.Typer:
         else:
             password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
-            add_official(_open(load_config).db, name, password)
+            add_official(_open(load_config, ctx).db, name, password)
         except OfficialError as error:
             raise _fail(str(error)) from None
         typer.echo(f"Created '{name}'.")
@@ -162,16 +168,16 @@ def build_officials_cli(load_config: LoadConfig) -> typer.Typer:
     return app
 
 
-def _config(load_config: LoadConfig) -> SurveyConfig:
+def _config(load_config: LoadConfig, ctx: typer.Context) -> SurveyConfig:
     try:
-        return load_config()
+        return load_config(ctx)
     except PepperError as error:
         raise _fail(str(error)) from None
 
 
-def _open(load_config: LoadConfig) -> Survey:
+def _open(load_config: LoadConfig, ctx: typer.Context) -> Survey:
     try:
-        return open_survey(_config(load_config))
+        return open_survey(_config(load_config, ctx))
     except DefinitionError as error:
         raise _fail(str(error)) from None
 

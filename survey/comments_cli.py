@@ -25,7 +25,7 @@ from survey.moderation import hide_answer, show_answer
 from survey.service import Survey
 from survey.themes import TextEncoder, Themes
 
-OpenSurvey = Callable[[], Survey]
+OpenSurvey = Callable[[typer.Context], Survey]  # from the settings on the command's context
 MODEL_HELP = "The sentence-transformers model that groups answers (default: all-MiniLM-L6-v2, shipped offline)."
 SURVEY_HELP = "A consultation this database has served (default: the current)."
 
@@ -33,6 +33,7 @@ SURVEY_HELP = "A consultation this database has served (default: the current)."
 def add_comment_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
     @app.command("themes")
     def themes_command(
+        ctx: typer.Context,
         question_id: Annotated[str, typer.Argument(help="A text question's id.")],
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
         survey_id: Annotated[str | None, typer.Option("--survey", help=SURVEY_HELP)] = None,
@@ -45,7 +46,7 @@ def add_comment_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
 
         Example: consult survey themes QUESTION_ID --by BREAKDOWN_QUESTION_ID --json
         """
-        survey = open_survey()
+        survey = open_survey(ctx)
         definition = _definition(survey, survey_id)
         answers = _answers(survey, definition, question_id)
         themes = _themes(survey, definition, question_id, answers, model)
@@ -62,6 +63,7 @@ def add_comment_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
 
     @app.command("comments")
     def comments_command(
+        ctx: typer.Context,
         question_id: Annotated[str, typer.Argument(help="A text question's id.")],
         as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV (the only format so far).")] = True,
         with_themes: Annotated[bool, typer.Option("--themes/--no-themes", help="Fill the theme column.")] = True,
@@ -72,7 +74,7 @@ def add_comment_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
 
         Example: consult survey comments comment --csv > comments.csv
         """
-        survey = open_survey()
+        survey = open_survey(ctx)
         definition = _definition(survey, survey_id)
         answers = _answers(survey, definition, question_id)
         themes = _themes(survey, definition, question_id, answers, model) if with_themes and answers else None
@@ -102,6 +104,7 @@ def _print_themes(exported: dict[str, Any]) -> None:
 def add_moderation_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
     @app.command("hide")
     def hide_command(
+        ctx: typer.Context,
         question_id: Annotated[str, typer.Argument(help="A text question's id.")],
         response: Annotated[str, typer.Argument(help="The answer's reference, as in the comments CSV.")],
         reason: Annotated[str, typer.Option(help="Why it is hidden (kept with the answer).")] = "",
@@ -112,7 +115,7 @@ def add_moderation_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
 
         Example: consult survey hide comment r-3f2a9c0d11e4b6a7 --reason "abusive" --official j.smith
         """
-        survey = open_survey()
+        survey = open_survey(ctx)
         try:
             if undo:
                 show_answer(survey.db, survey.definition, question_id, response, survey.pepper)

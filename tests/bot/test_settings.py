@@ -58,3 +58,23 @@ def test_env_example_documents_every_setting_and_its_values_are_valid(tmp_path: 
     env_file = tmp_path / ".env"
     env_file.write_text("".join(f"CONSULT_{k}={v}\n" for k, v in uncommented.items()))
     Settings(_env_file=env_file)  # the values given as examples are accepted as they stand
+
+
+def test_a_command_builds_its_settings_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The callback builds the settings and every part of the command uses those (a .env file is read once)."""
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    built: list[Settings] = []
+    original = Settings.__init__
+
+    def counted(self: Settings, **values: object) -> None:
+        original(self, **values)
+        built.append(self)
+
+    monkeypatch.setattr(Settings, "__init__", counted)
+    env = {"CONSULT_ENVIRONMENT": "test", "CONSULT_DATA_DIR": str(tmp_path), "CONSULT_PEPPER": "p" * 40}
+    result = CliRunner().invoke(app, ["results", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    assert len(built) == 1
