@@ -9,6 +9,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -16,6 +17,7 @@ from aiohttp import web
 from tests.processes import free_port
 
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Consult", "username": "consult_test_bot"}
+SENT_ONLY = {"parse_mode", "silent"}  # how a message was sent, kept for the test but not part of a Message
 
 
 class FakeTelegram:
@@ -31,9 +33,9 @@ class FakeTelegram:
         self.refuse_edits_next = 0  # answer this many editMessageReplyMarkup calls with 400
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(100)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)  # notified whenever the relay has called a method
         self.confirmed = 0  # the highest update_id the relay has confirmed (by asking getUpdates for a later offset)
-        self._confirmed_changed = threading.Condition()
         self._loop = asyncio.new_event_loop()
         self._new_update: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
@@ -102,22 +104,29 @@ class FakeTelegram:
         with self._lock:
             return [m for m in self.sent if m["chat"]["id"] == chat_id]
 
-    def wait_for(self, chat_id: int, count: int, timeout: float = 60) -> list[dict[str, Any]]:
-        """Wait until the chat has received `count` messages in all; return the new ones since `count` was asked."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            received = self.messages_to(chat_id)
-            if len(received) >= count:
-                time.sleep(0.3)  # let the rest of a multi-message reply arrive
-                return self.messages_to(chat_id)
-            time.sleep(0.05)
-        raise TimeoutError(f"chat {chat_id} got {len(self.messages_to(chat_id))} messages, expected {count}")
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 60) -> bool:
+        """Whether `condition` (of what the relay has sent) came true within `timeout` s; checked on every call."""
+        with self._changed:
+            return self._changed.wait_for(condition, timeout)
+
+    def next_turn(self, chat_id: int, since: int = 0, timeout: float = 60) -> list[dict[str, Any]]:
+        """The chat's messages from its `since`-th up to the end of a turn: the relay sends a turn's messages silently
+        but the last, which notifies the resident (a turn of one message simply notifies)."""
+
+        def turn() -> list[dict[str, Any]]:
+            received = self.messages_to(chat_id)[since:]
+            ends = [index for index, message in enumerate(received) if not message["silent"]]
+            return received[: ends[0] + 1] if ends else []
+
+        if not self.wait_until(lambda: bool(turn()), timeout):
+            got = len(self.messages_to(chat_id)) - since
+            raise TimeoutError(f"chat {chat_id} got {got} messages since its {since}th but no turn's end")
+        return turn()
 
     def wait_confirmed(self, update: dict[str, Any], timeout: float = 60) -> None:
         """Wait until the relay has confirmed `update`: it has taken the update and asked for the ones after it."""
-        with self._confirmed_changed:
-            if not self._confirmed_changed.wait_for(lambda: self.confirmed >= update["update_id"], timeout):
-                raise TimeoutError(f"update {update['update_id']} not confirmed (confirmed up to {self.confirmed})")
+        if not self.wait_until(lambda: self.confirmed >= update["update_id"], timeout):
+            raise TimeoutError(f"update {update['update_id']} not confirmed (confirmed up to {self.confirmed})")
 
     # --- the bot's side ----------------------------------------------------------------------------------------
     async def _serve(self) -> None:
@@ -150,9 +159,9 @@ class FakeTelegram:
     async def _api_getUpdates(self, params: dict[str, Any]) -> Any:  # noqa: N802
         offset = int(params.get("offset") or 0)
         if offset > 0:
-            with self._confirmed_changed:
+            with self._changed:
                 self.confirmed = max(self.confirmed, offset - 1)
-                self._confirmed_changed.notify_all()
+                self._changed.notify_all()
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 2)
         while True:
             with self._lock:
@@ -166,8 +175,9 @@ class FakeTelegram:
                 await asyncio.wait_for(self._new_update.wait(), timeout=max(0.0, deadline - time.monotonic()))
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> Any:  # noqa: N802
-        with self._lock:
+        with self._changed:
             self.send_attempts += 1
+            self._changed.notify_all()
             if self.rate_limit_next > 0:
                 self.rate_limit_next -= 1
                 return web.json_response(
@@ -186,16 +196,19 @@ class FakeTelegram:
             "from": BOT_USER,
             "text": params.get("text", ""),
             "parse_mode": params.get("parse_mode"),
+            "silent": params.get("disable_notification") in (True, "true", "True"),
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
-        with self._lock:
+        with self._changed:
             self.sent.append(message)
-        return {k: v for k, v in message.items() if k != "parse_mode"}
+            self._changed.notify_all()
+        return {k: v for k, v in message.items() if k not in SENT_ONLY}
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:  # noqa: N802
-        with self._lock:
+        with self._changed:
             self.callback_answers.append(params)
+            self._changed.notify_all()
         return True
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:  # noqa: N802
@@ -205,6 +218,7 @@ class FakeTelegram:
                 description = "Bad Request: message can't be edited"
                 return web.json_response({"ok": False, "error_code": 400, "description": description}, status=400)
             self.markup_edits.append(params)
+            self._changed.notify_all()
         return True
 
 

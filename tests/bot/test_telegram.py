@@ -81,7 +81,8 @@ class Resident:
         return [m for m in self.telegram.messages_to(self.id) if m.get("reply_markup")][-1]
 
     def _replies(self) -> list[dict[str, Any]]:
-        replies = self.telegram.wait_for(self.id, self.received + 1)[self.received :]
+        """The next turn's messages, once its last one has arrived."""
+        replies = self.telegram.next_turn(self.id, since=self.received)
         self.received += len(replies)
         return replies
 
@@ -200,13 +201,12 @@ def test_forged_stale_and_someone_elses_buttons_are_refused(telegram: FakeTelegr
 
 def _alerted(telegram: FakeTelegram, words: str, since: int, timeout: float = 30) -> bool:
     """Whether a press answered after the first `since` answers got an alert saying `words` within `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def alerted() -> bool:
         alerts = [a for a in telegram.callback_answers[since:] if a.get("show_alert") in (True, "true", "True")]
-        if any(words in a.get("text", "") for a in alerts):
-            return True
-        time.sleep(0.1)
-    return False
+        return any(words in a.get("text", "") for a in alerts)
+
+    return telegram.wait_until(alerted, timeout)
 
 
 def _logged(stack: Stack, event: str) -> int:
@@ -256,7 +256,7 @@ def test_webhook_mode_accepts_only_updates_carrying_the_secret(stack: Stack, tel
             assert httpx.post(url, json=update, headers=headers).status_code == 401
         update = {"update_id": next(_users), "message": telegram.text_message(resident, "/help")}
         assert httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}).status_code == 200
-        help_text = _text(telegram.wait_for(resident, 1))
+        help_text = _text(telegram.next_turn(resident))
         assert "Ask me a question" in help_text and "999" not in help_text
         # The assistant answers a resident's turns in order: a refused /help that had reached it came first.
         assert help_text.count("Ask me a question") == 1
@@ -332,10 +332,8 @@ def test_any_update_is_handled_and_every_button_press_answered(telegram: FakeTel
     answers = len(telegram.callback_answers)
     telegram.push_text(resident.id, text)
     telegram.push_callback(resident.id, {"message_id": 1, "chat": {"id": resident.id, "type": "private"}}, data)
-    deadline = time.monotonic() + 30
-    while len(telegram.callback_answers) <= answers and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(telegram.callback_answers) > answers  # the forged press was answered, not left spinning
+    # The forged press was answered, not left spinning.
+    assert telegram.wait_until(lambda: len(telegram.callback_answers) > answers, timeout=30)
     replies = resident.say("/help")  # and the bot is still there
     assert replies
 

@@ -116,7 +116,7 @@ def test_up_starts_everything_and_stops_it_all_on_sigterm(up: Up, telegram: Fake
     assert any(m.get("custom", {}).get("type") == "answer" for m in reply)
     assert httpx.get(f"http://127.0.0.1:{up.web_port}/healthz").status_code == 200
     telegram.push_text(4242, "hello")
-    assert "quoting them word for word" in telegram.wait_for(4242, 1, timeout=60)[0]["text"]
+    assert "quoting them word for word" in telegram.next_turn(4242)[0]["text"]
     children = up.children()
     assert len(children) >= 4  # Rasa, the action server, the web application and the Telegram relay
     up.process.send_signal(signal.SIGTERM)
@@ -139,7 +139,7 @@ def test_a_component_killed_is_restarted_the_rest_keep_running_and_residents_are
     )
     assert meanwhile.status_code == 503 and "try again in a moment" in meanwhile.json()["error"], meanwhile.text
     telegram.push_text(4343, "What is Vision Zero?")
-    assert "try again in a moment" in telegram.wait_for(4343, 1, timeout=60)[0]["text"]
+    assert "try again in a moment" in telegram.next_turn(4343)[0]["text"]
 
     _wait_until(lambda: _answers(f"http://127.0.0.1:{up.actions_port}/health"), timeout=300)
     reply = httpx.post(
