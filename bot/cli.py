@@ -12,10 +12,12 @@ from bot.commands import (
     build_privacy_cli,
     build_rasa_cli,
     forget_conversation,
+    survey_definition,
 )
 from bot.logs import configure_logging
-from bot.settings import Settings
+from bot.settings import Settings, with_development_pepper
 from index import cli as index_cli
+from index.config import IndexConfig
 from knowledge import cli as knowledge_cli
 from survey import cli as survey_cli
 from survey.pseudonyms import PepperError
@@ -43,7 +45,7 @@ def main(ctx: typer.Context) -> None:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(code=2) from None
     configure_logging(settings.log_level, settings.log_format)
-    ctx.obj = settings  # click hands the context object down to every sub-command's context
+    ctx.obj = with_development_pepper(settings)  # click hands the context object down to every sub-command's context
 
 
 def current_settings(ctx: typer.Context) -> Settings:
@@ -54,9 +56,14 @@ def current_settings(ctx: typer.Context) -> Settings:
     return settings
 
 
+def _answering_config(settings: Settings) -> IndexConfig:
+    """Answers respect the consultation's pre-election period: a survey file that cannot be read stops the command."""
+    return settings.index_config(survey_definition(settings))
+
+
 app.add_typer(knowledge_cli.build_cli(lambda ctx: current_settings(ctx).corpus_dir), name="knowledge")
-app.add_typer(index_cli.build_cli(lambda ctx: current_settings(ctx).index_config()), name="index")
-index_cli.add_answer_commands(app, lambda ctx: current_settings(ctx).index_config())
+app.add_typer(index_cli.build_cli(lambda ctx: current_settings(ctx).index_config(None)), name="index")
+index_cli.add_answer_commands(app, lambda ctx: _answering_config(current_settings(ctx)))
 app.add_typer(
     survey_cli.build_cli(
         lambda ctx: current_settings(ctx).survey_config(),

@@ -82,8 +82,12 @@ def add_run_commands(app: typer.Typer, current_settings: Callable[[typer.Context
         from survey.service import open_survey
 
         settings = current_settings(ctx)
-        pipeline = open_pipeline(settings.index_config())
-        survey = open_survey(settings.survey_config())
+        try:
+            survey = open_survey(settings.survey_config())
+        except DefinitionError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(code=2) from None
+        pipeline = open_pipeline(settings.index_config(survey.definition))
         run_action_server(pipeline, survey, "127.0.0.1", port or settings.actions_port)
 
 
@@ -151,7 +155,7 @@ def build_rasa_cli(current_settings: Callable[[typer.Context], Settings]) -> typ
         """
         settings = current_settings(ctx)
         try:
-            trained = train_if_changed(settings.rasa_files(), _definition(settings))
+            trained = train_if_changed(settings.rasa_files(), survey_definition(settings))
         except RasaSetupError as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(code=2) from None
@@ -239,7 +243,8 @@ def build_rasa_cli(current_settings: Callable[[typer.Context], Settings]) -> typ
     return app
 
 
-def _definition(settings: Settings) -> SurveyDefinition:
+def survey_definition(settings: Settings) -> SurveyDefinition:
+    """The consultation's survey file, or a clean exit naming the file, question and reason it is refused for."""
     try:
         return load_definition(settings.survey_file)
     except DefinitionError as error:
@@ -250,7 +255,7 @@ def _definition(settings: Settings) -> SurveyDefinition:
 def _project(settings: Settings) -> RasaFiles:
     """The Rasa files, with the project (hand-written and generated from the survey) assembled."""
     files = settings.rasa_files()
-    generate_project(files, _definition(settings))
+    generate_project(files, survey_definition(settings))
     return files
 
 

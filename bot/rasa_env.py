@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import shutil
@@ -48,7 +47,7 @@ class RasaFiles:
     """Where the Rasa environment and its generated files live."""
 
     venv: Path
-    python: str
+    python: str | None  # Python 3.10 to make the environment with (None: find_python310)
     data_dir: Path  # data/rasa: model, tracker database, effective endpoints file
 
     @property
@@ -72,7 +71,6 @@ class RasaFiles:
         return self.data_dir / "trackers.db"
 
 
-@functools.cache
 def find_python310() -> str:
     """Rasa 3.6 needs Python 3.10: one on PATH, else the newest pyenv 3.10 (CONSULT_RASA_PYTHON overrides both).
 
@@ -107,7 +105,7 @@ def ensure_environment(files: RasaFiles) -> bool:
     if files.rasa.exists() and stamp.exists() and stamp.read_text() == wanted:
         return False
     if not (files.venv / "bin" / "python").exists():
-        _run([files.python, "-m", "venv", str(files.venv)], "create the Rasa environment")
+        _run([files.python or find_python310(), "-m", "venv", str(files.venv)], "create the Rasa environment")
     pip = [str(files.venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check"]
     _run([*pip, "--upgrade", "pip"], "upgrade pip in the Rasa environment")
     _run([*pip, "-c", str(CONSTRAINTS), f"rasa=={RASA_VERSION}"], "install Rasa (a few minutes the first time)")

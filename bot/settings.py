@@ -1,4 +1,7 @@
-"""Every setting in one place: environment variables prefixed CONSULT_ (or a .env file), with embedded defaults."""
+"""Every setting in one place: environment variables prefixed CONSULT_ (or a .env file), with embedded defaults.
+
+Settings are plain data: building them, and every method here, reads no other file, writes nothing and runs nothing.
+What needs work (the development pepper, the survey file, finding Python 3.10) is done by whoever needs it."""
 
 from __future__ import annotations
 
@@ -10,13 +13,13 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.rasa_env import PROJECT_ROOT, RasaFiles, find_python310
+from bot.rasa_env import PROJECT_ROOT, RasaFiles
 from index.config import AnswerPolicy, IndexConfig
 from index.embedding import DEFAULT_MODEL
 from index.fusion import Fusion
 from knowledge.corpus import default_corpus_dir
 from survey.config import SurveyConfig
-from survey.definition import DefinitionError, default_definition_path, load_definition
+from survey.definition import SurveyDefinition, default_definition_path
 from survey.pseudonyms import PepperError, check_pepper, development_pepper
 
 
@@ -47,7 +50,9 @@ class Settings(BaseSettings):
     actions_port: int = Field(default=5055, ge=1, le=65535, description="The action server, always on 127.0.0.1.")
     rasa_token: SecretStr | None = Field(default=None, description="Rasa HTTP API token (default: random per start).")
     rasa_venv: Path = Field(default_factory=lambda: PROJECT_ROOT / ".venv-rasa")
-    rasa_python: str = Field(default_factory=find_python310, description="Python 3.10 for the Rasa environment.")
+    rasa_python: str | None = Field(
+        default=None, description="Python 3.10 for the Rasa environment (default: found when the environment is made)."
+    )
     tracker_store_url: str | None = Field(default=None, description="Rasa's tracker store; default SQLite in data/.")
     lock_store_url: str | None = Field(
         default=None, description="Redis for Rasa's lock store (needed for several Rasas)."
@@ -74,7 +79,9 @@ class Settings(BaseSettings):
     dashboard_session_hours: float = Field(default=8.0, gt=0, le=24 * 7)
     sign_in_limit: str = Field(default="5/15minutes", description="Failed sign-ins allowed per name and address.")
 
-    def index_config(self) -> IndexConfig:
+    def index_config(self, consultation: SurveyDefinition | None) -> IndexConfig:
+        """The consultation (its survey file, loaded by the caller) gives the pre-election period answers respect: one
+        place for consultation dates. None where no answer is given (building the index, its status)."""
         return IndexConfig(
             corpus_dir=self.corpus_dir,
             index_dir=self.data_dir / "index",
@@ -83,15 +90,11 @@ class Settings(BaseSettings):
             fusion=self.fusion,
             dense_weight=self.dense_weight,
             auto_build=self.index_auto_build,
-            policy=self._answer_policy(),
+            policy=self._answer_policy(consultation),
         )
 
-    def _answer_policy(self) -> AnswerPolicy:
-        """The pre-election period comes from the consultation's survey file: one place for consultation dates."""
-        try:
-            period = load_definition(self.survey_file).election_period
-        except DefinitionError:
-            period = None
+    def _answer_policy(self, consultation: SurveyDefinition | None) -> AnswerPolicy:
+        period = consultation.election_period if consultation else None
         return AnswerPolicy(
             report_online_url=self.report_online_url,
             election_period=(period.start, period.end) if period else None,
@@ -112,13 +115,13 @@ class Settings(BaseSettings):
         )
 
     def resolved_pepper(self) -> bytes:
-        """CONSULT_PEPPER; in development and tests a random one kept in the data directory. Production refuses
-        to start without it."""
+        """CONSULT_PEPPER, checked. Production refuses to start without it; in development and tests `consult` sets
+        a random one kept in the data directory (with_development_pepper)."""
         if self.pepper is not None:
             return check_pepper(self.pepper.get_secret_value().encode())
         if self.environment == "production":
             raise PepperError("CONSULT_PEPPER is not set: it is required in production")
-        return development_pepper(self.data_dir)
+        raise PepperError("CONSULT_PEPPER is not set (outside production `consult` keeps one in the data directory)")
 
     def rasa_files(self) -> RasaFiles:
         return RasaFiles(venv=self.rasa_venv, python=self.rasa_python, data_dir=(self.data_dir / "rasa").resolve())
@@ -142,3 +145,11 @@ class Settings(BaseSettings):
 
     def chat_secret(self) -> str:
         return hmac.new(self.resolved_pepper(), b"chat-session", hashlib.sha256).hexdigest()
+
+
+def with_development_pepper(settings: Settings) -> Settings:
+    """Outside production without CONSULT_PEPPER: the settings with a random pepper kept in the data directory (made
+    the first time), so pseudonyms stay stable across restarts. Production must set its own."""
+    if settings.pepper is not None or settings.environment == "production":
+        return settings
+    return settings.model_copy(update={"pepper": SecretStr(development_pepper(settings.data_dir).decode())})

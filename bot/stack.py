@@ -15,7 +15,6 @@ from bot.rasa_env import LOGGING_CONFIG, RASA_ENV, RASA_PROJECT, ensure_environm
 from bot.settings import Settings
 from bot.supervisor import Service, Supervisor
 from index.build import build_index
-from survey.definition import load_definition
 from survey.service import open_survey
 
 Component = Service  # one process of the assistant, as the supervisor (and the tests) start it
@@ -29,11 +28,12 @@ def prepare(settings: Settings) -> int:
     """Everything `up` needs, created or updated only when missing or stale (idempotent)."""
     files = settings.rasa_files()
     ensure_environment(files)
-    open_survey(settings.survey_config()).db.dispose()  # schema up to date, and this consultation's database
-    report = build_index(settings.index_config())
+    survey = open_survey(settings.survey_config())  # schema up to date, and this consultation's database
+    survey.db.dispose()
+    report = build_index(settings.index_config(None))
     if report.rebuilt:
         print(f"consult: indexed {report.chunks} chunks from {report.documents} documents", file=sys.stderr)
-    if train_if_changed(files, load_definition(settings.survey_file)):
+    if train_if_changed(files, survey.definition):
         print("consult: trained the Rasa model", file=sys.stderr)
     for instance in range(settings.rasa_instances):
         action_url = f"http://127.0.0.1:{settings.actions_port + instance}/webhook"
