@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 import structlog
 
 
 def configure_logging(level: str = "info", fmt: str = "console") -> None:
-    # Quiet the model libraries: their progress bars and warnings are noise in a service log.
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     logging.basicConfig(stream=sys.stderr, level=level.upper(), format="%(message)s")
     for noisy in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx", "urllib3", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

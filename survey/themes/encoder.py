@@ -4,7 +4,6 @@ answers took about 0.57 times the CPU time of four batches of 32 (600 answers: 1
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,15 +18,10 @@ class AnswerEncoder:
     """L2-normalised float32 vectors of many short texts (a TextEncoder)."""
 
     def __init__(self, model_name: str) -> None:
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from sentence_transformers import SentenceTransformer  # slow import: only when answers are themed
-        from transformers.utils import logging as transformers_logging
+        from index.embedding import load_model  # the packaged weights, the model libraries quiet
 
-        from index.embedding import resolve_model  # the packaged weights: no model hub needed
-
-        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # stderr is for our own progress
         self.name = model_name
-        self._model: Any = SentenceTransformer(resolve_model(model_name), device="cpu")
+        self._model: Any = load_model(model_name)
 
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> Vectors:
         parts = []
