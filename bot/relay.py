@@ -1,19 +1,20 @@
-"""Talking to Rasa for the channels: the sender id is chosen here, from a pseudonym, never from a raw id; Rasa's
-messages come back as replies with their buttons and structured citations."""
+"""Talking to Rasa for the channels: the sender id is chosen here, from a pseudonym, never from a raw id; each of
+Rasa's messages carries one typed reply (bot/reply_payload.py), validated here once for every channel."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 import structlog
+from pydantic import ValidationError
 
 from bot.conversations import ConversationStore
+from bot.reply_payload import Citation, Reply
 
 MAX_MESSAGE = 2000  # characters a resident may send in one message
 RENEW_EVERY = 10  # turns after which a conversation gets a new Rasa session (keeps every turn equally cheap)
@@ -23,28 +24,6 @@ log = structlog.get_logger(__name__)
 
 class RelayUnavailableError(RuntimeError):
     """Rasa did not answer; the channel tells the resident to try again shortly."""
-
-
-@dataclass(frozen=True)
-class Button:
-    title: str
-    payload: str
-
-
-@dataclass
-class Reply:
-    text: str
-    buttons: list[Button] = field(default_factory=list)
-    citations: list[dict[str, Any]] = field(default_factory=list)
-    kind: str | None = None  # "answer", "abstain", "emergency", ... when the pipeline or triage produced it
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
-            "citations": self.citations,
-            "kind": self.kind,
-        }
 
 
 class RasaRelay:
@@ -124,36 +103,24 @@ class RasaRelay:
             self._conversations.dispose()
 
 
-def parse_messages(messages: list[dict[str, Any]]) -> list[Reply]:
-    """Rasa's REST output as replies; an answer's citations (a `custom` message) join the text before them."""
+def parse_messages(messages: list[Any]) -> list[Reply]:
+    """Rasa's REST output as replies: every message our actions send is one reply in its `custom` field. Anything else
+    is logged (where it failed, never what it said) and left out, so the resident sees the rest or, if nothing is
+    left, the channel's "try again" message."""
     replies: list[Reply] = []
-    for message in messages:
-        custom = message.get("custom")
-        if isinstance(custom, dict) and custom.get("type") == "erased" and replies:
-            replies[-1].kind = "erased"  # the relay then erases the conversation's history too
-            continue
-        if isinstance(custom, dict) and custom.get("type") in ("answer", "safety"):
-            if replies and not replies[-1].citations:
-                replies[-1].citations = [c for c in _list(custom.get("citations")) if isinstance(c, dict)]
-                replies[-1].kind = str(custom.get("kind") or "") or None
-            continue
-        text = message.get("text")
-        if isinstance(text, str) and text:
-            buttons = [
-                Button(str(b.get("title", "")), str(b.get("payload", "")))
-                for b in _list(message.get("buttons"))
-                if isinstance(b, dict)
-            ]
-            replies.append(Reply(text=text, buttons=buttons))
+    for position, message in enumerate(messages):
+        custom = message.get("custom") if isinstance(message, dict) else None
+        try:
+            replies.append(Reply.model_validate(custom))
+        except ValidationError as error:
+            log.error(
+                "malformed_reply",
+                position=position,
+                problems=[f"{'.'.join(map(str, e['loc'])) or 'custom'}: {e['type']}" for e in error.errors()][:5],
+            )
     return replies
 
 
-def passage_link(base_url: str, citation: dict[str, Any]) -> str:
+def passage_link(base_url: str, citation: Citation) -> str:
     """Our page showing the document with the quoted passage highlighted."""
-    return (
-        f"{base_url}/sources/{citation.get('doc_id')}?start={citation.get('start')}&end={citation.get('end')}#passage"
-    )
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
+    return f"{base_url}/sources/{citation.doc_id}?start={citation.start}&end={citation.end}#passage"

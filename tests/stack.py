@@ -151,7 +151,8 @@ class Stack:
 
 
 def texts(messages: list[dict[str, Any]]) -> list[str]:
-    return [m["text"] for m in messages if m.get("text")]
+    """The replies' texts: each reply travels whole in Rasa's `custom` field (bot/reply_payload.py)."""
+    return [c["text"] for c in customs(messages) if c.get("text")]
 
 
 def customs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -159,4 +160,4 @@ def customs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def buttons(messages: list[dict[str, Any]]) -> list[str]:
-    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+    return [b["payload"] for c in customs(messages) for b in c.get("buttons") or []]

@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.services import services
+from bot.reply_payload import Button, Reply
 from index.answer import Answer, crime_report_text, emergency_text
 from index.triage import Triage, triage
 from survey.pseudonyms import CONVERSATION_CHANNELS
@@ -44,6 +45,11 @@ def submission_key(tracker: Tracker) -> str:
     return hashlib.sha256(f"{tracker.sender_id}\x1f{source}".encode()).hexdigest()
 
 
+def say(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    """Send one reply, whole, in Rasa's `custom` field: the relays read nothing else (bot/reply_payload.py)."""
+    dispatcher.utter_message(json_message=reply.model_dump(mode="json"))
+
+
 def safety_reply(dispatcher: CollectingDispatcher, text: str, *, names_an_option: bool = False) -> bool:
     """Send the 999 or 101 advice if the message needs it; True if it did (nothing else should be said first).
 
@@ -55,36 +61,27 @@ def safety_reply(dispatcher: CollectingDispatcher, text: str, *, names_an_option
     # The rules and the emergency model, as `consult ask` uses them.
     rule = triage(text) if names_an_option else services().pipeline.triage(text)
     if rule is Triage.EMERGENCY:
-        dispatcher.utter_message(text=emergency_text(), json_message={"type": "safety", "kind": "emergency"})
+        say(dispatcher, Reply(type="safety", kind="emergency", text=emergency_text()))
         return True
     if rule is Triage.CRIME_REPORT:
         online = services().pipeline.policy.report_online_url
-        dispatcher.utter_message(
-            text=crime_report_text(online), json_message={"type": "safety", "kind": "crime_report"}
-        )
+        say(dispatcher, Reply(type="safety", kind="crime_report", text=crime_report_text(online)))
         return True
     return False
 
 
 def send_answer(dispatcher: CollectingDispatcher, answer: Answer) -> None:
-    """The answer's text, then its citations as structured data so each channel can render them properly."""
-    dispatcher.utter_message(text=answer.text)
-    dispatcher.utter_message(
-        json_message={
-            "type": "answer",
-            "kind": answer.kind,
-            "citations": [citation.model_dump() for citation in answer.citations],
-        }
-    )
+    """The answer with its citations as structured data, so each channel can render them properly."""
+    say(dispatcher, Reply(type="answer", kind=answer.kind, text=answer.text, citations=answer.citations))
 
 
-def button(title: str, intent: str, option: str | None = None) -> dict[str, str]:
+def button(title: str, intent: str, option: str | None = None) -> Button:
     """A button whose payload sets an intent (and the `option` entity): short enough for Telegram's 64 bytes."""
     payload = f"/{intent}" if option is None else f"/{intent}{json.dumps({'option': option}, separators=(',', ':'))}"
-    return {"title": title, "payload": payload}
+    return Button(title, payload)
 
 
-def menu_buttons() -> list[dict[str, str]]:
+def menu_buttons() -> list[Button]:
     return [
         button("Ask a question", "help"),
         button("Take the survey", "start_survey"),

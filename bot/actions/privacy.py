@@ -9,10 +9,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.actions.common import button, latest_text, respondent, safety_reply
+from bot.actions.common import button, latest_text, respondent, safety_reply, say
 from bot.actions.services import services
 from bot.actions.survey_form import reset_survey
 from bot.actions.survey_questions import answer_lines
+from bot.reply_payload import Reply
 from survey.store import respondent_data, stored_answers
 
 
@@ -24,11 +25,14 @@ class ActionPrivacyNotice(Action):
         if safety_reply(dispatcher, latest_text(tracker)):
             return []
         notice = services().survey.definition.privacy_notice
-        dispatcher.utter_message(
-            text=(
-                f"{notice.text}\nLawful basis: {notice.lawful_basis}\nPrivacy notice version {notice.version}. "
-                "Ask “what do you hold about me” to see your answers, or “delete my data” to erase them."
-            )
+        say(
+            dispatcher,
+            Reply(
+                text=(
+                    f"{notice.text}\nLawful basis: {notice.lawful_basis}\nPrivacy notice version {notice.version}. "
+                    "Ask “what do you hold about me” to see your answers, or “delete my data” to erase them."
+                )
+            ),
         )
         return []
 
@@ -46,11 +50,14 @@ class ActionMyData(Action):
             held = respondent_data(survey.db, pseudonym)
             current = stored_answers(survey.db, pseudonym, survey.definition)
         except SQLAlchemyError:
-            dispatcher.utter_message(text="Sorry, I can't look that up just now. Please try again shortly.")
+            say(dispatcher, Reply(text="Sorry, I can't look that up just now. Please try again shortly."))
             return []
         if held is None:
-            dispatcher.utter_message(
-                text=("I hold no survey answers from you. Your name, phone number and account id are never stored.")
+            say(
+                dispatcher,
+                Reply(
+                    text=("I hold no survey answers from you. Your name, phone number and account id are never stored.")
+                ),
             )
             return []
         lines = ["This is everything I hold from your survey answers, under a pseudonym (never your name or id):"]
@@ -63,7 +70,7 @@ class ActionMyData(Action):
         others = [r for r in held["responses"] if r["survey"] != survey.definition.id]
         lines += [f"• Another consultation, “{r['survey']}”: {_plain(r['answers'])}" for r in others]
         lines.append("Say “change my answers” to change them or “delete my data” to erase them.")
-        dispatcher.utter_message(text="\n".join(lines), json_message={"type": "my_data", "data": held})
+        say(dispatcher, Reply(text="\n".join(lines)))
         return []
 
 
@@ -79,9 +86,12 @@ class ActionConfirmForget(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if safety_reply(dispatcher, latest_text(tracker)):
             return []
-        dispatcher.utter_message(
-            text="Do you want me to delete your survey answers? This cannot be undone.",
-            buttons=[button("Yes, delete them", "affirm"), button("No, keep them", "deny")],
+        say(
+            dispatcher,
+            Reply(
+                text="Do you want me to delete your survey answers? This cannot be undone.",
+                buttons=[button("Yes, delete them", "affirm"), button("No, keep them", "deny")],
+            ),
         )
         return reset_survey()
 
@@ -92,19 +102,23 @@ class ActionForgetMe(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if (tracker.latest_message.get("intent") or {}).get("name") != "affirm":
-            dispatcher.utter_message(text="OK, nothing has been deleted.")
+            say(dispatcher, Reply(text="OK, nothing has been deleted."))
             return []
         try:
             erased = services().survey.forget(respondent(tracker)[0])
         except SQLAlchemyError:
-            dispatcher.utter_message(text="Sorry, I couldn't delete your answers just now. Please try again shortly.")
+            say(dispatcher, Reply(text="Sorry, I couldn't delete your answers just now. Please try again shortly."))
             return []
-        dispatcher.utter_message(
-            text=(
-                "Done: your survey answers have been deleted, and so is this conversation's history."
-                if erased
-                else "There were no survey answers to delete; this conversation's history is deleted."
+        # "erased": the relay then erases the conversation's history too.
+        say(
+            dispatcher,
+            Reply(
+                kind="erased",
+                text=(
+                    "Done: your survey answers have been deleted, and so is this conversation's history."
+                    if erased
+                    else "There were no survey answers to delete; this conversation's history is deleted."
+                ),
             ),
-            json_message={"type": "erased", "erased": erased},
         )
         return reset_survey()

@@ -7,8 +7,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.common import latest_text, menu_buttons, safety_reply
+from bot.actions.common import latest_text, menu_buttons, safety_reply, say
 from bot.actions.services import services
+from bot.reply_payload import Reply
 
 
 class ActionRespond(Action):
@@ -21,24 +22,31 @@ class ActionRespond(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         in_survey = tracker.active_loop_name == "survey_form"
         if intent == "greet":
-            dispatcher.utter_message(text=greeting(), buttons=menu_buttons())
+            say(dispatcher, Reply(text=greeting(), buttons=menu_buttons()))
         elif intent == "help":
-            dispatcher.utter_message(text=help_text(in_survey), buttons=[] if in_survey else menu_buttons())
+            say(dispatcher, Reply(text=help_text(in_survey), buttons=[] if in_survey else menu_buttons()))
         elif intent == "goodbye":
-            dispatcher.utter_message(text="Thank you for taking part. Goodbye!")
+            say(dispatcher, Reply(text="Thank you for taking part. Goodbye!"))
         elif intent == "chitchat":
-            dispatcher.utter_message(
-                text=(
-                    "I'm an automated assistant for this public consultation, not a person. I quote the consultation's "
-                    "documents and run its survey; I don't give opinions."
-                )
+            say(
+                dispatcher,
+                Reply(
+                    text=(
+                        "I'm an automated assistant for this public consultation, not a person. I quote the "
+                        "consultation's documents and run its survey; I don't give opinions."
+                    )
+                ),
             )
         elif intent == "choose":
-            dispatcher.utter_message(
-                text="That button belongs to an earlier question. What would you like to do?", buttons=menu_buttons()
+            say(
+                dispatcher,
+                Reply(
+                    text="That button belongs to an earlier question. What would you like to do?",
+                    buttons=menu_buttons(),
+                ),
             )
         else:
-            dispatcher.utter_message(text="What would you like to do?", buttons=menu_buttons())
+            say(dispatcher, Reply(text="What would you like to do?", buttons=menu_buttons()))
         return []
 
 

@@ -9,12 +9,13 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.actions.common import latest_text, respondent, safety_reply, submission_key
+from bot.actions.common import latest_text, respondent, safety_reply, say, submission_key
 from bot.actions.services import services
 from bot.actions.survey_answers import DECLINED, SKIPPED
 from bot.actions.survey_form import CHOOSING_SLOT, NOTICE_SLOT, answers_in, reset_survey
 from bot.actions.survey_questions import comparable
 from bot.rasa_survey import SUMMARY_SLOT, slot_name
+from bot.reply_payload import Reply
 from survey.answers import AnswerError, Answers, check_answers
 from survey.definition import SurveyDefinition
 from survey.store import Submission, stored_answers, submit_response
@@ -27,7 +28,7 @@ class ActionStartSurvey(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if safety_reply(dispatcher, latest_text(tracker)):
             return [*reset_survey(), FollowupAction("action_listen")]
-        dispatcher.utter_message(text=services().survey.definition.introduction)
+        say(dispatcher, Reply(text=services().survey.definition.introduction))
         return reset_survey()
 
 
@@ -44,11 +45,11 @@ class ActionChangeAnswers(Action):
         try:
             stored = stored_answers(survey.db, respondent(tracker)[0], survey.definition)
         except SQLAlchemyError:  # the database is away: say so, and don't open a blank form over the stored answers
-            dispatcher.utter_message(text="Sorry, I can't look up your answers just now. Please try again shortly.")
+            say(dispatcher, Reply(text="Sorry, I can't look up your answers just now. Please try again shortly."))
             return [FollowupAction("action_listen")]
         if stored is None:
-            dispatcher.utter_message(text="You haven't answered the survey yet, so let's start.")
-            dispatcher.utter_message(text=survey.definition.introduction)
+            say(dispatcher, Reply(text="You haven't answered the survey yet, so let's start."))
+            say(dispatcher, Reply(text=survey.definition.introduction))
             return reset_survey()
         current_notice = stored.notice_version == survey.definition.privacy_notice.version
         consent = slot_name(survey.definition.consent_question().id)
@@ -79,10 +80,14 @@ class ActionSurveyStopped(Action):
         return "action_survey_stopped"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(
-            text=(
-                "OK, I've left the survey and saved nothing new. You can start again at any time, or ask me a question."
-            )
+        say(
+            dispatcher,
+            Reply(
+                text=(
+                    "OK, I've left the survey and saved nothing new. You can start again at any time, or ask me a "
+                    "question."
+                )
+            ),
         )
         return reset_survey()
 
@@ -96,11 +101,14 @@ class ActionSurveyFinished(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         definition = services().survey.definition
         if tracker.get_slot(slot_name(definition.consent_question().id)) == DECLINED:
-            dispatcher.utter_message(
-                text=(
-                    "No problem: nothing from the survey will be recorded. You can still ask me questions about the "
-                    "consultation, or start the survey later."
-                )
+            say(
+                dispatcher,
+                Reply(
+                    text=(
+                        "No problem: nothing from the survey will be recorded. You can still ask me questions about "
+                        "the consultation, or start the survey later."
+                    )
+                ),
             )
             return reset_survey()
         if tracker.get_slot(SUMMARY_SLOT) != "yes":
@@ -125,23 +133,28 @@ def save(dispatcher: CollectingDispatcher, tracker: Tracker, definition: SurveyD
             ),
         )
     except AnswerError as error:
-        dispatcher.utter_message(text=f"Some answers need another look: {error}")
+        say(dispatcher, Reply(text=f"Some answers need another look: {error}"))
         return [SlotSet(SUMMARY_SLOT, None), SlotSet(CHOOSING_SLOT, True), FollowupAction("survey_form")]
     except SQLAlchemyError:
-        dispatcher.utter_message(
-            text=(
-                "Sorry, I couldn't save your answers just now. Please try again shortly: choose “Save my answers” "
-                "again in a minute."
-            )
+        say(
+            dispatcher,
+            Reply(
+                text=(
+                    "Sorry, I couldn't save your answers just now. Please try again shortly: choose “Save my answers” "
+                    "again in a minute."
+                )
+            ),
         )
         return [SlotSet(SUMMARY_SLOT, None), FollowupAction("survey_form")]
     replaced = " They replace the answers you gave before." if receipt.replaced else ""
-    dispatcher.utter_message(
-        text=(
-            f"Thank you: your answers are saved.{replaced} You can change them at any time (“change my "
-            "answers”), see them (“what do you hold about me”) or delete them (“delete my data”)."
+    say(
+        dispatcher,
+        Reply(
+            text=(
+                f"Thank you: your answers are saved.{replaced} You can change them at any time (“change my "
+                "answers”), see them (“what do you hold about me”) or delete them (“delete my data”)."
+            )
         ),
-        json_message={"type": "survey_saved"},
     )
     return reset_survey()
 

@@ -11,11 +11,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.common import button, latest_text, safety_reply
+from bot.actions.common import button, latest_text, safety_reply, say
 from bot.actions.services import services
 from bot.actions.survey_answers import DECLINED, SKIPPED, Progress, Reading, read_reply
 from bot.actions.survey_questions import answer_lines, ask, comparable, title
 from bot.rasa_survey import SUMMARY_SLOT, question_of_slot, slot_name
+from bot.reply_payload import Reply
 from survey.definition import Question, QuestionKind, SurveyDefinition
 from survey.matching import is_yes, normalise
 
@@ -106,7 +107,7 @@ class ValidateSurveyForm(FormValidationAction):
 def _apply(question: Question, reading: Reading, dispatcher: CollectingDispatcher, slot: str) -> dict[str, Any]:
     """Slot updates for a reading: the answer (and progress cleared), or the slot left empty so it is asked again."""
     if reading.problem:
-        dispatcher.utter_message(text=reading.problem)
+        say(dispatcher, Reply(text=reading.problem))
     if reading.value is None:  # asked again: with what was given so far, unless the reading started it afresh
         return {slot: None, **({PROGRESS_SLOT: reading.progress.as_slot()} if reading.progress else {})}
     updates: dict[str, Any] = {slot: reading.value, PROGRESS_SLOT: None}
@@ -126,7 +127,7 @@ def read_summary_reply(text: str, dispatcher: CollectingDispatcher, tracker: Tra
         return {SUMMARY_SLOT: "yes", CHOOSING_SLOT: False}
     if intent in ("change_answers", "deny") or "change" in text.casefold():
         return {SUMMARY_SLOT: None, CHOOSING_SLOT: True}
-    dispatcher.utter_message(text="Please choose “Save my answers”, “Change an answer” or “Cancel”.")
+    say(dispatcher, Reply(text="Please choose “Save my answers”, “Change an answer” or “Cancel”."))
     return {SUMMARY_SLOT: None}
 
 
@@ -168,18 +169,25 @@ def ask_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     if tracker.get_slot(CHOOSING_SLOT):
         questions = changeable(definition, tracker)
         buttons = [button(title(q), "choose", q.id) for q in questions]
-        dispatcher.utter_message(
-            text="Which answer would you like to change?", buttons=[*buttons, button("Nothing, save them", "affirm")]
+        say(
+            dispatcher,
+            Reply(
+                text="Which answer would you like to change?",
+                buttons=[*buttons, button("Nothing, save them", "affirm")],
+            ),
         )
         return
     lines = answer_lines(definition, answers_in(tracker, definition))
-    dispatcher.utter_message(
-        text="Here is what you told me:\n" + "\n".join(lines) + "\nShall I save these answers?",
-        buttons=[
-            button("Save my answers", "affirm"),
-            button("Change an answer", "change_answers"),
-            button("Cancel", "stop"),
-        ],
+    say(
+        dispatcher,
+        Reply(
+            text="Here is what you told me:\n" + "\n".join(lines) + "\nShall I save these answers?",
+            buttons=[
+                button("Save my answers", "affirm"),
+                button("Change an answer", "change_answers"),
+                button("Cancel", "stop"),
+            ],
+        ),
     )
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.common import button
+from bot.actions.common import button, say
 from bot.actions.survey_answers import SKIPPED, Progress, example, next_points_option
+from bot.reply_payload import Button, Reply
 from survey.definition import Question, QuestionKind, SurveyDefinition
 
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
@@ -19,9 +20,12 @@ POINT_BUTTONS = 10  # about this many amounts offered as buttons for one option
 def ask(definition: SurveyDefinition, question: Question, progress: Progress, dispatcher: CollectingDispatcher) -> None:
     kind = question.kind
     if kind is QuestionKind.CONSENT:
-        dispatcher.utter_message(
-            text=f"{definition.privacy_notice.text}\n{question.prompt}",
-            buttons=[button("Yes, I'm happy to take part", "affirm"), button("No thanks", "deny")],
+        say(
+            dispatcher,
+            Reply(
+                text=f"{definition.privacy_notice.text}\n{question.prompt}",
+                buttons=[button("Yes, I'm happy to take part", "affirm"), button("No thanks", "deny")],
+            ),
         )
         return
     if kind is QuestionKind.MULTI:
@@ -34,10 +38,10 @@ def ask(definition: SurveyDefinition, question: Question, progress: Progress, di
         text, buttons = question.prompt, [button(o.label, "choose", o.id) for o in question.options]
     if not question.required and not (progress.picked or progress.points):
         buttons.append(button("Skip", "skip"))
-    dispatcher.utter_message(text=text, buttons=buttons)
+    say(dispatcher, Reply(text=text, buttons=buttons))
 
 
-def _multi(question: Question, progress: Progress) -> tuple[str, list[dict[str, str]]]:
+def _multi(question: Question, progress: Progress) -> tuple[str, list[Button]]:
     remaining = [o for o in question.options if o.id not in progress.picked]
     buttons = [button(o.label, "choose", o.id) for o in remaining]
     if not progress.picked:
@@ -48,7 +52,7 @@ def _multi(question: Question, progress: Progress) -> tuple[str, list[dict[str, 
     return f"So far: {so_far}. Choose another, or “Done”.", [*buttons, button("Done", "affirm")]
 
 
-def _ranking(question: Question, progress: Progress) -> tuple[str, list[dict[str, str]]]:
+def _ranking(question: Question, progress: Progress) -> tuple[str, list[Button]]:
     buttons = [button(o.label, "choose", o.id) for o in question.options if o.id not in progress.picked]
     position = len(progress.picked)
     if position == 0:
@@ -56,7 +60,7 @@ def _ranking(question: Question, progress: Progress) -> tuple[str, list[dict[str
     return f"And your {ORDINALS[position] if position < len(ORDINALS) else f'number {position + 1}'} choice?", buttons
 
 
-def _points(question: Question, progress: Progress) -> tuple[str, list[dict[str, str]]]:
+def _points(question: Question, progress: Progress) -> tuple[str, list[Button]]:
     current = question.option(next_points_option(question, progress))
     assert current is not None
     left = question.total - sum(progress.points.values())

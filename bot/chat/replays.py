@@ -8,7 +8,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
-from bot.relay import Reply
+from bot.reply_payload import Reply
 
 KEPT = 10_000  # recent messages remembered (per web application process)
 

@@ -29,7 +29,8 @@ from bot.chat.models import (
 )
 from bot.chat.replays import Replays
 from bot.chat.sessions import ChatSessions
-from bot.relay import RasaRelay, RelayUnavailableError, Reply, passage_link
+from bot.relay import RasaRelay, RelayUnavailableError, passage_link
+from bot.reply_payload import Citation, Reply
 from index.answer import attribution
 from knowledge.documents import Document
 from survey.definition import SurveyDefinition
@@ -120,7 +121,7 @@ async def send_message(body: MessageIn, request: Request, chat: Chat) -> Any:
             ReplyOut(
                 text=r.text,
                 buttons=[ButtonOut(title=b.title, payload=b.payload) for b in r.buttons],
-                citations=[_citation(c, base) for c in r.citations if _valid_citation(c)],
+                citations=[_citation(c, base) for c in r.citations],
                 kind=r.kind,
             )
             for r in replies
@@ -176,14 +177,9 @@ def _definition(request: Request) -> SurveyDefinition:
     return definition
 
 
-def _citation(citation: dict[str, Any], base: str) -> CitationOut:
-    return CitationOut(
-        **{k: citation.get(k) for k in CitationOut.model_fields if k != "link"}, link=passage_link(base, citation)
-    )
-
-
-def _valid_citation(citation: dict[str, Any]) -> bool:
-    return all(isinstance(citation.get(k), int) for k in ("n", "start", "end")) and bool(citation.get("doc_id"))
+def _citation(citation: Citation, base: str) -> CitationOut:
+    """The citation as the widget reads it: without the retrieval score, with the link to our passage page."""
+    return CitationOut(**citation.model_dump(exclude={"score"}), link=passage_link(base, citation))
 
 
 def _address(request: Request) -> str:

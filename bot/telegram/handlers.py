@@ -8,7 +8,8 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
-from bot.relay import Button, RasaRelay, RelayUnavailableError, passage_link
+from bot.relay import RasaRelay, RelayUnavailableError, passage_link
+from bot.reply_payload import Button, Citation
 from bot.telegram.callbacks import CallbackRegistry, Refusal
 from bot.telegram.render import render_turn
 from survey.pseudonyms import sender_id
@@ -63,7 +64,7 @@ class Relay:
             if outgoing.keyboard is not None:
                 self.callbacks.keyboard_sent(chat_id, sent.message_id)
 
-    def _passage_url(self, citation: dict[str, object]) -> str | None:
+    def _passage_url(self, citation: Citation) -> str | None:
         return passage_link(self.public_url, citation) if self.public_url else None
 
 

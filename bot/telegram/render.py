@@ -8,12 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from itertools import accumulate
-from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.relay import Button, Reply
+from bot.reply_payload import Button, Citation, Reply
 
 LIMIT = 4096  # Telegram's maximum message length
 ROW_LABEL_LIMIT = 18  # labels longer than this get a row of their own; shorter ones go two to a row
@@ -28,7 +27,7 @@ class Outgoing:
 
 
 def render_turn(
-    replies: list[Reply], make_token: Callable[[Button], str], passage_url: Callable[[dict[str, Any]], str | None]
+    replies: list[Reply], make_token: Callable[[Button], str], passage_url: Callable[[Citation], str | None]
 ) -> list[Outgoing]:
     """All of a turn's replies as few messages as Telegram allows; the last reply's buttons go on the last one."""
     blocks = [block for reply in replies for block in _blocks(reply, passage_url)]
@@ -47,7 +46,7 @@ class Block:
     joint: str
 
 
-def _blocks(reply: Reply, passage_url: Callable[[dict[str, Any]], str | None]) -> list[Block]:
+def _blocks(reply: Reply, passage_url: Callable[[Citation], str | None]) -> list[Block]:
     paragraphs = [piece for paragraph in reply.text.split("\n\n") for piece in _pieces(paragraph)]
     blocks = [Block(escape(piece, quote=False), PARAGRAPH) for piece in paragraphs]
     if reply.citations:
@@ -56,18 +55,18 @@ def _blocks(reply: Reply, passage_url: Callable[[dict[str, Any]], str | None]) -
     return blocks
 
 
-def _source(citation: dict[str, Any], link: str | None) -> list[Block]:
-    title = escape(str(citation.get("title") or ""), quote=False)
+def _source(citation: Citation, link: str | None) -> list[Block]:
+    title = escape(citation.title, quote=False)
     if link:
         title = f'<a href="{escape(link, quote=True)}">{title}</a>'
-    fields = (citation.get("speaker"), citation.get("published"))
-    details = ", ".join(escape(str(value), quote=False) for value in fields if value)
-    line = f"[{citation.get('n')}] {title}" + (f" ({details})" if details else "")
+    fields = (citation.speaker, citation.published)
+    details = ", ".join(escape(value, quote=False) for value in fields if value)
+    line = f"[{citation.n}] {title}" + (f" ({details})" if details else "")
     if len(line) <= LIMIT:
         return [Block(line, LINE)]
     # A source too long for one message (an enormous title) is sent as plain text, without its link.
-    plain = f"[{citation.get('n')}] {citation.get('title') or ''}" + (
-        f" ({', '.join(str(value) for value in fields if value)})" if details else ""
+    plain = f"[{citation.n}] {citation.title}" + (
+        f" ({', '.join(value for value in fields if value)})" if details else ""
     )
     return [Block(escape(piece, quote=False), LINE) for piece in _pieces(plain)]
 

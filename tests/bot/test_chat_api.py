@@ -3,10 +3,14 @@ whole assistant: a message sent twice with the same id."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -24,8 +28,10 @@ ORIGIN = "https://council.example.org"
 
 
 @contextmanager
-def _web_application(data: Path, index_config: IndexConfig, settings: dict[str, str]) -> Iterator[str]:
-    """`consult serve` on its own, with Rasa "down" (nothing listens on its port)."""
+def _web_application(
+    data: Path, index_config: IndexConfig, settings: dict[str, str]
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`consult serve` on its own, with Rasa "down" (nothing listens on its port) unless the settings say otherwise."""
     port = free_port()
     env = {
         **os.environ,
@@ -36,14 +42,16 @@ def _web_application(data: Path, index_config: IndexConfig, settings: dict[str, 
         **settings,
     }
     (data / "index").symlink_to(Path(index_config.index_dir).resolve())
-    with running([str(BIN / "consult"), "serve", "--port", str(port)], env, f"http://127.0.0.1:{port}/healthz"):
-        yield f"http://127.0.0.1:{port}"
+    with running(
+        [str(BIN / "consult"), "serve", "--port", str(port)], env, f"http://127.0.0.1:{port}/healthz"
+    ) as process:
+        yield f"http://127.0.0.1:{port}", process
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig) -> Iterator[str]:
     settings = {"CONSULT_CHAT_LIMIT_SESSION": "3/minute", "CONSULT_WIDGET_ORIGINS": ORIGIN}
-    with _web_application(tmp_path_factory.mktemp("chat-api"), index_config, settings) as url:
+    with _web_application(tmp_path_factory.mktemp("chat-api"), index_config, settings) as (url, _):
         yield url
 
 
@@ -129,7 +137,7 @@ def test_passage_pages(api: str) -> None:
 def proxied_api(tmp_path_factory: pytest.TempPathFactory, index_config: IndexConfig) -> Iterator[str]:
     """The web application behind a reverse proxy on this machine, with a small per-address allowance."""
     settings = {"CONSULT_CHAT_LIMIT_ADDRESS": "4/minute", "CONSULT_TRUSTED_PROXIES": "127.0.0.1"}
-    with _web_application(tmp_path_factory.mktemp("chat-api-proxied"), index_config, settings) as url:
+    with _web_application(tmp_path_factory.mktemp("chat-api-proxied"), index_config, settings) as (url, _):
         yield url
 
 
@@ -141,6 +149,67 @@ def test_requests_are_limited_per_client_address_forged_tokens_included(proxied_
 
     assert [send("203.0.113.7") for _ in range(5)] == [401, 401, 401, 401, 429]
     assert send("198.51.100.9") == 401  # another resident behind the same proxy is not held up
+
+
+class _RasaAnswering(BaseHTTPRequestHandler):
+    """Rasa's REST webhook answering whatever the test sets as `server.messages`: here, what an action server gone
+    wrong (or an incompatible one) would make Rasa send."""
+
+    server: _StandInRasa
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.dumps(self.server.messages).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _StandInRasa(ThreadingHTTPServer):
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _RasaAnswering)
+        self.messages: list[dict[str, object]] = []
+
+
+MALFORMED: dict[str, object] = {
+    "recipient_id": "r",
+    "custom": {"text": "Quoted: the plan", "citations": [{"n": "first", "doc_id": "x"}]},
+}
+WELL_FORMED: dict[str, object] = {
+    "recipient_id": "r",
+    "custom": {"text": "Anything else?", "buttons": [{"title": "Yes", "payload": "/y"}]},
+}
+
+
+def test_a_malformed_reply_is_refused_at_the_relay_and_the_resident_gets_the_polite_fallback(
+    tmp_path: Path, index_config: IndexConfig
+) -> None:
+    rasa = _StandInRasa()
+    threading.Thread(target=rasa.serve_forever, daemon=True).start()
+    settings = {"CONSULT_RASA_PORT": str(rasa.server_port)}
+    try:
+        with _web_application(tmp_path, index_config, settings) as (api, process):
+            rasa.messages = [MALFORMED]
+            alone = httpx.post(f"{api}/api/chat/message", json={"token": _session(api), "text": "my question"})
+            rasa.messages = [MALFORMED, WELL_FORMED]
+            mixed = httpx.post(f"{api}/api/chat/message", json={"token": _session(api), "text": "my question"})
+    finally:
+        rasa.shutdown()
+        rasa.server_close()
+    assert alone.status_code == 503 and "try again" in alone.json()["error"]
+    assert mixed.status_code == 200
+    assert mixed.json()["messages"] == [
+        {"text": "Anything else?", "buttons": [{"title": "Yes", "payload": "/y"}], "citations": [], "kind": None}
+    ]
+    assert process.stderr is not None
+    log = process.stderr.read().decode()
+    assert log.count("malformed_reply") == 2 and "citations.0.n" in log  # which reply, and where it went wrong
+    assert "Quoted: the plan" not in log and "my question" not in log  # never what was said
 
 
 SURVEY_TO_SUMMARY = ["take the survey", "/affirm", "Tendring", "52", "rural crime", "road safety", "fraud", "support"]

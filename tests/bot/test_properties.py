@@ -7,7 +7,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.relay import Button, Reply, parse_messages
+from bot.relay import parse_messages
+from bot.reply_payload import Button, Reply
 from bot.telegram.callbacks import CallbackRegistry, Refusal
 from bot.telegram.render import LIMIT, render_turn
 from survey.pseudonyms import sender_id

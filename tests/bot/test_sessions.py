@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.relay import RasaRelay, Reply
+from bot.relay import RasaRelay
+from bot.reply_payload import Reply
 from survey.service import open_survey
 from survey.store import stored_answers
 from tests.stack import Stack

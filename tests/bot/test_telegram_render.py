@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.relay import Button, Reply
+from bot.reply_payload import Button, Citation, Reply
 from bot.telegram.callbacks import MAX_TOKENS, CallbackRegistry, Refusal
 from bot.telegram.render import LIMIT, render_turn
 
@@ -24,8 +25,14 @@ CITATION = {
 }
 
 
+def cited(fields: dict[str, Any]) -> Citation:
+    """A citation with these fields, the others as the answer pipeline fills them."""
+    filled = {"doc_id": "doc", "speaker": None, "published": None, "section": None, "quote": "A quote", "url": None}
+    return Citation.model_validate({**filled, "start": 0, "end": 7, "score": 1.0, **fields})
+
+
 def test_text_and_citations_are_escaped_and_numbered() -> None:
-    reply = Reply(text="Quote: “a < b & c” <script>alert(1)</script>", citations=[CITATION])
+    reply = Reply(text="Quote: “a < b & c” <script>alert(1)</script>", citations=[cited(CITATION)])
     [message] = render_turn([reply], lambda b: "t", lambda c: "https://example.org/sources/plan?start=10&end=20")
     assert "&lt;script&gt;" in message.html and "<script>" not in message.html
     assert "a &lt; b &amp; c" in message.html
@@ -64,7 +71,10 @@ def test_keyboards_put_amounts_four_to_a_row_and_a_wide_label_alone() -> None:
 
 
 def test_a_turn_becomes_one_message_with_the_last_buttons() -> None:
-    replies = [Reply(text="An answer", citations=[CITATION]), Reply(text="Which area?", buttons=[Button("A", "/a")])]
+    replies = [
+        Reply(text="An answer", citations=[cited(CITATION)]),
+        Reply(text="Which area?", buttons=[Button("A", "/a")]),
+    ]
     [message] = render_turn(replies, lambda b: "t", lambda c: None)
     assert message.html.index("An answer") < message.html.index("Sources") < message.html.index("Which area?")
     assert message.keyboard is not None
@@ -120,7 +130,10 @@ def test_a_long_reply_full_of_links_is_split_into_valid_messages_and_nothing_is_
     ]
     link = 'https://example.org/sources/doc?start=1&end=2&q="x"'
     replies = [
-        Reply(text="\n\n".join(f"Point {n}: a < b & c, " + "more words " * 40 for n in range(30)), citations=citations),
+        Reply(
+            text="\n\n".join(f"Point {n}: a < b & c, " + "more words " * 40 for n in range(30)),
+            citations=[cited(c) for c in citations],
+        ),
         Reply(text="y&" * 3000),  # one enormous word full of entities
         Reply(text="Anything else?", buttons=[Button("Yes", "/affirm")]),
     ]
@@ -139,7 +152,7 @@ def test_a_long_reply_full_of_links_is_split_into_valid_messages_and_nothing_is_
 def test_a_source_too_long_for_one_message_is_sent_whole_as_text() -> None:
     title = "Title & more " * 600
     citation = {"n": 1, "title": title, "speaker": None, "published": None}
-    messages = _messages([Reply(text="Answer", citations=[citation])], "https://example.org/sources/doc")
+    messages = _messages([Reply(text="Answer", citations=[cited(citation)])], "https://example.org/sources/doc")
     parsed = [TelegramHtml(m) for m in messages]
     assert len(messages) > 1 and all(len(m) <= LIMIT for m in messages)
     assert [p.errors for p in parsed] == [[] for _ in messages]
