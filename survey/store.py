@@ -120,12 +120,14 @@ def store_response(connection: Connection, submission: Submission, prepared: Pre
         rows = [(response_id, r.question, r.item, r.option, r.number, r.text) for r in prepared.rows]
         connection.exec_driver_sql(insert_answers, rows)
     if old is None:
-        tallies.write_rows(connection, prepared.tally_rows)
+        tallies.append_rows(connection, prepared.tally_rows)
+        if tallies.due(response_id):
+            tallies.fold(connection)
     else:
         changes: dict[tallies.Cell, tallies.Sums] = {}
         tallies.add_cells(changes, tallies.response_cells(definition, old.rows, old.channel, old.day), -1)
         tallies.add_cells(changes, prepared.cells, 1)
-        tallies.apply(connection, definition.id, changes)
+        tallies.record(connection, definition.id, changes)
     return Receipt(stored=True, replaced=old is not None)
 
 
@@ -201,7 +203,8 @@ def remove_response(connection: Connection, response_id: int, definitions: Any) 
         cells = tallies.response_cells(definition, rows, response.channel, tallies.utc_day(response.submitted_at))
         changes: dict[tallies.Cell, tallies.Sums] = {}
         tallies.add_cells(changes, cells, -1)
-        tallies.apply(connection, response.survey_id, changes)
+        tallies.record(connection, response.survey_id, changes)
+        tallies.fold(connection)  # the erased response's own cells must not stay in the log
     connection.execute(delete(Answer).where(Answer.response_id == response_id))
     connection.execute(delete(Response).where(Response.id == response_id))
 
