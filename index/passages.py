@@ -19,6 +19,7 @@ MIN_WORDS = 5  # a shorter passage is a fragment ("Getting it right is not easy.
 LABEL_WORDS = 9  # a line without a full stop needs this many words not to be a label
 MAX_WORDS = 90
 CUT_WORDS = 60  # where a single sentence longer than MAX_WORDS is cut
+SHORT_PARAGRAPH_WORDS = 15  # a paragraph of one sentence this short is a lead into the next one
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|"
     r"half|halve|double|doubling|per ?cent)\b",
@@ -83,10 +84,16 @@ def _sentences(data: IndexData, doc_id: str, text: str) -> list[_Sentence]:
 
 
 def _windows(text: str, sentences: list[_Sentence], first: int, doc_id: str) -> list[Passage]:
-    """One to three adjacent sentences of the same block, without a question or a dangling lead-in."""
+    """One to three adjacent sentences of the same block, without a dangling lead-in. A question may open a passage
+    when its answer follows ("What about X? Horrendous policy."), never end one; a lone short paragraph ("No, that is
+    not the goal.") runs on into the next, which usually says what it means."""
     passages: list[Passage] = []
     for last in range(first, min(first + MAX_SENTENCES, len(sentences))):
-        if sentences[last].block != sentences[first].block or _is_question(text, sentences[last].span):
+        if last > first and not _continues(text, sentences, first, last):
+            break
+        if _is_question(text, sentences[last].span):
+            if last == first:
+                continue
             break
         span = Span(sentences[first].span.start, sentences[last].span.end)
         words = len(text[span.start : span.end].split())
@@ -106,6 +113,22 @@ def _windows(text: str, sentences: list[_Sentence], first: int, doc_id: str) -> 
                 )
             )
     return passages
+
+
+def _continues(text: str, sentences: list[_Sentence], first: int, last: int) -> bool:
+    """Whether sentence `last` may join the passage opened at `first`: the same block, or the paragraph right after a
+    first block that is one short sentence (neither of them a list item)."""
+    if sentences[last].block == sentences[first].block:
+        return True
+    previous = sentences[last - 1]
+    return (
+        last == first + 1
+        and (first == 0 or sentences[first - 1].block != previous.block)
+        and sentences[last].block == previous.block + 1
+        and not previous.is_item
+        and not sentences[last].is_item
+        and len(text[previous.span.start : previous.span.end].split()) < SHORT_PARAGRAPH_WORDS
+    )
 
 
 def _stands_alone(quote: str, words: int) -> bool:

@@ -22,6 +22,7 @@ class Wanted(StrEnum):
     NUMBER = "number"
     PLACE = "place"
     PERSON = "person"
+    WORDS = "words"  # what someone said: their own words
     POSITION = "position"
     ANY = "any"
 
@@ -39,6 +40,10 @@ _WANTS = (
     (
         Wanted.PERSON,
         re.compile(r"\bwho(?:'s| is| are| was| were)?\b(?! (?:will|would|should|do|does)\b)", re.IGNORECASE),
+    ),
+    (
+        Wanted.WORDS,
+        re.compile(r"\bwhat (?:did|does|do|has|have) .{1,40}?\b(?:say|said|tell|told)\b(?! about)", re.IGNORECASE),
     ),
     (
         Wanted.POSITION,
@@ -88,6 +93,37 @@ _COMPARE = re.compile(
     r"differ|difference|differences|both|versus|vs)\b",
     re.IGNORECASE,
 )
+# "Who is the chief constable?" asks for a name: a passage naming only the role does not answer it.
+_IDENTITY = re.compile(r"^\W*who(?:'s|’s| is| are|'re) (?:currently |now )?(?:the|your|our|my)\b", re.IGNORECASE)
+# "Why did the commissioner ban X?", "When did Miller say he would sack Y?": the question takes an action for granted;
+# a passage that does not state that action answers something else.
+_PREMISE = re.compile(
+    r"^\W*(?:why|when) (?:did|has|have|had) (?:(?:the|a|an|his|her|their|our|my) [\w'’-]+|"
+    r"(?-i:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)|he|she|they|it|we|you|i|[\w'’-]+) "
+    r"(?P<verb>[a-z][\w'’-]*)(?: (?:that )?(?:he|she|they|it|we|i) (?:would|will|could|'d|was going to) "
+    r"(?P<then>[a-z][\w'’-]*))?",
+    re.IGNORECASE,
+)
+_SAYING = frozenset(
+    {
+        "say",
+        "said",
+        "claim",
+        "claimed",
+        "announce",
+        "announced",
+        "promise",
+        "promised",
+        "pledge",
+        "pledged",
+        "decide",
+        "decided",
+        "tell",
+        "told",
+        "suggest",
+        "suggested",
+    }
+)
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z]\b")
 _WORD = re.compile(r"[\w'’-]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“(]\s*)$")
@@ -103,6 +139,8 @@ class Question:
     compare: bool
     corrected: str = ""  # the text with typos corrected towards the corpus's words (what lexical search reads)
     detail: Detail | None = None
+    identity: bool = False  # asks who holds a role: only a passage naming someone answers it
+    premise: tuple[str, ...] = ()  # stems of the action the question takes for granted, which the quote must state
 
 
 class SourceNames:
@@ -183,6 +221,18 @@ def wanted(text: str) -> Wanted:
     return Wanted.ANY
 
 
+def premise(text: str) -> tuple[str, ...]:
+    """The stemmed action a why/when-did question presupposes ("ban" in "why did the commissioner ban cctv"); for
+    reported speech the action said ("sack" in "when did Miller say he would sack ..."); empty when there is none."""
+    match = _PREMISE.search(text)
+    if match is None:
+        return ()
+    verb = match.group("then") or match.group("verb")
+    if verb.casefold() in _SAYING:  # "why did she say ...": what was said is the topic, not a presupposed act
+        return ()
+    return analyse(verb)
+
+
 def wanted_detail(text: str) -> Detail | None:
     return next((detail for detail, pattern in _DETAILS if pattern.search(text)), None)
 
@@ -198,4 +248,6 @@ def parse_question(text: str, vector: Vectors, names: SourceNames, spelling: Spe
         compare=_COMPARE.search(text) is not None,
         corrected=corrected,
         detail=wanted_detail(text),
+        identity=_IDENTITY.search(text) is not None,
+        premise=premise(corrected),
     )

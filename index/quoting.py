@@ -23,7 +23,7 @@ CHUNKS_PER_SOURCE = 3
 PASSAGE_WEIGHT, SENTENCE_WEIGHT, CHUNK_WEIGHT, OVERLAP_WEIGHT = 0.5, 0.3, 0.2, 0.4
 HEADING_SHARE = 0.5  # a topic word found only in the section heading counts half
 RUNNER_UP_MARGIN = 0.08  # a source's second passage is shown when it scores within this of its best
-NUMBER_BONUS, POSITION_BONUS = 0.12, 0.06
+NUMBER_BONUS, POSITION_BONUS, WORDS_BONUS = 0.12, 0.06, 0.06
 SHORT_WORDS, LONG_WORDS, LENGTH_PENALTY = 15, 55, 0.08
 STANCE = re.compile(
     r"\b(?:I|we)(?: would| will| shall|'d|'ll| am going to| must| should| want| plan| intend| pledge| propose|"
@@ -32,6 +32,14 @@ STANCE = re.compile(
     r"roll out|expand|cut|protect|tackle|crack down|against|opposed|in favour|unequivocally|vehemently|champion)\b",
     re.IGNORECASE,
 )
+
+# Someone's own words: a quotation opening, or a verb reporting speech.
+SPEECH = re.compile(r"(?:^|[\s(:])['‘“\"][A-Z]|\b(?:said|says|told|tells|added|stated|warned)\b")
+# A name: capitalised words in a row ("Judge Jeremy Richardson", "Sir Mark Rowley").
+NAME = re.compile(r"\b[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)+")
+_WORD = re.compile(r"[\w'’-]+")
+_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
+HONORIFICS = frozenset({"sir", "dame", "lord", "lady", "mr", "mrs", "ms", "miss", "dr", "judge", "pc", "dc", "insp"})
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,10 @@ class QuoteChooser:
     def __init__(self, retriever: Retriever, passages: Passages) -> None:
         self.retriever = retriever
         self.passages = passages
+        texts = [d.text for d in retriever.data.documents.values()]
+        self._lowercase = frozenset(w for text in texts for w in _WORD.findall(text) if w.islower())
+        self._alone = _used_alone(texts)
+        self._common = retriever.embedder.whole_words()
 
     def best_per_source(self, question: Question, hits: list[Hit]) -> list[SourceQuotes]:
         """The best passages of every source among the hits, best source first."""
@@ -96,6 +108,8 @@ class QuoteChooser:
             chunk_score = float(self.retriever.data.chunk_vectors[chunk_id] @ question.vector)
             heading = set(analyse(self.retriever.data.chunks[chunk_id].section or ""))
             for passage in self.passages.of_chunk(chunk_id):
+                if not self._can_answer(question, passage):
+                    continue
                 score = self._score(question, passage, weights, heading) + CHUNK_WEIGHT * chunk_score
                 scored.append(Quote(passage.doc_id, passage.span, score))
         if not scored:
@@ -103,6 +117,29 @@ class QuoteChooser:
         best = max(scored, key=lambda q: q.score)
         apart = [q for q in scored if q.span.end <= best.span.start or best.span.end <= q.span.start]
         return SourceQuotes(best, max(apart, key=lambda q: q.score, default=None))
+
+    def _can_answer(self, question: Question, passage: Passage) -> bool:
+        """A passage that cannot answer whatever it shares with the question: one without the action a why/when-did
+        question takes for granted, or without a name when the question asks who holds a role."""
+        text = self.retriever.data.documents[passage.doc_id].text[passage.span.start : passage.span.end]
+        if question.premise:
+            words = frozenset(analyse(text))
+            if not all(self.retriever.synonyms.any_in(stem, words) for stem in question.premise):
+                return False
+        return not question.identity or self._names_someone(question, text)
+
+    def _names_someone(self, question: Question, text: str) -> bool:
+        """A person's name: capitalised words neither the question's nor ever written in lower case (not the role the
+        question gives, "Chief Constable"), after an honorific ("Sir Mark Rowley") or ending in a surname: one the
+        documents use alone ("Trentham") or no common English word ("Hassell", where "Labour Party" ends in one)."""
+        asked = {w.casefold() for w in _WORD.findall(question.corrected or question.text)}
+        for match in NAME.finditer(text):
+            words = [w.casefold() for w in match.group().split()]
+            if not asked.isdisjoint(words) or not self._lowercase.isdisjoint(words):
+                continue
+            if words[0] in HONORIFICS or words[-1] in self._alone or words[-1] not in self._common:
+                return True
+        return False
 
     def _score(self, question: Question, passage: Passage, weights: dict[str, float], heading: set[str]) -> float:
         data = self.retriever.data
@@ -114,22 +151,28 @@ class QuoteChooser:
             passage_cosine = max(passage_cosine, float(sentence_cosines[0]))
         text = data.documents[passage.doc_id].text[passage.span.start : passage.span.end]
         score = PASSAGE_WEIGHT * passage_cosine + SENTENCE_WEIGHT * float(sentence_cosines.max())
-        score += OVERLAP_WEIGHT * _overlap(weights, set(analyse(text)), heading)
+        score += OVERLAP_WEIGHT * self._overlap(weights, frozenset(analyse(text)), heading)
         if question.wants is Wanted.NUMBER and NUMBER.search(text):
             score += NUMBER_BONUS
         # Comparing sources is comparing what each would do: their stated positions.
         if (question.wants is Wanted.POSITION or question.compare) and STANCE.search(text):
             score += POSITION_BONUS
+        if question.wants is Wanted.WORDS and SPEECH.search(text):
+            score += WORDS_BONUS
         # A lead-in with its list is long by nature: what it must not be is cut off from its items.
         return score - (0.0 if passage.is_list else LENGTH_PENALTY * _length_cost(passage.words))
 
-
-def _overlap(weights: dict[str, float], words: set[str], heading: set[str]) -> float:
-    total = sum(weights.values())
-    if not total:
-        return 0.0
-    found = sum(w if t in words else HEADING_SHARE * w if t in heading else 0.0 for t, w in weights.items())
-    return found / total
+    def _overlap(self, weights: dict[str, float], words: frozenset[str], heading: set[str]) -> float:
+        """The weighted share of the question's topic words the passage holds, a listed synonym counting ("specials"
+        for the Special Constabulary); words found only in the section heading count for less."""
+        total = sum(weights.values())
+        if not total:
+            return 0.0
+        synonyms = self.retriever.synonyms
+        found = sum(
+            w if synonyms.any_in(t, words) else HEADING_SHARE * w if t in heading else 0.0 for t, w in weights.items()
+        )
+        return found / total
 
 
 def _length_cost(words: int) -> float:
@@ -139,3 +182,17 @@ def _length_cost(words: int) -> float:
     if words > LONG_WORDS:
         return (words - LONG_WORDS) / (90 - LONG_WORDS)
     return 0.0
+
+
+def _used_alone(texts: list[str]) -> frozenset[str]:
+    """Capitalised words the documents also use on their own, between words that are not capitalised: surnames once
+    introduced ("Trentham"), unlike the last word of a body's name ("Party")."""
+    alone: set[str] = set()
+    for text in texts:
+        tokens = _TOKEN.findall(text)
+        for i, token in enumerate(tokens):
+            before = tokens[i - 1] if i else ""
+            after = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if token[:1].isupper() and token[1:].islower() and not before[:1].isupper() and not after[:1].isupper():
+                alone.add(token.casefold())
+    return frozenset(alone)
