@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Literal
 
 import numpy as np
@@ -29,6 +30,7 @@ __all__ = [
     "Answer",
     "AnswerPipeline",
     "Citation",
+    "Untriaged",
     "attribution",
     "crime_report_text",
     "emergency_text",
@@ -54,6 +56,12 @@ class Citation(BaseModel):
     end: int
     url: str | None
     score: float
+
+
+class Untriaged(Enum):
+    """No triage yet: `AnswerPipeline.answer` triages the message itself."""
+
+    UNTRIAGED = "untriaged"
 
 
 class Answer(BaseModel):
@@ -101,11 +109,13 @@ class AnswerPipeline:
             return Triage.EMERGENCY
         return rule
 
-    def answer(self, question: str) -> Answer:
+    def answer(self, question: str, triaged: Triage | Untriaged | None = Untriaged.UNTRIAGED) -> Answer:
+        """The reply to a question; `triaged` is its triage when the caller has done it (the action server triages
+        every message before anything else), so that a message is triaged once."""
         text = normalise(question)
         if len(analyse(text)) == 0 and not text.strip("?!. "):
             return Answer(kind="abstain", text="Please type a question, for example: " + self._examples())
-        rule = self.triage(text)
+        rule = self.triage(text) if triaged is Untriaged.UNTRIAGED else triaged
         if rule is Triage.EMERGENCY:
             return Answer(kind="emergency", text=emergency_text())
         if rule is Triage.CRIME_REPORT:

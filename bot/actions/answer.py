@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.common import latest_text, safety_reply, send_answer
+from bot.actions.common import latest_text, send_answer, send_safety_advice, triage_message
 from bot.actions.services import services
 from bot.actions.survey_answers import Progress, read_reply
 from bot.rasa_survey import question_of_slot
@@ -27,12 +27,13 @@ class ActionAnswerQuestion(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         text = latest_text(tracker)
-        if safety_reply(dispatcher, text):
+        triaged = triage_message(text)  # once: the pipeline is given it rather than triaging again
+        if send_safety_advice(dispatcher, triaged):
             return []
         requested = tracker.get_slot("requested_slot") if tracker.active_loop_name == "survey_form" else None
         if requested and _looks_like_an_answer(requested, text, tracker):
             return [SlotSet(requested, text)]
-        send_answer(dispatcher, services().pipeline.answer(text))
+        send_answer(dispatcher, services().pipeline.answer(text, triaged))
         return []
 
 

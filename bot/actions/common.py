@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.services import services
 from bot.reply_payload import Button, Reply
-from index.answer import Answer, crime_report_text, emergency_text
+from index.answer import Answer, Untriaged, crime_report_text, emergency_text
 from index.triage import Triage, triage
 from survey.pseudonyms import CONVERSATION_CHANNELS
 
@@ -50,16 +50,24 @@ def say(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(json_message=reply.model_dump(mode="json"))
 
 
-def safety_reply(dispatcher: CollectingDispatcher, text: str, *, names_an_option: bool = False) -> bool:
-    """Send the 999 or 101 advice if the message needs it; True if it did (nothing else should be said first).
+def triage_message(text: str, *, names_an_option: bool = False) -> Triage | Untriaged | None:
+    """The message's triage: the rules and the emergency model, as `consult ask` uses them.
 
     A reply that names one of the options a survey question offers (a risk named in answer to a question about
     risks) is an answer, not a report: it is checked by the rules only, since closeness in meaning to an emergency is
     no evidence of one there."""
     if PAYLOAD.fullmatch(text):  # a button or command ("/help", '/choose{"option":"..."}'), not words a resident typed
-        return False
-    # The rules and the emergency model, as `consult ask` uses them.
-    rule = triage(text) if names_an_option else services().pipeline.triage(text)
+        return Untriaged.UNTRIAGED
+    return triage(text) if names_an_option else services().pipeline.triage(text)
+
+
+def safety_reply(dispatcher: CollectingDispatcher, text: str, *, names_an_option: bool = False) -> bool:
+    """Send the 999 or 101 advice if the message needs it; True if it did (nothing else should be said first)."""
+    return send_safety_advice(dispatcher, triage_message(text, names_an_option=names_an_option))
+
+
+def send_safety_advice(dispatcher: CollectingDispatcher, rule: Triage | Untriaged | None) -> bool:
+    """The 999 or 101 advice when the triage calls for it; True if it was sent."""
     if rule is Triage.EMERGENCY:
         say(dispatcher, Reply(type="safety", kind="emergency", text=emergency_text()))
         return True

@@ -4,6 +4,7 @@ import pytest
 
 from index.answer import Answer, AnswerPipeline
 from index.replies import display_quote
+from index.triage import Triage
 
 
 def _check_citations(pipeline: AnswerPipeline, answer: Answer) -> None:
@@ -128,3 +129,22 @@ def test_in_the_pre_election_period_manifestos_get_a_neutral_pointer_instead_of_
     assert pipeline.answer(
         "What is James Miller's view on Special Constables and the Employee Supported Scheme?"
     ).citations
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "How many knife crimes were recorded in Essex?",
+        "Which candidate should I vote for?",
+        "someone is climbing in through my window right now",
+        "I'd like to report that my bike was stolen last week",
+    ],
+)
+def test_a_message_the_caller_has_triaged_gets_the_same_answer(pipeline: AnswerPipeline, message: str) -> None:
+    """The action server triages every message first and hands the result on: the message is triaged once, and the
+    answer is the one `consult ask` gives."""
+    assert pipeline.answer(message, pipeline.triage(message)) == pipeline.answer(message)
+
+
+def test_the_callers_triage_is_the_one_used(pipeline: AnswerPipeline) -> None:
+    assert pipeline.answer("How many knife crimes were recorded in Essex?", Triage.VOTE_ADVICE).kind == "refuse"
