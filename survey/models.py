@@ -136,6 +136,7 @@ class SeenSubmission(Base):
     """
 
     __tablename__ = "seen_submissions"
+    __table_args__ = ({"sqlite_with_rowid": False},)  # the key is the table: one B-tree to write, not two
 
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

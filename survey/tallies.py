@@ -143,9 +143,14 @@ def write_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
     _execute_rows(connection, _UPSERT, rows)
 
 
-def append_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
-    """Append rows (tally_rows) to the log."""
-    _execute_rows(connection, _APPEND, rows)
+def append_rows(connection: Connection, rows: list[tuple[Any, ...]], ready: bool = False) -> None:
+    """Append rows (tally_rows; ready: already driver_rows) to the log."""
+    _execute_rows(connection, _APPEND, rows, ready)
+
+
+def driver_rows(sqlite_: bool, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows as the driver takes them: SQLAlchemy stores SQLite dates as ISO text."""
+    return [(*row[:7], row[7].isoformat(), *row[8:]) for row in rows] if sqlite_ else rows
 
 
 def fold(connection: Connection) -> None:
@@ -171,12 +176,12 @@ def cells() -> Subquery:
     return union_all(folded, logged).subquery("cells")
 
 
-def _execute_rows(connection: Connection, template: str, rows: list[tuple[Any, ...]]) -> None:
+def _execute_rows(connection: Connection, template: str, rows: list[tuple[Any, ...]], ready: bool = False) -> None:
     """One executemany of plain tuples: the ORM's per-row parameter handling would cost more than the writes."""
     sqlite_ = connection.dialect.name == "sqlite"
     statement = template.format(placeholders=", ".join(["?" if sqlite_ else "%s"] * COLUMNS))
-    if sqlite_:  # SQLAlchemy stores SQLite dates as ISO text
-        rows = [(*row[:7], row[7].isoformat(), *row[8:]) for row in rows]
+    if not ready:
+        rows = driver_rows(sqlite_, rows)
     for start in range(0, len(rows), BATCH):
         connection.exec_driver_sql(statement, rows[start : start + BATCH])
 

@@ -146,8 +146,9 @@ def test_an_empty_database_of_todays_schema_upgrades_too(database_url: str) -> N
 
 
 def test_a_database_of_revision_0004_upgrades_with_its_tallies_and_answers_kept(database_url: str) -> None:
-    """Revision 0005 adds the tallies' change log: a database whose counts are all in `tallies` (as 0004 kept them)
-    gives the same results after the upgrade, and new answers, replacements and erasures count on top."""
+    """Revision 0005 adds the tallies' change log (0006 rewrites the idempotency keys' table): a database whose counts
+    are all in `tallies` (as 0004 kept them) gives the same results and answers after the upgrade, keeps its keys, and
+    new answers, replacements and erasures count on top."""
     survey = open_survey(survey_config(database_url))
     rng = random.Random(4)
     for number in range(40):
@@ -175,6 +176,7 @@ def test_a_database_of_revision_0004_upgrades_with_its_tallies_and_answers_kept(
     assert before["respondents"] == len(respondents) == tallied
     for respondent, stored in respondents.items():
         assert stored_answers(survey.db, respondent, survey.definition) == stored
+    assert not submit(survey, "web", "late", essex(survey), "k0")  # its idempotency key was kept
     submit(survey, "web", "new", essex(survey), "k-new")
     submit(survey, "web", "new", essex(survey, "rural_crime", "road_safety", "knife_crime"), "k-new-2")
     forget_respondent(survey.db, next(iter(respondents)))
