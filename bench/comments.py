@@ -1,7 +1,10 @@
 """Themes of free-text answers: time to theme 1,000 / 10,000 / 100,000 answers and peak memory (target: 10,000 in
 under 60 s). Answers are synthetic, made from the labelled set's styles (an answer plus a clause of another answer of
 the same theme), all distinct so nothing is saved by encoding repeated texts once. Each size runs in a fresh process
-so its peak resident memory is its own; loading the model is timed apart."""
+so its peak resident memory is its own; loading the model is timed apart. Each line also gives the wall and CPU time of
+the stages (encoding, grouping, labelling): CPU-seconds tell more than wall time on a busy machine.
+
+`python -m bench comments` runs all three sizes; `python -m bench.comments 10000` one."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import yaml
 from index.embedding import DEFAULT_MODEL
 from survey.themes import Comment, find_themes
 from survey.themes.encoder import AnswerEncoder
+from survey.themes.stages import StageTimes
 
 LABELLED = Path(__file__).resolve().parents[1] / "tests" / "survey" / "comments_labelled.yaml"
 SIZES = (1_000, 10_000, 100_000)
@@ -36,15 +40,17 @@ def measure(size: int) -> str:
     model = AnswerEncoder(DEFAULT_MODEL)  # as `consult survey themes` loads it
     loaded = time.perf_counter() - began
     comments = synthetic_answers(size)
+    times = StageTimes()
     began, cpu_began = time.perf_counter(), time.process_time()
-    themes = find_themes(comments, model)
+    themes = find_themes(comments, model, times=times)
     took, cpu = time.perf_counter() - began, time.process_time() - cpu_began
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     found = sum(theme.id != "other" for theme in themes.themes)
     load = os.getloadavg()[0]
     return (
         f"{size:>7,} answers: themed in {took:.1f} s ({size / took:.0f} answers/s, {cpu:.0f} CPU-s), {found} themes, "
-        f"peak memory {peak_mib:.0f} MiB (model loaded in {loaded:.1f} s, not counted; load average {load:.1f})"
+        f"peak memory {peak_mib:.0f} MiB (model loaded in {loaded:.1f} s, not counted; load average {load:.1f}; "
+        f"{'bfloat16' if model.half_precision else 'float32'} encoding)\n         stages: {times.summary()}"
     )
 
 

@@ -11,6 +11,7 @@ from survey.themes.cache import ThemeCache, cache_key
 from survey.themes.clustering import Labels, cluster
 from survey.themes.labels import label_of, theme_keywords
 from survey.themes.model import OTHER, Comment, TextEncoder, Theme, Themes, ThemeSettings, Vectors
+from survey.themes.stages import StageTimes
 
 
 def find_themes(
@@ -20,16 +21,23 @@ def find_themes(
     cache: ThemeCache | None = None,
     scope: str = "",
     show_progress: bool = False,
+    times: StageTimes | None = None,
 ) -> Themes:
-    """Themes of the answers; scope (e.g. "survey/question") names the cache entry."""
+    """Themes of the answers; scope (e.g. "survey/question") names the cache entry; times, if given, gets the wall and
+    CPU time of each stage."""
     settings = settings or ThemeSettings()
+    times = times or StageTimes()
     cached = cache.load(scope, comments, settings) if cache else None
     if cached is not None and cached.model == encoder.name:
         return cached
     texts = [comment.text for comment in comments]
-    vectors = encode_unique(encoder, texts, show_progress)
-    labels = cluster(vectors, settings)
-    themes = Themes(model=encoder.name, answered=len(comments), themes=_themes(comments, vectors, labels, settings))
+    with times.stage("encoding"):
+        vectors = encode_unique(encoder, texts, show_progress)
+    with times.stage("grouping"):
+        labels = cluster(vectors, settings)
+    with times.stage("labelling"):
+        found = _themes(comments, vectors, labels, settings)
+    themes = Themes(model=encoder.name, answered=len(comments), themes=found)
     if cache:
         cache.save(scope, cache_key(comments, encoder.name, settings), themes)
     return themes
