@@ -79,3 +79,32 @@ def test_the_fitted_model_is_stored_as_readable_coefficients(tmp_path: Path) -> 
     assert model.probability(close) >= model.threshold > model.probability(far)
     model.save(tmp_path / "model.yaml", "a note")
     assert AbstentionModel.load(tmp_path / "model.yaml") == model
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why did Roger Hirst close every police station in Essex?",
+        "When did the commissioner promise to scrap speed cameras?",
+    ],
+)
+def test_a_question_taking_for_granted_what_no_source_says_is_abstained(
+    pipeline: AnswerPipeline, question: str
+) -> None:
+    """Passages on the same topic that do not state the action asked about would read as confirming it."""
+    answer = pipeline.answer(question)
+    assert answer.kind == "abstain", [c.quote for c in answer.citations]
+
+
+def test_a_why_question_whose_premise_a_source_states_is_answered(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.answer("Why did the Met appeal against the caution given to Caroline Flack?")
+    assert answer.kind == "answer", answer.text
+    assert all("appeal" in c.quote for c in answer.citations), [c.quote for c in answer.citations]
+
+
+def test_who_holds_a_role_is_answered_only_by_a_passage_naming_someone(pipeline: AnswerPipeline) -> None:
+    named = pipeline.answer("Who is the commissioner of the Metropolitan Police?")
+    assert named.kind == "answer", named.text
+    assert any("Sir Mark Rowley" in c.quote for c in named.citations), [c.quote for c in named.citations]
+    unnamed = pipeline.answer("Who is the chief fire officer in Essex?")  # the plan names the role, never the person
+    assert unnamed.kind == "abstain", [c.quote for c in unnamed.citations]

@@ -120,3 +120,11 @@ def test_quotes_are_verbatim_short_and_from_at_most_five_sources(pipeline: Answe
             lengths.append(words)
     average = sum(lengths) / len(lengths)
     assert 15 <= average <= 50, average
+
+
+def test_a_one_line_answer_is_quoted_with_the_paragraph_that_explains_it(pipeline: AnswerPipeline) -> None:
+    """ "No, ... is not the end goal." stands as its own short paragraph; what the goal is follows in the next."""
+    answer = pipeline.answer("is zero crime Miller's aim?")
+    assert answer.kind == "answer"
+    quotes = _quotes_of(answer, MILLER)
+    assert any("not the end goal" in q and "live and feel safe" in q for q in quotes), quotes
