@@ -21,7 +21,8 @@ from survey.comments import (
 from survey.comments_cache import stored_themes, theme_cache, themes_scope
 from survey.consultations import consultation_ids, load_consultation
 from survey.definition import SurveyDefinition
-from survey.moderation import hide_answer, show_answer
+from survey.hidden import text_digest
+from survey.moderation import answer_text, check_note, hide_answer, show_answer
 from survey.service import Survey
 from survey.themes import TextEncoder, Themes
 
@@ -110,8 +111,18 @@ def add_moderation_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
         reason: Annotated[str, typer.Option(help="Why it is hidden (kept with the answer).")] = "",
         official: Annotated[str, typer.Option(help="Who hides it: your dashboard sign-in name.")] = "",
         undo: Annotated[bool, typer.Option("--undo", help="Show a hidden answer again.")] = False,
+        shown_digest: Annotated[
+            str,
+            typer.Option(
+                help="SHA-256 (hex) of the answer's text as you read it, for scripts: no question is asked, and the "
+                "answer is hidden only if its text is still that one."
+            ),
+        ] = "",
     ) -> None:
         """Hide an abusive or irrelevant answer from theme views (still counted and exported, flagged hidden).
+
+        The answer's current text is shown and you are asked to confirm: what is hidden is the text you confirmed, and
+        nothing is hidden if the resident rewrites the answer meanwhile.
 
         Example: consult survey hide comment r-3f2a9c0d11e4b6a7 --reason "abusive" --official j.smith
         """
@@ -120,10 +131,22 @@ def add_moderation_commands(app: typer.Typer, open_survey: OpenSurvey) -> None:
             if undo:
                 show_answer(survey.db, survey.definition, question_id, response, survey.pepper)
             else:
-                hide_answer(survey.db, survey.definition, question_id, response, reason, official, survey.pepper)
+                check_note(reason, official)  # before the question: a hide that would be refused asks nothing
+                read = shown_digest or _confirmed_digest(survey, question_id, response)
+                hide_answer(
+                    survey.db, survey.definition, question_id, response, reason, official, survey.pepper, read=read
+                )
         except CommentsError as error:
             raise _fail(str(error)) from None
         typer.echo(f"{'Shown' if undo else 'Hidden'}: {response}.")
+
+
+def _confirmed_digest(survey: Survey, question_id: str, response: str) -> str:
+    """The digest of the answer's text once the official has read it and confirmed; exits if they do not."""
+    text = answer_text(survey.db, survey.definition, question_id, response, survey.pepper)
+    typer.echo(f"Answer {response}:\n  {text}")
+    typer.confirm("Hide this answer?", abort=True)
+    return text_digest(text)
 
 
 def _definition(survey: Survey, survey_id: str | None) -> SurveyDefinition:

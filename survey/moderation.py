@@ -2,7 +2,8 @@
 
 A hidden answer is still counted as answered and still exported (flagged), for the record. The record goes with the
 response: when a resident's answers are erased, so is any note about them. A hide is for the text the official read:
-a resident who answers again has written a new answer, which is shown until an official hides it too."""
+a resident who answers again has written a new answer, which is shown until an official hides it too. So a hide names
+the text the official read, by its digest, and is refused when the answer has been rewritten since it was read."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from survey.models import Answer, Response
 MAX_REASON = 500
 
 
+class AnswerChangedError(CommentsError):
+    """The answer's text is no longer the text the official read: nothing was hidden."""
+
+
 def hide_answer(
     db: Database,
     definition: SurveyDefinition,
@@ -27,14 +32,20 @@ def hide_answer(
     reason: str,
     official: str,
     pepper: bytes,
+    *,
+    read: str,
 ) -> None:
-    """Raises CommentsError for an unknown answer, no reason or no official; hiding again replaces the reason."""
-    reason, official = reason.strip(), official.strip()
-    if not reason or len(reason) > MAX_REASON:
-        raise CommentsError(f"a reason of 1 to {MAX_REASON} characters is required")
-    if not official:
-        raise CommentsError("the official who hides the answer must be named")
+    """Hide the answer whose text has the digest `read` (survey.hidden.text_digest of the text the official read).
+
+    Raises AnswerChangedError when the answer now has other text, CommentsError for an unknown answer, no reason or no
+    official; hiding again replaces the reason."""
+    reason, official = check_note(reason, official)
     response_id, text = _written(db, definition, question_id, reference, pepper)
+    if text_digest(text) != read:
+        raise AnswerChangedError(
+            f"answer '{reference}' was rewritten by its writer after you read it, so nothing was hidden: "
+            "read its new text and hide it if it should be"
+        )
     with db.write() as connection:
         connection.execute(
             delete(HiddenAnswer).where(HiddenAnswer.response_id == response_id, HiddenAnswer.question == question_id)
@@ -51,12 +62,27 @@ def hide_answer(
         )
 
 
+def check_note(reason: str, official: str) -> tuple[str, str]:
+    """The reason and the official's name as a hide records them; CommentsError if either is missing."""
+    reason, official = reason.strip(), official.strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise CommentsError(f"a reason of 1 to {MAX_REASON} characters is required")
+    if not official:
+        raise CommentsError("the official who hides the answer must be named")
+    return reason, official
+
+
 def show_answer(db: Database, definition: SurveyDefinition, question_id: str, reference: str, pepper: bytes) -> None:
     response_id, _text = _written(db, definition, question_id, reference, pepper)
     with db.write() as connection:
         connection.execute(
             delete(HiddenAnswer).where(HiddenAnswer.response_id == response_id, HiddenAnswer.question == question_id)
         )
+
+
+def answer_text(db: Database, definition: SurveyDefinition, question_id: str, reference: str, pepper: bytes) -> str:
+    """The answer's current (redacted) text; CommentsError for an unknown answer."""
+    return _written(db, definition, question_id, reference, pepper)[1]
 
 
 def _written(

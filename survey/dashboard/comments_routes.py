@@ -1,7 +1,8 @@
 """The "What residents wrote" page of a text question, for signed-in officials: the redacted answers, searchable and
 paginated, filterable by a breakdown answer (a group smaller than min_group_size is not shown), a form to hide an
-answer from theme views with a reason, and the comments CSV. Themes (a chart, each theme's examples and answers) are
-read from the cache `consult survey themes` fills; the page never computes them."""
+answer from theme views with a reason (refused if the answer was rewritten after the page showed it), and the comments
+CSV. Themes (a chart, each theme's examples and answers) are read from the cache `consult survey themes` fills; the
+page never computes them."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from survey.dashboard import responses
 from survey.dashboard.auth import check_csrf, csrf_token, require_official
 from survey.dashboard.comments_themes import themes_panel
 from survey.dashboard.responses import CsvResponse
-from survey.moderation import hide_answer, show_answer
+from survey.hidden import text_digest
+from survey.moderation import AnswerChangedError, hide_answer, show_answer
 from survey.service import Survey
 from survey.themes import Theme
 
@@ -62,6 +64,7 @@ def comments_page(
     found = [a for a in selection.answers if q.casefold() in a.text.casefold()]
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(page, pages)
+    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     context = {
         "survey": {"title": survey.definition.title},
         "official": official,
@@ -69,7 +72,8 @@ def comments_page(
         "question": next(x for x in survey.definition.questions if x.id == question_id),
         "answered": len(all_answers),
         "hidden": sum(a.hidden for a in all_answers),
-        "shown": found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "shown": shown,
+        "digest_of": {answer.reference: text_digest(answer.text) for answer in shown},  # the hide form names the text
         "found": len(found),
         "withheld": selection.withheld,
         "page": page,
@@ -96,6 +100,7 @@ def hide_submit(
     response: Annotated[str, Form(max_length=40)] = "",
     reason: Annotated[str, Form(max_length=1000)] = "",
     undo: Annotated[str, Form(max_length=5)] = "",
+    shown_digest: Annotated[str, Form(max_length=64)] = "",  # of the text the page showed: only that text is hidden
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     check_csrf(request, csrf)
@@ -103,7 +108,11 @@ def hide_submit(
         if undo:
             show_answer(survey.db, survey.definition, question_id, response, survey.pepper)
         else:
-            hide_answer(survey.db, survey.definition, question_id, response, reason, official, survey.pepper)
+            hide_answer(
+                survey.db, survey.definition, question_id, response, reason, official, survey.pepper, read=shown_digest
+            )
+    except AnswerChangedError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
     except CommentsError as error:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(error)) from None
     return RedirectResponse(f"/dashboard/comments/{question_id}", status.HTTP_303_SEE_OTHER)

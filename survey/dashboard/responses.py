@@ -75,6 +75,7 @@ HIDE_SUBMIT: Responses = {
     303: _redirect("Done: back to the question's page."),
     **SIGNED_IN_ONLY,
     400: _error("No such answer to hide or show, or no reason given."),
+    409: _error("The answer was rewritten after the page showed it: nothing was hidden."),
     **FORM_EXPIRED,
 }
 COMMENTS_CSV: Responses = {

@@ -7,6 +7,7 @@ import pytest
 from index.embedding import Embedder
 from survey.comment_breakdown import theme_breakdown
 from survey.comments import CommentsError, answer_themes, written_answers
+from survey.hidden import text_digest as digest
 from survey.moderation import hide_answer
 from survey.service import Survey
 from tests.survey.conftest import essex, submit
@@ -20,7 +21,17 @@ def test_small_groups_are_suppressed_like_the_results(survey: Survey, embedder: 
             text = f"speeding cars in {district} near house {n}" if n % 2 else f"more police patrols please, {n}"
             submit(survey, "web", f"{district}-{n}", essex(survey, district=district, comment=text), f"{district}{n}")
     answers = written_answers(survey.db, survey.definition, "comment", survey.pepper)
-    hide_answer(survey.db, survey.definition, "comment", answers[0].reference, "test", "j.smith", survey.pepper)
+    first = answers[0]
+    hide_answer(
+        survey.db,
+        survey.definition,
+        "comment",
+        first.reference,
+        "test",
+        "j.smith",
+        survey.pepper,
+        read=digest(first.text),
+    )
     answers = written_answers(survey.db, survey.definition, "comment", survey.pepper)
     themes = answer_themes(answers, embedder, survey.definition.min_group_size)
     by = theme_breakdown(survey.db, survey.definition, answers, themes, "district", survey.pepper)

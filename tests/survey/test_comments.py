@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from index.embedding import Embedder
 from survey.comments import CSV_COLUMNS, CommentsError, answer_themes, comments_csv, themes_json, written_answers
+from survey.hidden import text_digest
 from survey.models import Response
 from survey.service import Survey
 from tests.survey.conftest import essex, submit
@@ -110,9 +111,16 @@ def test_commands_print_themes_and_comments_and_forget_removes_them(env: dict[st
     assert tuple(rows_out[0]) == CSV_COLUMNS and len(rows_out) == 14
     assert "[email removed]" in listed.output and not any(r[0].startswith("P-") for r in rows_out[1:])
 
-    first = rows_out[1][0]
+    first, first_text = rows_out[1][0], rows_out[1][5]
     hide = ["survey", "hide", "comment", first, "--reason", "off topic", "--official", "j.smith"]
-    assert runner.invoke(app, hide, env=env).output.strip() == f"Hidden: {first}."
+    kept = runner.invoke(app, hide, env=env, input="n\n")  # the text is shown first; the official can say no
+    assert kept.exit_code == 1 and first_text in kept.output
+    stale = runner.invoke(app, [*hide, "--shown-digest", text_digest("what it said before")], env=env)
+    assert stale.exit_code == 2 and "nothing was hidden" in stale.output
+    unchanged = runner.invoke(app, ["survey", "comments", "comment", "--no-themes"], env=env).output
+    assert [row[4] for row in csv.reader(io.StringIO(unchanged))][1:] == ["false"] * 13
+    confirmed = runner.invoke(app, hide, env=env, input="y\n")
+    assert confirmed.output.strip().endswith(f"Hidden: {first}.")
     flagged = runner.invoke(app, ["survey", "comments", "comment", "--no-themes"], env=env).output
     assert next(row for row in csv.reader(io.StringIO(flagged)) if row[0] == first)[4] == "true"
     refused = runner.invoke(app, ["survey", "hide", "comment", first, "--official", "j.smith"], env=env)
@@ -159,6 +167,6 @@ def test_commands_reuse_cached_themes_until_an_answer_is_added_erased_or_hidden(
     assert themes() == first and len(loads) == 3
     reference = list(csv.reader(io.StringIO(listed.stdout)))[1][0]
     hide = ["survey", "hide", "comment", reference, "--reason", "off topic", "--official", "j.smith"]
-    assert runner.invoke(app, hide, env=env).exit_code == 0
+    assert runner.invoke(app, hide, env=env, input="y\n").exit_code == 0
     themes()
     assert len(loads) == 4

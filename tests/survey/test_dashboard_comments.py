@@ -1,5 +1,6 @@
 """The "What residents wrote" page over real HTTP against `consult serve`: redacted answers, search, pages, a filter
-by breakdown answer that withholds small groups, moderation with CSRF, and the CSV download."""
+by breakdown answer that withholds small groups, moderation with CSRF (refused for an answer rewritten since the page
+showed it), and the CSV download."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from survey.config import SurveyConfig
 from survey.definition import default_definition_path
+from survey.hidden import text_digest
 from survey.officials import add_official
 from survey.service import open_survey
 from tests.processes import BIN, free_port, running
@@ -24,11 +27,18 @@ PEPPER = "e" * 40
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("comments-page")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("comments-page")
+
+
+def _config(data: Path) -> SurveyConfig:
+    return SurveyConfig(f"sqlite:///{data / 'consult.db'}", PEPPER.encode(), default_definition_path(), "unused")
+
+
+@pytest.fixture(scope="module")
+def site(data: Path) -> Iterator[str]:
     env = {"CONSULT_DATA_DIR": str(data), "CONSULT_ENVIRONMENT": "test", "CONSULT_PEPPER": PEPPER}
-    config = SurveyConfig(f"sqlite:///{data / 'consult.db'}", PEPPER.encode(), default_definition_path(), "unused")
-    survey = open_survey(config)
+    survey = open_survey(_config(data))
     add_official(survey.db, "alice", PASSWORD)
     for number in range(30):
         district = "harlow" if number < 27 else "southend"
@@ -80,8 +90,9 @@ def test_moderation_needs_csrf_and_a_reason_and_the_csv_flags_hidden_answers(sit
     client, csrf = _signed_in(site)
     rows = list(csv.reader(io.StringIO(client.get("/dashboard/comments/comment/comments.csv").text)))
     assert rows[0] == ["response", "channel", "submitted_at", "theme", "hidden", "text"] and len(rows) == 31
-    reference = rows[1][0]
-    form = {"response": reference, "reason": "off topic"}
+    reference, text = rows[1][0], rows[1][5]
+    assert f'name="shown_digest" value="{text_digest(text)}"' in client.get("/dashboard/comments/comment").text
+    form = {"response": reference, "reason": "off topic", "shown_digest": text_digest(text)}
     assert client.post("/dashboard/comments/comment/hide", data=form | {"csrf": "forged"}).status_code == 403
     assert client.post("/dashboard/comments/comment/hide", data=form | {"csrf": csrf, "reason": " "}).status_code == 400
     done = client.post("/dashboard/comments/comment/hide", data=form | {"csrf": csrf})
@@ -91,3 +102,19 @@ def test_moderation_needs_csrf_and_a_reason_and_the_csv_flags_hidden_answers(sit
     assert next(row for row in flagged if row[0] == reference)[4] == "true"
     undo = client.post("/dashboard/comments/comment/hide", data={"response": reference, "undo": "yes", "csrf": csrf})
     assert undo.status_code == 303 and "30 answers, 0 hidden" in client.get("/dashboard/comments/comment").text
+
+
+def test_an_answer_rewritten_after_the_page_showed_it_is_not_hidden(site: str, data: Path) -> None:
+    client, csrf = _signed_in(site)
+    read = "answer 1: speeding on our road"
+    page = client.get("/dashboard/comments/comment", params={"q": read}).text
+    reference = re.search(r'name="response" value="([^"]+)"', page)
+    assert reference and text_digest(read) in page
+    survey = open_survey(_config(data))  # the resident rewrites the answer while the official reads the page
+    submit(survey, "web", "1", essex(survey, comment="answer 1: speeding on our road, and the lorries"), "1-again")
+    survey.db.dispose()
+    form = {"response": reference[1], "reason": "off topic", "shown_digest": text_digest(read), "csrf": csrf}
+    refused = client.post("/dashboard/comments/comment/hide", data=form)
+    assert refused.status_code == 409 and "nothing was hidden" in refused.text
+    rewritten = client.get("/dashboard/comments/comment", params={"q": "lorries"}).text
+    assert "1 answer containing" in rewritten and "30 answers, 0 hidden" in rewritten

@@ -1,5 +1,6 @@
 """Officials hide answers from theme views: recorded with reason, who and when; still counted and exported; gone with
-the resident's erasure. Real SQLite and PostgreSQL (the table comes from migration 0003)."""
+the resident's erasure; refused when the answer was rewritten after the official read it. Real SQLite and PostgreSQL
+(the table comes from migration 0003)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,21 @@ from sqlalchemy import select
 
 from index.embedding import Embedder
 from survey.comments import CommentsError, answer_themes, comments_csv, written_answers
-from survey.hidden import HiddenAnswer
-from survey.moderation import hide_answer, show_answer
+from survey.hidden import HiddenAnswer, text_digest
+from survey.moderation import AnswerChangedError, hide_answer, show_answer
 from survey.service import Survey
 from survey.store import forget_respondent
 from tests.survey.conftest import essex, submit
 
 ABUSE = "you are all useless idiots"
+TEXTS = ["speeding on our road", ABUSE, "more patrols at night"]
+READ_ABUSE = text_digest(ABUSE)  # what the official read before hiding
+APOLOGY = "sorry: more patrols near the station please"
+NEW = text_digest(APOLOGY)
 
 
 def _answers(survey: Survey) -> list[str]:
-    texts = ["speeding on our road", ABUSE, "more patrols at night"]
-    for number, text in enumerate(texts):
+    for number, text in enumerate(TEXTS):
         submit(survey, "web", f"u{number}", essex(survey, comment=text), f"k{number}")
     return [a.reference for a in written_answers(survey.db, survey.definition, "comment", survey.pepper)]
 
@@ -31,7 +35,9 @@ def _answers(survey: Survey) -> list[str]:
 def test_a_hidden_answer_leaves_themes_but_is_counted_and_exported(survey: Survey, embedder: Embedder) -> None:
     references = _answers(survey)
     before = dt.datetime.now(dt.UTC)
-    hide_answer(survey.db, survey.definition, "comment", references[1], " abusive ", "j.smith", survey.pepper)
+    hide_answer(
+        survey.db, survey.definition, "comment", references[1], " abusive ", "j.smith", survey.pepper, read=READ_ABUSE
+    )
     with survey.db.read() as session:
         record = session.scalars(select(HiddenAnswer)).one()
     assert (record.reason, record.hidden_by, record.question) == ("abusive", "j.smith", "comment")
@@ -53,7 +59,9 @@ def test_a_hidden_answer_leaves_themes_but_is_counted_and_exported(survey: Surve
 
 def test_erasure_removes_the_moderation_record(survey: Survey) -> None:
     references = _answers(survey)
-    hide_answer(survey.db, survey.definition, "comment", references[1], "abusive", "j.smith", survey.pepper)
+    hide_answer(
+        survey.db, survey.definition, "comment", references[1], "abusive", "j.smith", survey.pepper, read=READ_ABUSE
+    )
     assert forget_respondent(survey.db, survey.respondent("web", "u1"))
     with survey.db.read() as session:
         assert session.scalars(select(HiddenAnswer)).all() == []
@@ -74,7 +82,14 @@ def test_bad_moderation_changes_nothing(
     references = _answers(survey)
     with pytest.raises(CommentsError, match=message):
         hide_answer(
-            survey.db, survey.definition, "comment", reference or references[0], reason, official, survey.pepper
+            survey.db,
+            survey.definition,
+            "comment",
+            reference or references[0],
+            reason,
+            official,
+            survey.pepper,
+            read=text_digest(TEXTS[0]),
         )
     assert not any(a.hidden for a in written_answers(survey.db, survey.definition, "comment", survey.pepper))
 
@@ -85,16 +100,34 @@ def _hidden(survey: Survey) -> dict[str, bool]:
 
 def test_an_answer_written_again_is_not_hidden_but_the_same_text_stays_hidden(survey: Survey) -> None:
     references = _answers(survey)
-    hide_answer(survey.db, survey.definition, "comment", references[1], "abusive", "j.smith", survey.pepper)
+    hide_answer(
+        survey.db, survey.definition, "comment", references[1], "abusive", "j.smith", survey.pepper, read=READ_ABUSE
+    )
     submit(survey, "web", "u1", essex(survey, comment=ABUSE), "k1-again")  # answers again, the same words
     assert _hidden(survey)[references[1]]
 
-    submit(survey, "web", "u1", essex(survey, comment="sorry: more patrols near the station please"), "k1-new")
+    submit(survey, "web", "u1", essex(survey, comment=APOLOGY), "k1-new")
     answers = written_answers(survey.db, survey.definition, "comment", survey.pepper)
     rewritten = next(a for a in answers if a.reference == references[1])  # same response, so the same reference
     assert rewritten.text.startswith("sorry") and not rewritten.hidden
-    hide_answer(survey.db, survey.definition, "comment", references[1], "still off topic", "j.smith", survey.pepper)
+    hide_answer(
+        survey.db, survey.definition, "comment", references[1], "still off topic", "j.smith", survey.pepper, read=NEW
+    )
     assert _hidden(survey) == {references[0]: False, references[1]: True, references[2]: False}
+
+
+def test_an_answer_rewritten_after_it_was_read_is_not_hidden(survey: Survey) -> None:
+    references = _answers(survey)
+    submit(survey, "web", "u1", essex(survey, comment=APOLOGY), "k1-new")  # rewritten while the official was reading
+    with pytest.raises(AnswerChangedError, match="rewritten by its writer after you read it, so nothing was hidden"):
+        hide_answer(
+            survey.db, survey.definition, "comment", references[1], "abusive", "j.smith", survey.pepper, read=READ_ABUSE
+        )
+    assert not any(_hidden(survey).values())
+    with survey.db.read() as session:
+        assert session.scalars(select(HiddenAnswer)).all() == []
+    hide_answer(survey.db, survey.definition, "comment", references[1], "off topic", "j.smith", survey.pepper, read=NEW)
+    assert _hidden(survey)[references[1]]  # once read, the new text can be hidden
 
 
 def test_hides_made_before_migration_0004_still_hide_their_answer(database_url: str) -> None:
