@@ -46,6 +46,8 @@ def running(
 
 
 def wait_until_ready(process: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    """Until the server's ready URL answers 200 (its own signal that it is ready, as a health check reads it), or
+    the process exits: the 0.2 s pause only spaces out the probes, nothing waits on time passing."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.processes import free_port
+from tests.processes import listening_socket
 
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Consult", "username": "consult_test_bot"}
 SENT_ONLY = {"parse_mode", "silent"}  # how a message was sent, kept for the test but not part of a Message
@@ -22,7 +22,8 @@ SENT_ONLY = {"parse_mode", "silent"}  # how a message was sent, kept for the tes
 
 class FakeTelegram:
     def __init__(self) -> None:
-        self.port = free_port()
+        self._socket = listening_socket()  # bound here, served from in start(): no other process can take the port
+        self.port = int(self._socket.getsockname()[1])
         self.updates: list[dict[str, Any]] = []
         self._redelivered: list[dict[str, Any]] = []  # sent once more even if the relay had confirmed them
         self.sent: list[dict[str, Any]] = []  # every sendMessage that succeeded
@@ -135,7 +136,7 @@ class FakeTelegram:
         app.router.add_post("/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        await web.SockSite(self._runner, self._socket).start()
 
     def _notify(self) -> None:
         if self._new_update is not None:

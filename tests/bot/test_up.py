@@ -21,6 +21,7 @@ from tests.stack import Stack
 from tests.telegram_fake import FakeTelegram
 
 pytestmark = pytest.mark.slow
+PORT_ATTEMPTS = 3
 
 
 class Up:
@@ -31,6 +32,8 @@ class Up:
         self.actions_port = actions_port
         self.output: list[str] = []
         self.ready = threading.Event()
+        self.port_taken = False  # a component found its port taken before `up` was ready
+        self.settled = threading.Event()  # ready, or never will be: a port was taken, or `up` exited
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -40,6 +43,11 @@ class Up:
             self.output.append(line)
             if "Ctrl-C stops everything" in line:  # the banner's last line: the whole banner has been read
                 self.ready.set()
+                self.settled.set()
+            elif not self.ready.is_set() and "address already in use" in line.lower():
+                self.port_taken = True
+                self.settled.set()
+        self.settled.set()
 
     def all_output(self) -> str:
         """Everything `up` printed, once it has exited: the reader may still be catching up with the pipe."""
@@ -65,11 +73,29 @@ def telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 def up(tmp_path: Path, stack: Stack, telegram: FakeTelegram) -> Iterator[Up]:
+    """`consult up` on ports chosen as it starts; Rasa binds its port a minute later, so if another process took one
+    meanwhile, `up` is started again on newly chosen ports (as tests/stack.py does)."""
     data = tmp_path / "data"
     data.mkdir()
     # Reuse the session's index and trained model: `up` must find them current and not rebuild.
     shutil.copytree(stack.settings.data_dir / "index", data / "index", symlinks=True)
     shutil.copytree(stack.settings.data_dir / "rasa" / "models", data / "rasa" / "models")
+    started: list[Up] = []
+    try:
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            started.append(running := _start_up(data, telegram))
+            assert running.settled.wait(300), "".join(running.output[-40:])
+            if running.ready.is_set():
+                break
+            _kill_tree(running.process)
+            assert running.port_taken and attempt < PORT_ATTEMPTS, "".join(running.output[-40:])
+        yield started[-1]
+    finally:
+        for running in started:
+            _kill_tree(running.process)
+
+
+def _start_up(data: Path, telegram: FakeTelegram) -> Up:
     rasa_port, web_port, actions_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
@@ -90,18 +116,17 @@ def up(tmp_path: Path, stack: Stack, telegram: FakeTelegram) -> Iterator[Up]:
         text=True,
         start_new_session=True,
     )
-    running = Up(process, rasa_port, web_port, actions_port)
-    try:
-        assert running.ready.wait(300), "".join(running.output[-40:])
-        yield running
-    finally:
-        # Each component runs in its own session: kill the whole tree, or a failed test leaks processes.
-        leftovers = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
-        for child in leftovers:
-            child.kill()
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    return Up(process, rasa_port, web_port, actions_port)
+
+
+def _kill_tree(process: subprocess.Popen[str]) -> None:
+    """Each component runs in its own session: kill the whole tree, or a failed test leaks processes."""
+    leftovers = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
+    for child in leftovers:
+        child.kill()
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def test_up_starts_everything_and_stops_it_all_on_sigterm(up: Up, telegram: FakeTelegram) -> None:
