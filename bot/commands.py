@@ -104,7 +104,7 @@ def add_telegram_command(app: typer.Typer, current_settings: Callable[[typer.Con
         from bot.relay import RasaRelay
         from bot.telegram.app import WebhookConfigError, create_bot, run_polling, run_webhook
         from bot.telegram.callbacks import CallbackRegistry
-        from bot.telegram.handlers import Relay
+        from bot.telegram.handlers import TelegramRelay
 
         settings = current_settings(ctx)
         if settings.telegram_token is None:
@@ -116,7 +116,7 @@ def add_telegram_command(app: typer.Typer, current_settings: Callable[[typer.Con
             ConversationStore(settings.conversations_url()),
             rasa_token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
         )
-        relay = Relay(rasa, settings.resolved_pepper(), CallbackRegistry(), settings.public_url)
+        relay = TelegramRelay(rasa, settings.resolved_pepper(), CallbackRegistry(), settings.public_url)
         bot = create_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
         if settings.telegram_mode == "polling":
             asyncio.run(run_polling(bot, relay))

@@ -15,7 +15,7 @@ from aiogram.types import BotCommand, TelegramObject, Update
 from cachetools import LRUCache
 
 from bot.telegram.delivery import PoliteDelivery
-from bot.telegram.handlers import Relay, router
+from bot.telegram.handlers import TelegramRelay, router
 
 log = structlog.get_logger(__name__)
 SEEN_UPDATES = 10_000
@@ -62,14 +62,14 @@ def create_bot(token: str, api_url: str | None) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def create_dispatcher(relay: Relay) -> Dispatcher:
+def create_dispatcher(relay: TelegramRelay) -> Dispatcher:
     dispatcher = Dispatcher(relay=relay)
     dispatcher.update.outer_middleware(OnceOnly())
     dispatcher.include_router(router)
     return dispatcher
 
 
-async def run_polling(bot: Bot, relay: Relay) -> None:
+async def run_polling(bot: Bot, relay: TelegramRelay) -> None:
     dispatcher = create_dispatcher(relay)
     try:
         await bot.delete_webhook(drop_pending_updates=False)
@@ -80,7 +80,7 @@ async def run_polling(bot: Bot, relay: Relay) -> None:
         await relay.rasa.close()
 
 
-def run_webhook(bot: Bot, relay: Relay, webhook_url: str, secret: str | None, host: str, port: int) -> None:
+def run_webhook(bot: Bot, relay: TelegramRelay, webhook_url: str, secret: str | None, host: str, port: int) -> None:
     """Webhook mode fails closed: without a secret token aiogram would accept any request as an update."""
     if not secret or len(secret) < 16:
         raise WebhookConfigError("webhook mode needs CONSULT_TELEGRAM_WEBHOOK_SECRET (at least 16 characters)")

@@ -28,8 +28,10 @@ COMMANDS = {
 }
 
 
-class Relay:
-    """What handlers need, handed in through the dispatcher's workflow data."""
+class TelegramRelay:
+    """Relays a Telegram resident's message to the assistant (through RasaRelay) and sends the replies back to the chat.
+
+    Handed to the handlers through the dispatcher's workflow data, as `relay`."""
 
     def __init__(self, rasa: RasaRelay, pepper: bytes, callbacks: CallbackRegistry, public_url: str | None) -> None:
         self.rasa = rasa
@@ -70,14 +72,16 @@ class Relay:
 
 @router.message(CommandStart())
 @router.message(Command(*(c for c in COMMANDS if c != "start")))
-async def command_handler(message: Message, command: CommandObject, bot: Bot, relay: Relay, update_id: int) -> None:
+async def command_handler(
+    message: Message, command: CommandObject, bot: Bot, relay: TelegramRelay, update_id: int
+) -> None:
     if message.from_user is None:
         return
     await relay.converse(bot, message.chat.id, message.from_user.id, COMMANDS[command.command.lower()], update_id)
 
 
 @router.message(Command("ask"))
-async def ask_handler(message: Message, command: CommandObject, bot: Bot, relay: Relay, update_id: int) -> None:
+async def ask_handler(message: Message, command: CommandObject, bot: Bot, relay: TelegramRelay, update_id: int) -> None:
     if message.from_user is None:
         return
     if not command.args:
@@ -87,7 +91,7 @@ async def ask_handler(message: Message, command: CommandObject, bot: Bot, relay:
 
 
 @router.message(F.text)
-async def text_handler(message: Message, bot: Bot, relay: Relay, update_id: int) -> None:
+async def text_handler(message: Message, bot: Bot, relay: TelegramRelay, update_id: int) -> None:
     if message.from_user is None or message.text is None:
         return
     await relay.converse(bot, message.chat.id, message.from_user.id, message.text, update_id)
@@ -99,7 +103,7 @@ async def other_message_handler(message: Message) -> None:
 
 
 @router.callback_query()
-async def button_handler(query: CallbackQuery, bot: Bot, relay: Relay, update_id: int) -> None:
+async def button_handler(query: CallbackQuery, bot: Bot, relay: TelegramRelay, update_id: int) -> None:
     message = query.message
     chat_id = message.chat.id if message is not None else None
     if chat_id is None or not query.data:
