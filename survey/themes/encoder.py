@@ -4,7 +4,12 @@ answers took about 0.57 times the CPU time of four batches of 32 (600 answers: 1
 
 Where the processor multiplies bfloat16 natively (AVX512-BF16 or AMX), the model runs in bfloat16: 1,000 answers took
 2.6 CPU-s against 7.9 in float32 (one thread), every vector within cosine 0.996 of its float32 one and the themes'
-quality unchanged (tests/survey/test_themes_quality.py). Elsewhere bfloat16 is emulated and slower, so float32 stays."""
+quality unchanged (tests/survey/test_themes_quality.py). Elsewhere bfloat16 is emulated and slower, so float32 stays.
+
+Encoding runs on one thread. A second one halves the wall time only on an idle machine; on a busy one (the bot and the
+dashboard share it) its spin-waiting doubled the CPU time and even the wall time grew (10,000 answers: 116 CPU-s to
+encode with two threads at a load average of 20, 53 with one at 14; 2,000 answers back to back: 8.9 CPU-s and 23 s with
+one thread, 22.4 CPU-s and 58 s with two)."""
 
 from __future__ import annotations
 
@@ -39,13 +44,22 @@ class AnswerEncoder:
             self._model.to(torch.bfloat16)
 
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> Vectors:
+        import torch
+
         parts = []
-        for first in range(0, len(texts), BATCH_SIZE):
-            batch = list(texts[first : first + BATCH_SIZE])
-            vectors = self._model.encode(batch, batch_size=BATCH_SIZE, convert_to_tensor=True, show_progress_bar=False)
-            parts.append(vectors.float().numpy().reshape(len(batch), -1))
-            if progress:
-                progress(len(batch))
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            for first in range(0, len(texts), BATCH_SIZE):
+                batch = list(texts[first : first + BATCH_SIZE])
+                vectors = self._model.encode(
+                    batch, batch_size=BATCH_SIZE, convert_to_tensor=True, show_progress_bar=False
+                )
+                parts.append(vectors.float().numpy().reshape(len(batch), -1))
+                if progress:
+                    progress(len(batch))
+        finally:
+            torch.set_num_threads(threads)
         model = self._model
         dimension = int((getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension)())
         if not parts:
