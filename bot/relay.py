@@ -46,8 +46,9 @@ class RasaRelay:
         self._turns: OrderedDict[str, int] = OrderedDict()
         self._renewals: set[asyncio.Task[None]] = set()
 
-    async def send(self, sender: str, text: str, channel: str, message_key: str | None = None) -> list[Reply]:
-        metadata = {"channel": channel, **({"message_key": message_key} if message_key else {})}
+    async def send(self, sender: str, text: str, channel: str, submission_key: str | None = None) -> list[Reply]:
+        # The relay's submission key rides in the metadata; see bot/actions/common.py submission_key for its path.
+        metadata = {"channel": channel, **({"submission_key": submission_key} if submission_key else {})}
         base = self._bases[int(hashlib.sha256(sender.encode()).hexdigest(), 16) % len(self._bases)]
         try:
             response = await self._client.post(

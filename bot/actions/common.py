@@ -37,10 +37,14 @@ def channel_of(tracker: Tracker) -> str:
 
 
 def submission_key(tracker: Tracker) -> str:
-    """A stable key for this user message: a relay's delivery id if given (a re-delivered Telegram update keeps its
-    id), otherwise Rasa's message id."""
+    """A stable key for this user message, so a retried message is stored once: the relay's submission key if given
+    (a re-delivered Telegram update keeps its id), otherwise Rasa's message id.
+
+    One key, one name on its way: the chat API's `MessageIn.id` (the widget's contract, named there) or a Telegram
+    update id becomes the relay's `submission_key` (`RasaRelay.send`, carried in Rasa's message metadata under
+    "submission_key"); this function hashes it with the sender into the key the survey stores (`SeenSubmission.key`)."""
     metadata = tracker.latest_message.get("metadata") or {}
-    given = metadata.get("message_key") if isinstance(metadata, dict) else None
+    given = metadata.get("submission_key") if isinstance(metadata, dict) else None
     source = str(given or tracker.latest_message.get("message_id") or "")
     return hashlib.sha256(f"{tracker.sender_id}\x1f{source}".encode()).hexdigest()
 

@@ -18,10 +18,10 @@ class Replays:
         self._kept = kept
         self._recent: OrderedDict[str, asyncio.Task[list[Reply]]] = OrderedDict()
 
-    async def once(self, key: str, text: str, send: Callable[[], Awaitable[list[Reply]]]) -> list[Reply]:
+    async def once(self, submission_key: str, text: str, send: Callable[[], Awaitable[list[Reply]]]) -> list[Reply]:
         """The replies to this message, relayed only if no message with this key and text was relayed already; a
         failed relay is forgotten so that a retry is relayed again."""
-        slot = hashlib.sha256(f"{key}\x1f{text}".encode()).hexdigest()
+        slot = hashlib.sha256(f"{submission_key}\x1f{text}".encode()).hexdigest()
         task = self._recent.get(slot)
         if task is None:
             task = asyncio.ensure_future(send())

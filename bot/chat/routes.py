@@ -104,14 +104,14 @@ async def send_message(body: MessageIn, request: Request, chat: Chat) -> Any:
     text = body.text.strip()
     if not text:
         return _error(400, "Please type a message.", "empty")
-    key = f"web:{sid}:{body.id}" if body.id else None
+    submission_key = f"web:{sid}:{body.id}" if body.id else None
     sender = sender_id(chat.pepper, "web", sid)
 
     def relay() -> Awaitable[list[Reply]]:
-        return chat.relay.send(sender, text, channel="web", message_key=key)
+        return chat.relay.send(sender, text, channel="web", submission_key=submission_key)
 
     try:
-        replies = await (chat.replays.once(key, text, relay) if key else relay())
+        replies = await (chat.replays.once(submission_key, text, relay) if submission_key else relay())
     except RelayUnavailableError:
         log.warning("rasa_unavailable")
         return _error(503, "Sorry, the assistant is restarting. Please try again in a moment.", "unavailable")

@@ -41,9 +41,9 @@ class TelegramRelay:
 
     async def converse(self, bot: Bot, chat_id: int, user_id: int, text: str, update_id: int | None) -> None:
         sender = sender_id(self.pepper, "telegram", str(user_id))
-        key = f"telegram:{update_id}" if update_id is not None else None
+        submission_key = f"telegram:{update_id}" if update_id is not None else None
         try:
-            replies = await self.rasa.send(sender, text, channel="telegram", message_key=key)
+            replies = await self.rasa.send(sender, text, channel="telegram", submission_key=submission_key)
         except RelayUnavailableError:
             log.warning("rasa_unavailable")
             await bot.send_message(chat_id, UNAVAILABLE)
