@@ -26,7 +26,7 @@ from bot.conversations import ConversationStore
 from bot.relay import RasaRelay
 from bot.settings import Settings
 from index.store import load_documents
-from survey.dashboard.auth import SignInLimiter
+from survey.dashboard.auth import SignInLimiter, protect_forms
 from survey.dashboard.routes import PAGES as DASHBOARD_PAGES
 from survey.dashboard.routes import STATIC_PATH as DASHBOARD_STATIC
 from survey.dashboard.routes import error_page
@@ -91,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.survey_config = survey_config
     app.state.survey = open_survey(survey_config)
     app.state.sign_in_limiter = SignInLimiter(survey_config.sign_in_limit)
+    protect_forms(app, survey_config.session_secret, https_only=settings.environment == "production")
     app.add_middleware(BodyLimit)
     app.add_middleware(
         SessionMiddleware,

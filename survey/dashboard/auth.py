@@ -1,17 +1,27 @@
-"""Dashboard sign-in: signed session cookies that expire, CSRF tokens on forms, and a limit on failed sign-ins."""
+"""Dashboard sign-in: signed session cookies that expire, CSRF tokens on forms (asgi-csrf), and a limit on failed
+sign-ins."""
 
 from __future__ import annotations
 
-import hmac
-import secrets
+import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from fastapi import HTTPException, Request, status
+from asgi_csrf import asgi_csrf_decorator  # type: ignore[import-untyped]
+from fastapi import FastAPI, HTTPException, Request, status
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+DASHBOARD_PATH = "/dashboard"
 SIGN_IN_PATH = "/dashboard/sign-in"
+CSRF_FIELD = "csrf"  # the hidden field of every dashboard form
+CSRF_COOKIE = "consult_csrf"
+FORM_EXPIRED = "The form has expired; reload the page and try again."
+_CHECKED = "consult.csrf_checked"  # scope key: whether a request got past the check
 
 
 class SignInLimiter:
@@ -35,7 +45,7 @@ class SignInLimiter:
 
 def sign_in(request: Request, name: str) -> None:
     request.session.clear()  # a fresh session on sign-in: no fixation
-    request.session.update({"official": name, "since": int(time.time()), "csrf": secrets.token_urlsafe(32)})
+    request.session.update({"official": name, "since": int(time.time())})
 
 
 def sign_out(request: Request) -> None:
@@ -59,15 +69,66 @@ def require_official(request: Request) -> str:
     return official
 
 
+def protect_forms(app: FastAPI, secret: str, https_only: bool) -> None:
+    """Every POST to the dashboard must carry the token of its form (asgi-csrf: a signed cookie that the form repeats),
+    or it is refused with 403 before any route runs. Sign-in is checked even without cookies (no forged sign-in);
+    other forms without cookies reach their route, which sends the visitor to sign in. Paths outside the dashboard
+    are left alone (the chat API uses no cookies). Add it before the body limit: it reads a form's whole body."""
+    app.add_middleware(_CsrfMiddleware, secret=secret, https_only=https_only)
+
+
 def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return str(token)
+    """The token for a form on this page (asgi-csrf sets its cookie on the response)."""
+    make_token: Callable[[], str] = request.scope["csrftoken"]
+    return make_token()
 
 
-def check_csrf(request: Request, submitted: str) -> None:
-    expected = request.session.get("csrf") or ""
-    if not expected or not hmac.compare_digest(str(expected), submitted):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "The form has expired; reload the page and try again.")
+async def _form_expired(scope: Scope, send: Send, reason: Any) -> None:
+    """The same 403 body as any refused dashboard request (FastAPI's), as the OpenAPI description declares."""
+    body = json.dumps({"detail": FORM_EXPIRED}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status.HTTP_403_FORBIDDEN, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+@dataclass
+class _Checked:
+    passed: bool = False  # the check let the request through to the application
+
+
+class _CsrfMiddleware:
+    """asgi-csrf for the dashboard's paths only: the rest of the application never pays for it."""
+
+    def __init__(self, app: ASGIApp, secret: str, https_only: bool) -> None:
+        self.app = app
+        self.protected: ASGIApp = asgi_csrf_decorator(
+            cookie_name=CSRF_COOKIE,
+            form_input=CSRF_FIELD,
+            signing_secret=secret,
+            always_protect={SIGN_IN_PATH},
+            cookie_path=DASHBOARD_PATH,
+            cookie_secure=https_only,
+            cookie_samesite="Strict",
+            send_csrf_failed=_form_expired,
+        )(self._after_check)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # POST, the forms' method, is checked, and GET and HEAD get their forms' token; any other method changes
+        # nothing here and gets its 405 from the routes.
+        checked_method = scope["type"] == "http" and scope["method"] in {"GET", "HEAD", "POST"}
+        if not checked_method or not str(scope["path"]).startswith(DASHBOARD_PATH):
+            await self.app(scope, receive, send)
+            return
+        checked = _Checked()
+        try:
+            await self.protected({**scope, _CHECKED: checked}, receive, send)
+        except Exception:
+            # asgi-csrf 0.11 raises on some bodies it cannot read (a token with non-ASCII characters, multipart
+            # without a boundary): such a form carries no valid token, so it is refused like one without any.
+            if checked.passed:
+                raise  # the application's own error
+            await _form_expired(scope, send, None)
+
+    async def _after_check(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[_CHECKED].passed = True
+        await self.app(scope, receive, send)

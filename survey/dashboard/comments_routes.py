@@ -18,7 +18,7 @@ from survey.comment_breakdown import writer_groups
 from survey.comments import CommentsError, WrittenAnswer, comments_csv, written_answers
 from survey.comments_cache import stored_themes, theme_cache, themes_scope
 from survey.dashboard import responses
-from survey.dashboard.auth import check_csrf, csrf_token, require_official
+from survey.dashboard.auth import csrf_token, require_official
 from survey.dashboard.comments_themes import themes_panel
 from survey.dashboard.responses import CsvResponse
 from survey.hidden import text_digest
@@ -93,7 +93,6 @@ def comments_page(
 
 @router.post("/{question_id}/hide", status_code=303, response_class=RedirectResponse, responses=responses.HIDE_SUBMIT)
 def hide_submit(
-    request: Request,
     official: Official,
     survey: SurveyDep,
     question_id: str,
@@ -101,9 +100,8 @@ def hide_submit(
     reason: Annotated[str, Form(max_length=1000)] = "",
     undo: Annotated[str, Form(max_length=5)] = "",
     shown_digest: Annotated[str, Form(max_length=64)] = "",  # of the text the page showed: only that text is hidden
-    csrf: Annotated[str, Form(max_length=200)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",  # checked by protect_forms; declared for the API description
 ) -> Response:
-    check_csrf(request, csrf)
     try:
         if undo:
             show_answer(survey.db, survey.definition, question_id, response, survey.pepper)

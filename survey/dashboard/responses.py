@@ -39,7 +39,7 @@ def _error(description: str) -> dict[str, Any]:
 
 
 SIGNED_IN_ONLY: Responses = {303: _redirect("Not signed in, or the session has expired: to the sign-in page.")}
-FORM_EXPIRED: Responses = {403: _error("The form's CSRF token does not match the session's.")}
+FORM_EXPIRED: Responses = {403: _error("The form's CSRF token is missing or does not match its cookie.")}
 PAGE_FILTERS: Responses = {400: _html("A filter the page cannot apply (unknown channel, bad or reversed dates).")}
 EXPORT_FILTERS: Responses = {400: _error("A filter the export cannot apply (unknown channel, bad or reversed dates).")}
 

@@ -15,7 +15,6 @@ from fastapi.templating import Jinja2Templates
 from survey.dashboard import responses
 from survey.dashboard.auth import (
     SignInLimiter,
-    check_csrf,
     csrf_token,
     current_official,
     require_official,
@@ -87,9 +86,8 @@ def sign_in_submit(
     survey: SurveyDep,
     name: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
-    csrf: Annotated[str, Form(max_length=200)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",  # checked by protect_forms; declared for the API description
 ) -> Response:
-    check_csrf(request, csrf)
     limiter: SignInLimiter = request.app.state.sign_in_limiter
     address = request.client.host if request.client else "unknown"
     if limiter.blocked(name, address):
@@ -103,8 +101,7 @@ def sign_in_submit(
 
 @router.post("/sign-out", status_code=303, response_class=RedirectResponse, responses=responses.SIGN_OUT)
 def sign_out_submit(request: Request, _official: Official, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
-    check_csrf(request, csrf)
-    sign_out(request)
+    sign_out(request)  # the form's token was checked by protect_forms
     return RedirectResponse("/dashboard/sign-in", status.HTTP_303_SEE_OTHER)
 
 

@@ -14,6 +14,8 @@ import schemathesis
 from schemathesis.auths import AuthContext
 from schemathesis.generation.case import Case
 
+from survey.dashboard.auth import CSRF_COOKIE
+
 TOKENS = [token for token in os.environ.get("CONSULT_TEST_TOKENS", "").split(",") if token]
 SESSION_COOKIE = os.environ.get("CONSULT_TEST_SESSION_COOKIE", "")
 CSRF = os.environ.get("CONSULT_TEST_CSRF", "")
@@ -63,7 +65,8 @@ class OfficialSession:
         return SignedIn(SESSION_COOKIE, CSRF)
 
     def set(self, case: Case[Any], data: SignedIn, context: AuthContext) -> None:
-        case.headers["Cookie"] = f"consult_session={data.cookie}"
+        # The CSRF token is also the cookie's value (asgi-csrf's signed double-submit cookie).
+        case.headers["Cookie"] = f"consult_session={data.cookie}; {CSRF_COOKIE}={data.csrf}"
         body = case.body
         csrf = body.get("csrf") if isinstance(body, dict) else None
         if isinstance(body, dict) and isinstance(csrf, str) and len(csrf) <= MAX_CSRF:

@@ -1,0 +1,77 @@
+"""Every dashboard form carries its CSRF token: a form posted without it, with a wrong one or with a body the check
+cannot read is refused with a clear 403 and changes nothing (here: the official stays signed in)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.settings import Settings
+from bot.web import create_app
+from survey.dashboard.auth import FORM_EXPIRED
+from survey.officials import add_official
+
+NAME, PASSWORD = "alice", "a long enough password for alice"
+
+
+@pytest.fixture
+def official(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
+    """A signed-in official's browser and the token of the forms on the dashboard page."""
+    app = create_app(Settings(_env_file=None, environment="test", data_dir=tmp_path, pepper="c" * 40))
+    add_official(app.state.survey.db, NAME, PASSWORD)
+    with TestClient(app, follow_redirects=False) as client:
+        token = _token(client.get("/dashboard/sign-in").text)
+        signed_in = client.post("/dashboard/sign-in", data={"name": NAME, "password": PASSWORD, "csrf": token})
+        assert signed_in.status_code == 303
+        yield client, _token(client.get("/dashboard").text)
+    app.state.survey.db.dispose()
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, page[:300]
+    return found[1]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"", "application/x-www-form-urlencoded"),  # no token
+        (b"csrf=forged", "application/x-www-form-urlencoded"),
+        ("csrf=f\u00f6rged".encode(), "application/x-www-form-urlencoded"),  # non-ASCII: asgi-csrf raises on it
+        (b"csrf=\xff", "application/x-www-form-urlencoded"),  # not UTF-8
+        (b"--x\r\n", "multipart/form-data"),  # no boundary
+        (b'{"csrf": "forged"}', "application/json"),
+    ],
+)
+def test_a_form_without_its_token_is_refused_and_changes_nothing(
+    official: tuple[TestClient, str], body: bytes, content_type: str
+) -> None:
+    client, _ = official
+    refused = client.post("/dashboard/sign-out", content=body, headers={"content-type": content_type})
+    assert refused.status_code == 403 and refused.json() == {"detail": FORM_EXPIRED}
+    assert refused.headers["x-frame-options"] == "DENY"  # the refusal carries the security headers too
+    assert client.get("/dashboard").status_code == 200  # still signed in
+
+
+def test_the_form_with_its_token_is_accepted(official: tuple[TestClient, str]) -> None:
+    client, token = official
+    assert client.post("/dashboard/sign-out", data={"csrf": token}).status_code == 303
+    assert client.get("/dashboard").headers["location"] == "/dashboard/sign-in"  # signed out
+
+
+def test_a_sign_in_posted_without_cookies_is_refused(tmp_path: Path) -> None:
+    """No forged sign-in (an attacker's page signing the official in to another account): checked even without
+    any cookie, where other forms are simply sent to sign in."""
+    app = create_app(Settings(_env_file=None, environment="test", data_dir=tmp_path, pepper="c" * 40))
+    add_official(app.state.survey.db, NAME, PASSWORD)
+    with TestClient(app, follow_redirects=False) as client:
+        response = client.post("/dashboard/sign-in", data={"name": NAME, "password": PASSWORD, "csrf": "forged"})
+        assert response.status_code == 403
+        assert "consult_session" not in response.cookies
+        assert client.put("/dashboard/sign-in", data={"csrf": "forged"}).status_code == 405  # no such form: 405
+    app.state.survey.db.dispose()
