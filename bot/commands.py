@@ -100,7 +100,7 @@ def add_telegram_command(app: typer.Typer, current_settings: Callable[[typer.Con
         """
         import asyncio
 
-        from bot.conversations import ConversationStore
+        from bot.conversations import ConversationHistory
         from bot.relay import RasaRelay
         from bot.telegram.app import WebhookConfigError, create_bot, run_polling, run_webhook
         from bot.telegram.callbacks import CallbackRegistry
@@ -113,7 +113,7 @@ def add_telegram_command(app: typer.Typer, current_settings: Callable[[typer.Con
         secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
         rasa = RasaRelay(
             settings.rasa_urls,
-            ConversationStore(settings.conversations_url()),
+            ConversationHistory(settings.conversations_url()),
             rasa_token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
         )
         relay = TelegramRelay(rasa, settings.resolved_pepper(), CallbackRegistry(), settings.public_url)
@@ -271,14 +271,14 @@ def build_privacy_cli(current_settings: Callable[[typer.Context], Settings]) -> 
 
         Example: consult privacy purge --older-than 365
         """
-        from bot.conversations import ConversationStore
+        from bot.conversations import ConversationHistory
         from survey.retention import purge_older_than
         from survey.service import open_survey
 
         settings = current_settings(ctx)
         survey = open_survey(settings.survey_config())
         purged = purge_older_than(survey.db, older_than)
-        conversations = ConversationStore(settings.conversations_url())
+        conversations = ConversationHistory(settings.conversations_url())
         events = conversations.purge(older_than)
         conversations.dispose()
         typer.echo(
@@ -320,9 +320,9 @@ def build_privacy_cli(current_settings: Callable[[typer.Context], Settings]) -> 
 
 def forget_conversation(settings: Settings, sender: str) -> int:
     """Erase one conversation's history from Rasa's tracker store (for `consult survey forget`)."""
-    from bot.conversations import ConversationStore
+    from bot.conversations import ConversationHistory
 
-    conversations = ConversationStore(settings.conversations_url())
+    conversations = ConversationHistory(settings.conversations_url())
     try:
         return conversations.erase(sender)
     finally:

@@ -26,7 +26,9 @@ EVENTS = Table(
 SESSION_STARTED = "session_started"  # Rasa's event type for the start of a session
 
 
-class ConversationStore:
+class ConversationHistory:
+    """Rasa's tracker store, read and erased here (not survey.store, the answers, nor index.store, the index)."""
+
     def __init__(self, url: str) -> None:
         # Rasa's environment reaches PostgreSQL through psycopg2 ("postgresql://"); ours through psycopg 3.
         if url.startswith("postgresql://"):

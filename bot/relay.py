@@ -13,7 +13,7 @@ import httpx
 import structlog
 from pydantic import ValidationError
 
-from bot.conversations import ConversationStore
+from bot.conversations import ConversationHistory
 from bot.reply_payload import Citation, Reply
 
 MAX_MESSAGE = 2000  # characters a resident may send in one message
@@ -33,7 +33,7 @@ class RasaRelay:
     def __init__(
         self,
         rasa_urls: list[str],
-        conversations: ConversationStore | None = None,
+        conversations: ConversationHistory | None = None,
         timeout: float = 60.0,
         rasa_token: str | None = None,
         renew_every: int = RENEW_EVERY,

@@ -22,7 +22,7 @@ from bot.chat.routes import STATIC_PATH as CHAT_STATIC
 from bot.chat.routes import WIDGET_VERSION, ChatService
 from bot.chat.routes import router as chat_router
 from bot.chat.sessions import ChatSessions
-from bot.conversations import ConversationStore
+from bot.conversations import ConversationHistory
 from bot.relay import RasaRelay
 from bot.settings import Settings
 from index.store import load_documents
@@ -73,7 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         relay = RasaRelay(
             settings.rasa_urls,
-            ConversationStore(settings.conversations_url()),
+            ConversationHistory(settings.conversations_url()),
             rasa_token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
         )
         app.state.chat = ChatService(

@@ -151,7 +151,7 @@ def test_one_resident_cannot_read_or_erase_anothers_answers(stack: Stack) -> Non
 
 def test_erasure_removes_the_answers_and_the_conversation_history(stack: Stack) -> None:
     from bot.chat.sessions import ChatSessions
-    from bot.conversations import ConversationStore
+    from bot.conversations import ConversationHistory
 
     token = _session(stack)
     for text in (
@@ -170,7 +170,7 @@ def test_erasure_removes_the_answers_and_the_conversation_history(stack: Stack) 
     sid = ChatSessions(stack.settings.chat_secret(), 3600).session_id(token)
     assert sid is not None
     sender = sender_id(stack.settings.resolved_pepper(), "web", sid)
-    conversations = ConversationStore(stack.settings.conversations_url())
+    conversations = ConversationHistory(stack.settings.conversations_url())
     assert conversations.events_of(sender) > 20
     _say(stack, token, "delete my data")
     done = _say(stack, token, "/affirm")

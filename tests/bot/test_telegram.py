@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.conversations import ConversationStore
+from bot.conversations import ConversationHistory
 from survey.pseudonyms import sender_id
 from survey.service import open_survey
 from survey.store import stored_answers
@@ -316,7 +316,7 @@ def test_forget_erases_the_answers_after_confirmation(stack: Stack, telegram: Fa
     done = resident.press("Yes, delete them")
     assert "have been deleted" in _text(done)
     assert _stored(stack, resident.id) is None
-    conversations = ConversationStore(stack.settings.conversations_url())
+    conversations = ConversationHistory(stack.settings.conversations_url())
     sender = sender_id(stack.settings.resolved_pepper(), "telegram", str(resident.id))
     assert conversations.events_of(sender) == 0  # the conversation's history went with the answers
     conversations.dispose()

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.conversations import ConversationStore
+from bot.conversations import ConversationHistory
 from bot.settings import Settings
 from survey.pseudonyms import sender_id
 from survey.service import open_survey
@@ -80,7 +80,7 @@ def test_an_official_finds_and_erases_a_telegram_resident_by_their_telegram_id(
     write_rasa_history(
         settings.conversations_url(), [(sender, "user", time.time())] * 3 + [(other, "user", time.time())] * 2
     )
-    conversations = ConversationStore(settings.conversations_url())
+    conversations = ConversationHistory(settings.conversations_url())
 
     exported = json.loads(runner.invoke(app, ["survey", "export-respondent", "telegram", "123456789"], env=env).output)
     assert exported["responses"][0]["answers"]["district"] == "harlow"

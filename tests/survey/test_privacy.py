@@ -8,7 +8,7 @@ from sqlalchemy import update
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from bot.conversations import ConversationStore
+from bot.conversations import ConversationHistory
 from survey.definition import default_definition_path, load_definition
 from survey.inventory import inventory_markdown, missing_purposes
 from survey.models import Response, SeenSubmission
@@ -87,7 +87,7 @@ def test_conversation_history_older_than_the_retention_period_is_purged(database
         "in-progress": [("session_started", old), ("user", old), ("user", now)],
     }
     write_rasa_history(database_url, [(sender, *event) for sender, events in history.items() for event in events])
-    conversations = ConversationStore(database_url)
+    conversations = ConversationHistory(database_url)
     assert conversations.purge(365) == 5
     assert [conversations.events_of(s) for s in history] == [0, 2, 3]
     assert conversations.purge(365) == 0
