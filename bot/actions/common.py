@@ -1,4 +1,11 @@
-"""Helpers every action uses: the resident's message, their pseudonym, safety triage, buttons and citations."""
+"""Helpers every action uses: the resident's message, their pseudonym, safety triage, buttons and citations.
+
+Who a resident is, under two keyed hashes (HMAC-SHA256 under the pepper, survey/pseudonyms.py):
+- sender id: what Rasa knows a resident by (`tracker.sender_id`), made by a relay from the channel's own user id
+  (`survey.pseudonyms.sender_id`); it cannot be turned back into that id.
+- pseudonym: the survey store's key for a resident (`Submission.respondent`), made here from the sender id
+  (`pseudonym_of`), so the store's keys stay independent of whatever reaches Rasa.
+"""
 
 from __future__ import annotations
 
@@ -23,11 +30,9 @@ def latest_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 
 
-def respondent(tracker: Tracker) -> tuple[str, str]:
-    """(pseudonym, channel) of the resident. Relays give Rasa a sender id already derived from a pseudonym; hashing
-    it again under the pepper keeps the survey store's keys independent of whatever reaches Rasa."""
-    channel = channel_of(tracker)
-    return services().survey.respondent(channel, tracker.sender_id), channel
+def pseudonym_of(tracker: Tracker) -> str:
+    """The resident's pseudonym, from the sender id their relay gave Rasa (see the glossary above)."""
+    return services().survey.respondent(channel_of(tracker), tracker.sender_id)
 
 
 def channel_of(tracker: Tracker) -> str:
