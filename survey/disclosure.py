@@ -4,8 +4,10 @@ cannot be worked out from the total and the groups that are shown (secondary sup
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
+from math import sqrt
 
-from scipy.stats import binomtest
+from scipy.stats import norm
 
 
 def suppressed_groups(counts: Mapping[str, int], threshold: int) -> set[str]:
@@ -19,8 +21,20 @@ def suppressed_groups(counts: Mapping[str, int], threshold: int) -> set[str]:
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float] | None:
-    """Wilson score interval for a proportion; None when there are no trials."""
+    """Wilson score interval for a proportion; None when there are no trials.
+
+    The closed form with scipy's normal quantile: scipy's `binomtest(...).proportion_ci` gives the same interval but
+    first computes an exact two-sided p-value, 0.4-0.8 ms a call, which made a breakdown of 1,000,000 responses take
+    seconds."""
     if trials == 0:
         return None
-    interval = binomtest(successes, trials).proportion_ci(confidence_level=confidence, method="wilson")
-    return float(interval.low), float(interval.high)
+    z = _normal_quantile(0.5 + confidence / 2)
+    share = successes / trials
+    spread = z * sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
+    centre, scale = share + z * z / (2 * trials), 1 + z * z / trials
+    return max(0.0, (centre - spread) / scale), min(1.0, (centre + spread) / scale)
+
+
+@cache
+def _normal_quantile(probability: float) -> float:
+    return float(norm.ppf(probability))
