@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -21,6 +20,7 @@ from index.config import IndexConfig
 from survey.pseudonyms import sender_id
 from survey.service import open_survey
 from survey.store import respondent_data
+from tests.http_stub import QuietHandler, serve_in_background
 from tests.processes import BIN, free_port, running
 from tests.stack import Stack
 
@@ -151,23 +151,15 @@ def test_requests_are_limited_per_client_address_forged_tokens_included(proxied_
     assert send("198.51.100.9") == 401  # another resident behind the same proxy is not held up
 
 
-class _RasaAnswering(BaseHTTPRequestHandler):
+class _RasaAnswering(QuietHandler):
     """Rasa's REST webhook answering whatever the test sets as `server.messages`: here, what an action server gone
     wrong (or an incompatible one) would make Rasa send."""
 
     server: _StandInRasa
 
-    def do_POST(self) -> None:
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = json.dumps(self.server.messages).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        self.reply("application/json", json.dumps(self.server.messages).encode())
 
 
 class _StandInRasa(ThreadingHTTPServer):
@@ -189,8 +181,7 @@ WELL_FORMED: dict[str, object] = {
 def test_a_malformed_reply_is_refused_at_the_relay_and_the_resident_gets_the_polite_fallback(
     tmp_path: Path, index_config: IndexConfig
 ) -> None:
-    rasa = _StandInRasa()
-    threading.Thread(target=rasa.serve_forever, daemon=True).start()
+    rasa = serve_in_background(_StandInRasa())
     settings = {"CONSULT_RASA_PORT": str(rasa.server_port)}
     try:
         with _web_application(tmp_path, index_config, settings) as (api, process):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.server
 import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from survey.definition import load_definition
 from tests.conftest import EMBEDDING_PORT, EMBEDDING_SOCKET
+from tests.http_stub import QuietHandler, serve_in_background
 from tests.processes import listening_socket
 from tests.stack import Stack
 
@@ -28,22 +28,14 @@ def _council_site(stack: Stack, listening: socket.socket) -> http.server.Threadi
 <script src="{stack.web_url}/widget/v1/consult-widget.js" defer></script>
 </body></html>""".encode()
 
-    class CouncilPage(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet."""
+    class CouncilPage(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            self.reply("text/html; charset=utf-8", page)
 
     server = http.server.ThreadingHTTPServer(listening.getsockname(), CouncilPage, bind_and_activate=False)
     server.socket.close()
     server.socket = listening  # bound and listening since the port was chosen
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return serve_in_background(server)
 
 
 @pytest.fixture(scope="module")
