@@ -4,6 +4,7 @@ sign-ins."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ SIGN_IN_PATH = "/dashboard/sign-in"
 CSRF_FIELD = "csrf"  # the hidden field of every dashboard form
 CSRF_COOKIE = "consult_csrf"
 FORM_EXPIRED = "The form has expired; reload the page and try again."
+FORM_PATHS = re.compile(r"/dashboard/(sign-in|sign-out|comments/[^/]+/hide)")  # every form's action (tested)
 _CHECKED = "consult.csrf_checked"  # scope key: whether a request got past the check
 
 
@@ -113,10 +115,11 @@ class _CsrfMiddleware:
         )(self._after_check)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # POST, the forms' method, is checked, and GET and HEAD get their forms' token; any other method changes
-        # nothing here and gets its 405 from the routes.
-        checked_method = scope["type"] == "http" and scope["method"] in {"GET", "HEAD", "POST"}
-        if not checked_method or not str(scope["path"]).startswith(DASHBOARD_PATH):
+        # A form's POST is checked, and GET and HEAD get their forms' token; any other request changes nothing here
+        # and gets its 405 from the routes.
+        http = scope["type"] == "http"
+        page = http and scope["method"] in {"GET", "HEAD"} and str(scope["path"]).startswith(DASHBOARD_PATH)
+        if not page and not (http and scope["method"] == "POST" and FORM_PATHS.fullmatch(str(scope["path"]))):
             await self.app(scope, receive, send)
             return
         checked = _Checked()

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from bot.settings import Settings
 from bot.web import create_app
-from survey.dashboard.auth import FORM_EXPIRED
+from survey.dashboard.auth import FORM_EXPIRED, FORM_PATHS
 from survey.officials import add_official
 
 NAME, PASSWORD = "alice", "a long enough password for alice"
@@ -75,3 +76,12 @@ def test_a_sign_in_posted_without_cookies_is_refused(tmp_path: Path) -> None:
         assert "consult_session" not in response.cookies
         assert client.put("/dashboard/sign-in", data={"csrf": "forged"}).status_code == 405  # no such form: 405
     app.state.survey.db.dispose()
+
+
+def test_every_form_is_checked(tmp_path: Path) -> None:
+    """Every route that takes a POST is one the check knows (a new form must be added to FORM_PATHS)."""
+    app = create_app(Settings(_env_file=None, environment="test", data_dir=tmp_path, pepper="c" * 40))
+    app.state.survey.db.dispose()
+    posts = [route.path or "" for route in iter_route_contexts(app.routes) if "POST" in (route.methods or ())]
+    forms = [path.replace("{question_id}", "q") for path in posts if path.startswith("/dashboard")]
+    assert forms and all(FORM_PATHS.fullmatch(path) for path in forms), forms
