@@ -27,6 +27,7 @@ from bot.relay import RasaRelay
 from bot.settings import Settings
 from index.store import load_documents
 from survey.dashboard.auth import SignInLimiter, protect_forms
+from survey.dashboard.deps import Dashboard, provide_dashboard
 from survey.dashboard.routes import PAGES as DASHBOARD_PAGES
 from survey.dashboard.routes import STATIC_PATH as DASHBOARD_STATIC
 from survey.dashboard.routes import error_page
@@ -88,9 +89,9 @@ def create_app(settings: Settings) -> FastAPI:
         await relay.close()
 
     app = FastAPI(title="consult", version="1", docs_url=None, redoc_url=None, lifespan=lifespan)
-    app.state.survey_config = survey_config
-    app.state.survey = open_survey(survey_config)
-    app.state.sign_in_limiter = SignInLimiter(survey_config.sign_in_limit)
+    survey = open_survey(survey_config)
+    provide_dashboard(app, Dashboard(survey, survey_config.session_hours, SignInLimiter(survey_config.sign_in_limit)))
+    app.state.survey = survey  # the chat's survey links (bot/chat/routes.py) still read it here
     protect_forms(app, survey_config.session_secret, https_only=settings.environment == "production")
     app.add_middleware(BodyLimit)
     app.add_middleware(

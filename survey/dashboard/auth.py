@@ -17,6 +17,8 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from survey.dashboard.deps import DashboardDep
+
 DASHBOARD_PATH = "/dashboard"
 SIGN_IN_PATH = "/dashboard/sign-in"
 CSRF_FIELD = "csrf"  # the hidden field of every dashboard form
@@ -62,9 +64,9 @@ def current_official(request: Request, max_hours: float) -> str | None:
     return str(official)
 
 
-def require_official(request: Request) -> str:
+def require_official(request: Request, dashboard: DashboardDep) -> str:
     """Dependency for every dashboard page: the signed-in name, or a redirect to the sign-in page."""
-    official = current_official(request, request.app.state.survey_config.session_hours)
+    official = current_official(request, dashboard.session_hours)
     if official is None:
         sign_out(request)
         raise HTTPException(status.HTTP_303_SEE_OTHER, headers={"Location": SIGN_IN_PATH})

@@ -20,6 +20,7 @@ from survey.comments_cache import stored_themes, theme_cache, themes_scope
 from survey.dashboard import responses
 from survey.dashboard.auth import csrf_token, require_official
 from survey.dashboard.comments_themes import themes_panel
+from survey.dashboard.deps import SurveyDep
 from survey.dashboard.responses import CsvResponse
 from survey.hidden import text_digest
 from survey.moderation import AnswerChangedError, hide_answer, show_answer
@@ -30,14 +31,6 @@ PAGE_SIZE = 25
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(prefix="/comments")  # inside the dashboard's router: /dashboard/comments/...
 Official = Annotated[str, Depends(require_official)]
-
-
-def _survey(request: Request) -> Survey:
-    survey: Survey = request.app.state.survey
-    return survey
-
-
-SurveyDep = Annotated[Survey, Depends(_survey)]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from fastapi.templating import Jinja2Templates
 
 from survey.dashboard import responses
 from survey.dashboard.auth import (
-    SignInLimiter,
     csrf_token,
     current_official,
     require_official,
@@ -22,6 +21,7 @@ from survey.dashboard.auth import (
     sign_out,
 )
 from survey.dashboard.comments_routes import router as comments_router
+from survey.dashboard.deps import DashboardDep, SurveyDep
 from survey.dashboard.export_models import ResultsExport
 from survey.dashboard.exports import results_csv
 from survey.dashboard.responses import TAGS, CsvResponse
@@ -38,12 +38,6 @@ router.include_router(comments_router)
 Official = Annotated[str, Depends(require_official)]
 
 
-def get_survey(request: Request) -> Survey:
-    survey: Survey = request.app.state.survey
-    return survey
-
-
-SurveyDep = Annotated[Survey, Depends(get_survey)]
 # Declared as a date or empty (the filter form sends a blank field); read as text so a bad date gets the dashboard's
 # own 400 page rather than a validation error.
 DATE_FILTER: dict[str, Any] = {
@@ -74,8 +68,8 @@ FiltersDep = Annotated[Filters, Depends(get_filters)]
 
 
 @router.get("/sign-in", response_class=HTMLResponse, responses=responses.SIGN_IN_PAGE)
-def sign_in_page(request: Request) -> Response:
-    if current_official(request, request.app.state.survey_config.session_hours):
+def sign_in_page(request: Request, dashboard: DashboardDep) -> Response:
+    if current_official(request, dashboard.session_hours):
         return RedirectResponse("/dashboard", status.HTTP_303_SEE_OTHER)
     return templates.TemplateResponse(request, "sign_in.html", {"csrf": csrf_token(request), "error": None})
 
@@ -83,16 +77,16 @@ def sign_in_page(request: Request) -> Response:
 @router.post("/sign-in", status_code=303, response_class=RedirectResponse, responses=responses.SIGN_IN_SUBMIT)
 def sign_in_submit(
     request: Request,
-    survey: SurveyDep,
+    dashboard: DashboardDep,
     name: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",  # checked by protect_forms; declared for the API description
 ) -> Response:
-    limiter: SignInLimiter = request.app.state.sign_in_limiter
+    limiter = dashboard.sign_in_limiter
     address = request.client.host if request.client else "unknown"
     if limiter.blocked(name, address):
         return _sign_in_error(request, "Too many failed sign-ins. Wait 15 minutes and try again.", 429)
-    if not verify_official(survey.db, name, password):
+    if not verify_official(dashboard.survey.db, name, password):
         limiter.record_failure(name, address)
         return _sign_in_error(request, "That name and password do not match an account.", 401)
     sign_in(request, name)
