@@ -11,9 +11,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from survey.database import Database
 from survey.definition import DefinitionError, SurveyDefinition, definition_from_json
-from survey.models import Consultation
+from survey.models import Consultation, Tally
 from survey.store import utc_now
-from survey.tallies import cells, rebuild
+from survey.tallies import rebuild
 
 
 class OrphanedAnswersError(DefinitionError):
@@ -82,11 +82,10 @@ def orphaned(connection: Connection, previous: SurveyDefinition | None, new: Sur
 
 
 def _answered(connection: Connection, survey_id: str) -> dict[tuple[str, str], int]:
-    cell = cells().c
     query = (
-        select(cell.question, cell.option, func.sum(cell.count))
-        .where(cell.survey_id == survey_id, cell.by_question == "", cell.question != "")
-        .group_by(cell.question, cell.option)
+        select(Tally.question, Tally.option, func.sum(Tally.count))
+        .where(Tally.survey_id == survey_id, Tally.by_question == "", Tally.question != "")
+        .group_by(Tally.question, Tally.option)
     )
     return {(q, o): int(n) for q, o, n in connection.execute(query) if n}
 

@@ -77,8 +77,6 @@ for _column, _what in {
     "squares": "sum of squared points",
 }.items():
     PURPOSES[("tallies", _column)] = (f"aggregate: {_what} (no respondent)", "results in under a second")
-    PURPOSES[("tally_changes", _column)] = (f"change to the tallies: {_what} (no respondent)", "fast submissions")
-PURPOSES[("tally_changes", "id")] = ("row number (append order)", "database key")
 KIND_STORED = {
     QuestionKind.CHOICE: "the option id",
     QuestionKind.SCALE: "the option id (its score comes from the survey file)",
@@ -147,7 +145,6 @@ def inventory_markdown(definitions: Sequence[SurveyDefinition] = ()) -> str:
                 "seen_submissions": "purged after the retention period (kept after erasure: no personal data)",
                 "consultations": "while the database is kept (no personal data)",
                 "tallies": "changed with the answers they count (erasure and purges subtract)",
-                "tally_changes": "until summed into the tallies (every 1,000 responses, and at once on erasure)",
                 "hidden_answers": "as long as the response (erased and purged with it)",
             }.get(table.name, RETENTION)
             lines.append(f"| {table.name} | {column.name} | {what} | {why} | {kept} |")

@@ -1,9 +1,8 @@
 """The survey store's tables. Only what the consultation needs: no names, raw ids, IP addresses or phone numbers.
 
 A response and its answers are stored generically (one row per answered option), so any survey fits without a schema
-change. `tallies` holds the running counts the results read, so results take the same time over a million responses
-as over a hundred; a submission appends its change to `tally_changes` in its own transaction, and writers fold that
-log into `tallies` now and then (see survey.tallies): an append touches a page or two, an upsert a page per cell."""
+change. `tallies` holds the running counts the results read (kept in the same transaction as every change), so
+results take the same time over a million responses as over a hundred."""
 
 from __future__ import annotations
 
@@ -85,9 +84,8 @@ class Answer(Base):
 
 
 class Tally(Base):
-    """Running totals of the answers per consultation, channel, day and breakdown group (with `tally_changes`, a
-    cache of `answers`: `survey.tallies.rebuild` recomputes it). Empty strings mark the overall figures and the
-    respondent count."""
+    """Running totals of the answers per consultation, channel, day and breakdown group (a cache of `answers`:
+    `survey.tallies.rebuild` recomputes it). Empty strings mark the overall figures and the respondent count."""
 
     __tablename__ = "tallies"
     __table_args__ = (
@@ -108,27 +106,6 @@ class Tally(Base):
     squares: Mapped[int] = mapped_column(BigInteger)  # points: sum of squared points (for the interval)
 
 
-class TallyChange(Base):
-    """A change to the tallies not yet folded into them (same columns as `Tally`, no key: rows are only appended,
-    then summed into `tallies` and deleted by `survey.tallies.fold`). Results read `tallies` plus this log."""
-
-    __tablename__ = "tally_changes"
-
-    # Append order; SQLite: the rowid (appends stay at the end), PostgreSQL: 64 bits (a sequence is never reused).
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
-    survey_id: Mapped[str] = mapped_column(String(SURVEY))
-    by_question: Mapped[str] = mapped_column(String(ANSWER))
-    grp: Mapped[str] = mapped_column(String(ANSWER))
-    question: Mapped[str] = mapped_column(String(ANSWER))
-    option: Mapped[str] = mapped_column(String(ANSWER))
-    item: Mapped[int] = mapped_column(Integer)
-    channel: Mapped[str] = mapped_column(String(20))
-    day: Mapped[dt.date] = mapped_column(Date)
-    count: Mapped[int] = mapped_column(BigInteger)
-    total: Mapped[int] = mapped_column(BigInteger)
-    squares: Mapped[int] = mapped_column(BigInteger)
-
-
 class SeenSubmission(Base):
     """Idempotency keys already processed, so a retried or re-delivered submission is stored once.
 
@@ -136,7 +113,6 @@ class SeenSubmission(Base):
     """
 
     __tablename__ = "seen_submissions"
-    __table_args__ = ({"sqlite_with_rowid": False},)  # the key is the table: one B-tree to write, not two
 
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,7 +1,6 @@
-"""Aggregated results of any survey, read from the tallies (with their log not yet folded: survey.tallies.cells):
-shares with Wilson intervals, first choices and Borda points, scale means and points means with 95% intervals;
-overall, and by a breakdown question or by channel with disclosure control. The JSON shape is a contract (README,
-"Results")."""
+"""Aggregated results of any survey, read from the tallies: shares with Wilson intervals, first choices and Borda
+points, scale means and points means with 95% intervals; overall, and by a breakdown question or by channel with
+disclosure control. The JSON shape is a contract (README, "Results")."""
 
 from __future__ import annotations
 
@@ -12,12 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from survey.database import Database
 from survey.definition import Question, QuestionKind, SurveyDefinition
 from survey.disclosure import suppressed_groups, wilson_interval
-from survey.tallies import cells
+from survey.models import Tally
 
 CHANNEL = "channel"  # `by` value for a breakdown by channel (no question may be called that: a CSV column)
 NOT_ANSWERED = "not_answered"
@@ -81,9 +79,8 @@ def responses_per_week(
     db: Database, definition: SurveyDefinition, filters: Filters | None = None
 ) -> list[dict[str, Any]]:
     """Responses by ISO week (Monday) of submission, oldest first."""
-    tally = cells().c
-    conditions = [*_conditions(tally, definition, filters or Filters()), tally.by_question == "", tally.question == ""]
-    query = select(tally.day, func.sum(tally.count)).where(*conditions).group_by(tally.day)
+    conditions = [*_conditions(definition, filters or Filters()), Tally.by_question == "", Tally.question == ""]
+    query = select(Tally.day, func.sum(Tally.count)).where(*conditions).group_by(Tally.day)
     weeks: Counter[dt.date] = Counter()
     with db.read() as session:
         for value, count in session.execute(query):
@@ -94,12 +91,11 @@ def responses_per_week(
 
 def channels(db: Database, definition: SurveyDefinition) -> list[str]:
     """Channels with at least one current response."""
-    tally = cells().c
     query = (
-        select(tally.channel)
-        .where(tally.survey_id == definition.id, tally.by_question == "", tally.question == "")
-        .group_by(tally.channel)
-        .having(func.sum(tally.count) > 0)
+        select(Tally.channel)
+        .where(Tally.survey_id == definition.id, Tally.by_question == "", Tally.question == "")
+        .group_by(Tally.channel)
+        .having(func.sum(Tally.count) > 0)
     )
     with db.read() as session:
         return sorted(session.scalars(query))
@@ -108,11 +104,10 @@ def channels(db: Database, definition: SurveyDefinition) -> list[str]:
 def _read(db: Database, definition: SurveyDefinition, by: str, filters: Filters) -> dict[str, _Group]:
     """One grouped query over the tallies: group -> its cells."""
     by_channel = by == CHANNEL
-    tally = cells().c
-    group = tally.channel if by_channel else tally.grp
-    conditions = [*_conditions(tally, definition, filters), tally.by_question == ("" if by_channel else by)]
-    sums = (func.sum(tally.count), func.sum(tally.total), func.sum(tally.squares))
-    keys = (group, tally.question, tally.option, tally.item)
+    group = Tally.channel if by_channel else Tally.grp
+    conditions = [*_conditions(definition, filters), Tally.by_question == ("" if by_channel else by)]
+    sums = (func.sum(Tally.count), func.sum(Tally.total), func.sum(Tally.squares))
+    keys = (group, Tally.question, Tally.option, Tally.item)
     groups: dict[str, _Group] = defaultdict(_Group)
     groups[""] = _Group()
     with db.read() as session:
@@ -128,16 +123,14 @@ def _read(db: Database, definition: SurveyDefinition, by: str, filters: Filters)
     return groups
 
 
-def _conditions(
-    tally: ReadOnlyColumnCollection[str, ColumnElement[Any]], definition: SurveyDefinition, filters: Filters
-) -> list[ColumnElement[bool]]:
-    conditions = [tally.survey_id == definition.id]
+def _conditions(definition: SurveyDefinition, filters: Filters) -> list[ColumnElement[bool]]:
+    conditions = [Tally.survey_id == definition.id]
     if filters.channel:
-        conditions.append(tally.channel == filters.channel)
+        conditions.append(Tally.channel == filters.channel)
     if filters.since:
-        conditions.append(tally.day >= filters.since)
+        conditions.append(Tally.day >= filters.since)
     if filters.until:
-        conditions.append(tally.day <= filters.until)
+        conditions.append(Tally.day <= filters.until)
     return conditions
 
 

@@ -70,10 +70,10 @@ class Prepared:
     submitted_at: dt.datetime
     rows: list[AnswerRow]
     cells: dict[tallies.Cell, tallies.Sums]
-    tally_rows: list[tuple[Any, ...]]  # the cells as driver rows, for a first response (nothing to subtract)
+    tally_rows: list[tuple[Any, ...]]  # the cells as rows, for a first response (nothing to subtract)
 
 
-def prepare(submission: Submission, sqlite_: bool) -> Prepared:
+def prepare(submission: Submission) -> Prepared:
     if not CHANNEL.match(submission.channel):
         raise ValueError(f"invalid channel {submission.channel!r}")
     if not submission.key or len(submission.key) > MAX_KEY:
@@ -82,19 +82,19 @@ def prepare(submission: Submission, sqlite_: bool) -> Prepared:
     submitted_at = as_utc(submission.submitted_at) if submission.submitted_at else utc_now()
     rows = answer_rows(definition, submission.answers)
     cells = tallies.response_cells(definition, rows, submission.channel, submitted_at.date())
-    return Prepared(submitted_at, rows, cells, tallies.driver_rows(sqlite_, tallies.tally_rows(definition.id, cells)))
+    return Prepared(submitted_at, rows, cells, tallies.tally_rows(definition.id, cells))
 
 
 def submit_response(db: Database, submission: Submission) -> Receipt:
     """Store a respondent's answers (replacing earlier ones) unless this key was seen; acknowledged after commit."""
-    prepared = prepare(submission, db.is_sqlite)
+    prepared = prepare(submission)
     with db.write() as connection:
         return store_response(connection, submission, prepared)
 
 
 def store_response(connection: Connection, submission: Submission, prepared: Prepared | None = None) -> Receipt:
     """The same, inside a write transaction the caller owns (an import stores a whole file in one)."""
-    prepared = prepared or prepare(submission, connection.dialect.name == "sqlite")
+    prepared = prepared or prepare(submission)
     now = utc_now()
     statements = _statements(connection.dialect.name)
     if connection.execute(statements.seen, {"key": submission.key, "seen_at": now}).scalar_one_or_none() is None:
@@ -120,14 +120,12 @@ def store_response(connection: Connection, submission: Submission, prepared: Pre
         rows = [(response_id, r.question, r.item, r.option, r.number, r.text) for r in prepared.rows]
         connection.exec_driver_sql(insert_answers, rows)
     if old is None:
-        tallies.append_rows(connection, prepared.tally_rows, ready=True)
-        if tallies.due(response_id):
-            tallies.fold(connection)
+        tallies.write_rows(connection, prepared.tally_rows)
     else:
         changes: dict[tallies.Cell, tallies.Sums] = {}
         tallies.add_cells(changes, tallies.response_cells(definition, old.rows, old.channel, old.day), -1)
         tallies.add_cells(changes, prepared.cells, 1)
-        tallies.record(connection, definition.id, changes)
+        tallies.apply(connection, definition.id, changes)
     return Receipt(stored=True, replaced=old is not None)
 
 
@@ -203,8 +201,7 @@ def remove_response(connection: Connection, response_id: int, definitions: Any) 
         cells = tallies.response_cells(definition, rows, response.channel, tallies.utc_day(response.submitted_at))
         changes: dict[tallies.Cell, tallies.Sums] = {}
         tallies.add_cells(changes, cells, -1)
-        tallies.record(connection, response.survey_id, changes)
-        tallies.fold(connection)  # the erased response's own cells must not stay in the log
+        tallies.apply(connection, response.survey_id, changes)
     connection.execute(delete(Answer).where(Answer.response_id == response_id))
     connection.execute(delete(Response).where(Response.id == response_id))
 

@@ -10,16 +10,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, text
 
-from bench.survey import random_answers
 from survey.database import MIGRATIONS
 from survey.definition import default_definition_path, load_definition
-from survey.models import Response
 from survey.results import compute_results
 from survey.service import open_survey
-from survey.store import Submission, forget_respondent, respondent_data, stored_answers, submit_response
-from tests.survey.conftest import essex, submit, survey_config
+from survey.store import Submission, respondent_data, stored_answers, submit_response
+from tests.survey.conftest import essex, survey_config
 
 DEFINITION = load_definition(default_definition_path())
 ROWS = 60
@@ -142,54 +140,4 @@ def test_an_empty_database_of_todays_schema_upgrades_too(database_url: str) -> N
     _at_revision(database_url, "0001")
     survey = open_survey(survey_config(database_url))
     assert compute_results(survey.db, survey.definition)["respondents"] == 0
-    survey.db.dispose()
-
-
-def test_a_database_of_revision_0004_upgrades_with_its_tallies_and_answers_kept(database_url: str) -> None:
-    """Revision 0005 adds the tallies' change log (0006 rewrites the idempotency keys' table): a database whose counts
-    are all in `tallies` (as 0004 kept them) gives the same results and answers after the upgrade, keeps its keys, and
-    new answers, replacements and erasures count on top."""
-    survey = open_survey(survey_config(database_url))
-    rng = random.Random(4)
-    for number in range(40):
-        answers = random_answers(survey.definition, rng)
-        submit(survey, rng.choice(["web", "paper"]), str(rng.randrange(30)), answers, f"k{number}")
-    with survey.db.read() as session:
-        respondents = {
-            r: stored_answers(survey.db, r, survey.definition) for r in session.scalars(select(Response.respondent))
-        }
-    survey.db.dispose()
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["database_url"] = database_url
-    command.downgrade(config, "0004")  # the log is folded into the tallies and dropped: 0004's layout
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        tables = set(inspect(connection).get_table_names())
-        respondents_tallied = "SELECT SUM(count) FROM tallies WHERE by_question = '' AND question = ''"
-        tallied = connection.execute(text(respondents_tallied)).scalar()
-    engine.dispose()
-    assert "tally_changes" not in tables and tallied
-
-    survey = open_survey(survey_config(database_url))  # upgrades to 0005
-    before = compute_results(survey.db, survey.definition, "district")
-    assert before["respondents"] == len(respondents) == tallied
-    for respondent, stored in respondents.items():
-        assert stored_answers(survey.db, respondent, survey.definition) == stored
-    assert not submit(survey, "web", "late", essex(survey), "k0")  # its idempotency key was kept
-    submit(survey, "web", "new", essex(survey), "k-new")
-    submit(survey, "web", "new", essex(survey, "rural_crime", "road_safety", "knife_crime"), "k-new-2")
-    forget_respondent(survey.db, next(iter(respondents)))
-    after = compute_results(survey.db, survey.definition, "district")
-    assert after["respondents"] == before["respondents"]  # one new, one erased
-    first = {o["id"]: o["first_choice"] for o in after["questions"]["priorities"]["options"]}
-    was = {o["id"]: o["first_choice"] for o in before["questions"]["priorities"]["options"]}
-    erased = respondents[next(iter(respondents))]
-    assert erased is not None
-    expected = Counter(was)
-    expected["rural_crime"] += 1
-    ranked = erased.answers.get("priorities")
-    assert isinstance(ranked, tuple)
-    expected[ranked[0]] -= 1
-    assert first == dict(expected)
     survey.db.dispose()

@@ -7,19 +7,18 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from bench.survey import random_answers
-from survey import tallies
 from survey.answers import Answers
 from survey.consultations import OrphanedAnswersError, consultation_ids, load_consultation
 from survey.definition import default_definition_path
-from survey.models import Response, Tally, TallyChange
+from survey.models import Response, Tally
 from survey.results import compute_results
 from survey.service import Survey, open_survey
 from survey.store import forget_respondent, respondent_data, stored_answers
-from survey.tallies import cells, fold, rebuild
+from survey.tallies import rebuild
 from tests.survey.conftest import essex, fire_answers, submit, survey_config
 
 # Every column the store may hold. Adding one is a privacy decision: update this list and docs/ together.
@@ -28,20 +27,6 @@ ALLOWED_COLUMNS = {
     "responses": {"id", "respondent", "survey_id", "notice_version", "channel", "submitted_at", "updated_at"},
     "answers": {"response_id", "question", "item", "option", "number", "text"},
     "tallies": {
-        "survey_id",
-        "by_question",
-        "grp",
-        "question",
-        "option",
-        "item",
-        "channel",
-        "day",
-        "count",
-        "total",
-        "squares",
-    },
-    "tally_changes": {
-        "id",
         "survey_id",
         "by_question",
         "grp",
@@ -75,26 +60,14 @@ def _count(survey: Survey) -> int:
 
 
 def _tallies(survey: Survey) -> set[tuple[object, ...]]:
-    """The counts the results read (the tallies plus their unfolded log, summed), without empty cells."""
-    cell = cells().c
-    key = (cell.by_question, cell.grp, cell.question, cell.option, cell.item, cell.channel, cell.day)
-    query = (
-        select(*key, func.sum(cell.count), func.sum(cell.total), func.sum(cell.squares))
-        .where(cell.survey_id == survey.definition.id)
-        .group_by(*key)
-    )
+    """The stored tallies without empty cells, to compare with a rebuild."""
     with survey.db.read() as session:
-        return {(*row[:6], str(row[6]), *map(int, row[7:])) for row in session.execute(query) if any(row[7:])}
-
-
-def _logged(survey: Survey) -> int:
-    with survey.db.read() as session:
-        return session.scalar(select(func.count()).select_from(TallyChange)) or 0
-
-
-def _folded(survey: Survey) -> int:
-    with survey.db.read() as session:
-        return session.scalar(select(func.count()).select_from(Tally)) or 0
+        rows = session.execute(select(Tally).where(Tally.survey_id == survey.definition.id)).scalars().all()
+        return {
+            (r.by_question, r.grp, r.question, r.option, r.item, r.channel, str(r.day), r.count, r.total, r.squares)
+            for r in rows
+            if r.count or r.total or r.squares
+        }
 
 
 def test_the_schema_holds_only_allowed_columns(survey: Survey) -> None:
@@ -277,37 +250,3 @@ def test_tallies_always_equal_a_recount_of_the_answers(fire: Survey) -> None:
     with fire.db.write() as connection:
         rebuild(connection, fire.definition)
     assert before and _tallies(fire) == before
-
-
-def test_the_change_log_is_folded_every_so_many_responses_with_every_count_kept(
-    fire: Survey, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Submissions append to the log; the writer of every FOLD_EVERY-th new response folds it into the tallies.
-    Results are the same whether a change is still in the log or folded, replacements included."""
-    monkeypatch.setattr(tallies, "FOLD_EVERY", 7)
-    rng = random.Random(3)
-    for number in range(30):
-        user = str(rng.randrange(20))  # some residents answer again: their replacement subtracts in the log
-        submit(fire, rng.choice(["web", "paper"]), user, random_answers(fire.definition, rng), f"k{number}")
-    assert _folded(fire) > 0 and _logged(fire) > 0  # folded on the way; the changes since the last fold are logged
-    before, counts = compute_results(fire.db, fire.definition, "channel"), _tallies(fire)
-    with fire.db.write() as connection:
-        fold(connection)
-    assert _logged(fire) == 0
-    assert compute_results(fire.db, fire.definition, "channel") == before and _tallies(fire) == counts
-    with fire.db.write() as connection:
-        rebuild(connection, fire.definition)
-    assert _tallies(fire) == counts
-
-
-def test_an_erasure_leaves_no_change_of_that_response_in_the_log(survey: Survey) -> None:
-    """The log holds one response's cells until folded: an erasure folds it, so nothing of the erased answers is
-    left but the aggregate counts."""
-    _submit(survey, "1001", _answers(survey), "key-1")
-    _submit(survey, "1002", _answers(survey, "rural_crime", "road_safety", "knife_crime"), "key-2")
-    assert _logged(survey) > 0
-    assert forget_respondent(survey.db, survey.respondent("telegram", "1001"))
-    assert _logged(survey) == 0
-    results = compute_results(survey.db, survey.definition)
-    assert results["respondents"] == 1
-    assert {o["id"]: o["first_choice"] for o in results["questions"]["priorities"]["options"]}["rural_crime"] == 1
