@@ -117,7 +117,8 @@ def _windows(text: str, sentences: list[_Sentence], first: int, doc_id: str) -> 
 
 def _continues(text: str, sentences: list[_Sentence], first: int, last: int) -> bool:
     """Whether sentence `last` may join the passage opened at `first`: the same block, or the paragraph right after a
-    first block that is one short sentence (neither of them a list item)."""
+    first block that is one short sentence (neither of them a list item), with nothing but blank lines between them: a
+    heading between two paragraphs starts another topic, which the quote must not run on into."""
     if sentences[last].block == sentences[first].block:
         return True
     previous = sentences[last - 1]
@@ -125,6 +126,8 @@ def _continues(text: str, sentences: list[_Sentence], first: int, last: int) -> 
         last == first + 1
         and (first == 0 or sentences[first - 1].block != previous.block)
         and sentences[last].block == previous.block + 1
+        and sentences[last].chunk_id == previous.chunk_id
+        and not text[previous.span.end : sentences[last].span.start].strip()
         and not previous.is_item
         and not sentences[last].is_item
         and len(text[previous.span.start : previous.span.end].split()) < SHORT_PARAGRAPH_WORDS

@@ -9,9 +9,12 @@ from pathlib import Path
 import yaml
 
 from index.answer import AnswerPipeline, open_pipeline
+from index.build import build_index
 from index.config import IndexConfig
 from index.embedding import Embedder
+from index.passages import Passages
 from index.replies import OTHER_SOURCES
+from index.store import open_index
 
 KENT_PLAN = """## Tackling knife crime
 
@@ -75,3 +78,43 @@ def test_a_document_added_later_is_named_by_its_place(
     plain = kent.answer("what is being done about knife crime")
     names = [(c.speaker or "").casefold() for c in plain.citations]
     assert names == sorted(names) and OTHER_SOURCES not in plain.text
+
+
+SECTIONS = """## Road safety
+
+Speeding is down.
+
+## Rural crime
+
+Farm thefts will be tackled with a dedicated rural crime team covering every parish in the county.
+"""
+
+
+def test_a_quote_never_runs_on_across_a_heading(
+    tmp_path: Path, corpus_copy: Path, index_config: IndexConfig, embedder: Embedder
+) -> None:
+    """A lone short paragraph may run on into the next one, but not into the next section's first paragraph."""
+    (corpus_copy / "docs" / "sections.md").write_text(SECTIONS, encoding="utf-8")
+    manifest = yaml.safe_load((corpus_copy / "manifest.yaml").read_text(encoding="utf-8"))
+    manifest["documents"].append(
+        {
+            "id": "sections",
+            "title": "A Plan With Sections",
+            "kind": "plan",
+            "speaker": "Alex Example",
+            "speaker_role": "Police and Crime Commissioner",
+            "file": "docs/sections.md",
+        }
+    )
+    (corpus_copy / "manifest.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    shutil.copytree(index_config.index_dir / "cache", index_dir / "cache")
+    config = IndexConfig(corpus_dir=corpus_copy, index_dir=index_dir)
+    build_index(config, embedder)
+    data = open_index(config, embedder)
+    text = data.documents["sections"].text
+    chunks = [i for i, chunk in enumerate(data.chunks) if chunk.doc_id == "sections"]
+    quotable = [text[p.span.start : p.span.end] for i in chunks for p in Passages(data).of_chunk(i)]
+
+    assert any(q.startswith("Farm thefts") for q in quotable), quotable
+    assert not [q for q in quotable if "#" in q or ("Speeding" in q and "Farm" in q)], quotable
