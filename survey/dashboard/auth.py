@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgi_csrf import asgi_csrf_decorator  # type: ignore[import-untyped]
-from fastapi import FastAPI, HTTPException, Request, status
+from fastapi import FastAPI, HTTPException, Request, Response, status
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -45,6 +45,13 @@ class SignInLimiter:
     @staticmethod
     def _keys(name: str, address: str) -> list[tuple[str, str]]:
         return [("name", name.lower()[:80]), ("address", address)]
+
+
+def renew_form_token(response: Response) -> Response:
+    """Sign-in and sign-out end the forms' token too (asgi-csrf's token is not part of the session): the next page
+    gets a new one, so a token seen before either is worthless after it."""
+    response.delete_cookie(CSRF_COOKIE, path=DASHBOARD_PATH)
+    return response
 
 
 def sign_in(request: Request, name: str) -> None:

@@ -16,6 +16,7 @@ from survey.dashboard import responses
 from survey.dashboard.auth import (
     csrf_token,
     current_official,
+    renew_form_token,
     require_official,
     sign_in,
     sign_out,
@@ -90,13 +91,13 @@ def sign_in_submit(
         limiter.record_failure(name, address)
         return _sign_in_error(request, "That name and password do not match an account.", 401)
     sign_in(request, name)
-    return RedirectResponse("/dashboard", status.HTTP_303_SEE_OTHER)
+    return renew_form_token(RedirectResponse("/dashboard", status.HTTP_303_SEE_OTHER))
 
 
 @router.post("/sign-out", status_code=303, response_class=RedirectResponse, responses=responses.SIGN_OUT)
 def sign_out_submit(request: Request, _official: Official, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
     sign_out(request)  # the form's token was checked by protect_forms
-    return RedirectResponse("/dashboard/sign-in", status.HTTP_303_SEE_OTHER)
+    return renew_form_token(RedirectResponse("/dashboard/sign-in", status.HTTP_303_SEE_OTHER))
 
 
 @router.get("", response_class=HTMLResponse, responses=responses.RESULTS_PAGE)

@@ -85,3 +85,19 @@ def test_every_form_is_checked(tmp_path: Path) -> None:
     posts = [route.path or "" for route in iter_route_contexts(app.routes) if "POST" in (route.methods or ())]
     forms = [path.replace("{question_id}", "q") for path in posts if path.startswith("/dashboard")]
     assert forms and all(FORM_PATHS.fullmatch(path) for path in forms), forms
+
+
+def test_a_form_token_from_before_sign_in_is_refused_after_it(tmp_path: Path) -> None:
+    """Signing in (and out) ends the forms' token: one read before is worthless after."""
+    app = create_app(Settings(_env_file=None, environment="test", data_dir=tmp_path, pepper="c" * 40))
+    add_official(app.state.survey.db, NAME, PASSWORD)
+    with TestClient(app, follow_redirects=False) as client:
+        before = _token(client.get("/dashboard/sign-in").text)
+        signed_in = client.post("/dashboard/sign-in", data={"name": NAME, "password": PASSWORD, "csrf": before})
+        assert signed_in.status_code == 303
+        after = _token(client.get("/dashboard").text)
+        assert after != before
+        refused = client.post("/dashboard/sign-out", data={"csrf": before})
+        assert refused.status_code == 403 and client.get("/dashboard").status_code == 200  # still signed in
+        assert client.post("/dashboard/sign-out", data={"csrf": after}).status_code == 303
+    app.state.survey.db.dispose()
