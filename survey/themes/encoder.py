@@ -28,16 +28,12 @@ class AnswerEncoder:
 
     def __init__(self, model_name: str, half_precision: bool | None = None) -> None:
         """half_precision: bfloat16 weights; by default when the processor has bfloat16 arithmetic."""
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import torch
-        from sentence_transformers import SentenceTransformer  # slow import: only when answers are themed
-        from transformers.utils import logging as transformers_logging
 
-        from index.embedding import resolve_model  # the packaged weights: no model hub needed
+        from index.embedding import load_model  # sets the model libraries' environment; the packaged weights
 
-        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # stderr is for our own progress
         self.name = model_name
-        self._model: Any = SentenceTransformer(resolve_model(model_name), device="cpu")
+        self._model: Any = load_model(model_name)
         self.half_precision = native_bfloat16() if half_precision is None else half_precision
         if self.half_precision:
             self._model.to(torch.bfloat16)
@@ -47,7 +43,7 @@ class AnswerEncoder:
 
         parts = []
         threads = torch.get_num_threads()
-        torch.set_num_threads(len(os.sched_getaffinity(0)))
+        torch.set_num_threads(available_cores())
         try:
             for first in range(0, len(texts), BATCH_SIZE):
                 batch = list(texts[first : first + BATCH_SIZE])
@@ -76,3 +72,10 @@ def native_bfloat16() -> bool:
         return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
     except AttributeError:  # an older torch: assume no
         return False
+
+
+def available_cores() -> int:
+    """The cores this process may run on (where the platform says), else all of them."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
