@@ -95,7 +95,7 @@ _COMPARE = re.compile(
 )
 # "Who is the chief constable?" asks for a name: a passage naming only the role does not answer it.
 _IDENTITY = re.compile(r"^\W*who(?:'s|’s| is| are|'re) (?:currently |now )?(?:the|your|our|my)\b", re.IGNORECASE)
-# "Why did the commissioner ban X?", "When did Miller say he would sack Y?": the question takes an action for granted;
+# "Why did the commissioner ban X?", "When did Smith say he would sack Y?": the question takes an action for granted;
 # a passage that does not state that action answers something else.
 _PREMISE = re.compile(
     r"^\W*(?:why|when) (?:did|has|have|had) (?:(?:the|a|an|his|her|their|our|my) [\w'’-]+|"
@@ -177,7 +177,7 @@ def _names_of(document: Document, lowercase_words: set[str]) -> set[str]:
             names.add(re.sub(r"\s*\(.*?\)", "", who).strip().casefold())
     person = meta.speaker if meta.speaker and meta.speaker_role != "news report" else None
     if person and len(person.split()) > 1:
-        names.update(_proper_nouns(person.split()[-1], lowercase_words))  # a person by surname: "Miller"
+        names.update(_proper_nouns(person.split()[-1], lowercase_words))  # a person by surname: "Smith"
     title_words = _CAPITALISED.findall(meta.title)
     # Title words count only if the text itself uses them as names (capitalised inside a sentence): "Kent", not
     # "Commitments".
@@ -223,7 +223,7 @@ def wanted(text: str) -> Wanted:
 
 def premise(text: str) -> tuple[str, ...]:
     """The stemmed action a why/when-did question presupposes ("ban" in "why did the commissioner ban cctv"); for
-    reported speech the action said ("sack" in "when did Miller say he would sack ..."); empty when there is none."""
+    reported speech the action said ("sack" in "when did Smith say he would sack ..."); empty when there is none."""
     match = _PREMISE.search(text)
     if match is None:
         return ()

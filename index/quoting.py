@@ -35,7 +35,7 @@ STANCE = re.compile(
 
 # Someone's own words: a quotation opening, or a verb reporting speech.
 SPEECH = re.compile(r"(?:^|[\s(:])['‘“\"][A-Z]|\b(?:said|says|told|tells|added|stated|warned)\b")
-# A name: capitalised words in a row ("Judge Jeremy Richardson", "Sir Mark Rowley").
+# A name: capitalised words in a row ("Judge Jane Doe", "Sir John Smith").
 NAME = re.compile(r"\b[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)+")
 _WORD = re.compile(r"[\w'’-]+")
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
@@ -130,8 +130,8 @@ class QuoteChooser:
 
     def _names_someone(self, question: Question, text: str) -> bool:
         """A person's name: capitalised words neither the question's nor ever written in lower case (not the role the
-        question gives, "Chief Constable"), after an honorific ("Sir Mark Rowley") or ending in a surname: one the
-        documents use alone ("Trentham") or no common English word ("Hassell", where "Labour Party" ends in one)."""
+        question gives, "Chief Constable"), after an honorific ("Sir John Smith") or ending in a surname: one the
+        documents use alone ("Doe") or no common English word ("Okonkwo", where "Labour Party" ends in one)."""
         asked = {w.casefold() for w in _WORD.findall(question.corrected or question.text)}
         for match in NAME.finditer(text):
             words = [w.casefold() for w in match.group().split()]
@@ -186,7 +186,7 @@ def _length_cost(words: int) -> float:
 
 def _used_alone(texts: list[str]) -> frozenset[str]:
     """Capitalised words the documents also use on their own, between words that are not capitalised: surnames once
-    introduced ("Trentham"), unlike the last word of a body's name ("Party")."""
+    introduced ("Doe"), unlike the last word of a body's name ("Party")."""
     alone: set[str] = set()
     for text in texts:
         tokens = _TOKEN.findall(text)
