@@ -53,22 +53,10 @@ def test_a_compare_question_shows_every_source_that_speaks_to_the_topic(pipeline
 def test_a_document_added_later_is_named_by_its_place(
     corpus_copy: Path, tmp_path: Path, index_config: IndexConfig, embedder: Embedder
 ) -> None:
-    (corpus_copy / "docs" / "kent-police-crime-plan.md").write_text(KENT_PLAN, encoding="utf-8")
-    manifest = yaml.safe_load((corpus_copy / "manifest.yaml").read_text(encoding="utf-8"))
-    manifest["documents"].append(
-        {
-            "id": "kent-police-crime-plan",
-            "title": "Kent Police and Crime Plan",
-            "kind": "plan",
-            "speaker": "Alex Example",
-            "speaker_role": "Police and Crime Commissioner",
-            "file": "docs/kent-police-crime-plan.md",
-        }
+    config = _with_document(
+        corpus_copy, tmp_path, index_config, "kent-police-crime-plan", "Kent Police and Crime Plan", KENT_PLAN
     )
-    (corpus_copy / "manifest.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
-    index_dir = tmp_path / "index"
-    shutil.copytree(index_config.index_dir / "cache", index_dir / "cache")  # only the new document is embedded
-    kent = open_pipeline(IndexConfig(corpus_dir=corpus_copy, index_dir=index_dir), embedder)
+    kent = open_pipeline(config, embedder)
 
     answer = kent.answer("what is being done about knife crime in kent")
     assert answer.kind == "answer"
@@ -94,22 +82,7 @@ def test_a_quote_never_runs_on_across_a_heading(
     tmp_path: Path, corpus_copy: Path, index_config: IndexConfig, embedder: Embedder
 ) -> None:
     """A lone short paragraph may run on into the next one, but not into the next section's first paragraph."""
-    (corpus_copy / "docs" / "sections.md").write_text(SECTIONS, encoding="utf-8")
-    manifest = yaml.safe_load((corpus_copy / "manifest.yaml").read_text(encoding="utf-8"))
-    manifest["documents"].append(
-        {
-            "id": "sections",
-            "title": "A Plan With Sections",
-            "kind": "plan",
-            "speaker": "Alex Example",
-            "speaker_role": "Police and Crime Commissioner",
-            "file": "docs/sections.md",
-        }
-    )
-    (corpus_copy / "manifest.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
-    index_dir = tmp_path / "index"
-    shutil.copytree(index_config.index_dir / "cache", index_dir / "cache")
-    config = IndexConfig(corpus_dir=corpus_copy, index_dir=index_dir)
+    config = _with_document(corpus_copy, tmp_path, index_config, "sections", "A Plan With Sections", SECTIONS)
     build_index(config, embedder)
     data = open_index(config, embedder)
     text = data.documents["sections"].text
@@ -118,3 +91,25 @@ def test_a_quote_never_runs_on_across_a_heading(
 
     assert any(q.startswith("Farm thefts") for q in quotable), quotable
     assert not [q for q in quotable if "#" in q or ("Speeding" in q and "Farm" in q)], quotable
+
+
+def _with_document(
+    corpus_copy: Path, tmp_path: Path, index_config: IndexConfig, doc_id: str, title: str, text: str
+) -> IndexConfig:
+    """The corpus copy with one more plan in its manifest, and an index folder where only that plan needs embedding."""
+    (corpus_copy / "docs" / f"{doc_id}.md").write_text(text, encoding="utf-8")
+    manifest = yaml.safe_load((corpus_copy / "manifest.yaml").read_text(encoding="utf-8"))
+    manifest["documents"].append(
+        {
+            "id": doc_id,
+            "title": title,
+            "kind": "plan",
+            "speaker": "Alex Example",
+            "speaker_role": "Police and Crime Commissioner",
+            "file": f"docs/{doc_id}.md",
+        }
+    )
+    (corpus_copy / "manifest.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    shutil.copytree(index_config.index_dir / "cache", index_dir / "cache")  # only the new document is embedded
+    return IndexConfig(corpus_dir=corpus_copy, index_dir=index_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,13 +23,20 @@ NAME, PASSWORD = "alice", "a long enough password for alice"
 @pytest.fixture
 def official(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
     """A signed-in official's browser and the token of the forms on the dashboard page."""
+    with _signed_in(tmp_path) as (client, _before, after):
+        yield client, after
+
+
+@contextmanager
+def _signed_in(tmp_path: Path) -> Iterator[tuple[TestClient, str, str]]:
+    """An official's browser signed in with the sign-in form's token, and the token of the forms after signing in."""
     app = create_app(Settings(_env_file=None, environment="test", data_dir=tmp_path, pepper="c" * 40))
     add_official(app.state.survey.db, NAME, PASSWORD)
     with TestClient(app, follow_redirects=False) as client:
-        token = _token(client.get("/dashboard/sign-in").text)
-        signed_in = client.post("/dashboard/sign-in", data={"name": NAME, "password": PASSWORD, "csrf": token})
+        before = _token(client.get("/dashboard/sign-in").text)
+        signed_in = client.post("/dashboard/sign-in", data={"name": NAME, "password": PASSWORD, "csrf": before})
         assert signed_in.status_code == 303
-        yield client, _token(client.get("/dashboard").text)
+        yield client, before, _token(client.get("/dashboard").text)
     app.state.survey.db.dispose()
 
 
@@ -89,15 +97,8 @@ def test_every_form_is_checked(tmp_path: Path) -> None:
 
 def test_a_form_token_from_before_sign_in_is_refused_after_it(tmp_path: Path) -> None:
     """Signing in (and out) ends the forms' token: one read before is worthless after."""
-    app = create_app(Settings(_env_file=None, environment="test", data_dir=tmp_path, pepper="c" * 40))
-    add_official(app.state.survey.db, NAME, PASSWORD)
-    with TestClient(app, follow_redirects=False) as client:
-        before = _token(client.get("/dashboard/sign-in").text)
-        signed_in = client.post("/dashboard/sign-in", data={"name": NAME, "password": PASSWORD, "csrf": before})
-        assert signed_in.status_code == 303
-        after = _token(client.get("/dashboard").text)
+    with _signed_in(tmp_path) as (client, before, after):
         assert after != before
         refused = client.post("/dashboard/sign-out", data={"csrf": before})
         assert refused.status_code == 403 and client.get("/dashboard").status_code == 200  # still signed in
         assert client.post("/dashboard/sign-out", data={"csrf": after}).status_code == 303
-    app.state.survey.db.dispose()
