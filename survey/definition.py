@@ -259,7 +259,9 @@ def definition_from_json(text: str) -> SurveyDefinition:
 
 
 def default_definition_path() -> Path:
-    return Path(__file__).parent / "definitions" / "policing-priorities.yaml"
+    """The shipped consultation run when CONSULT_SURVEY_FILE names none: named in definitions/default.txt (data)."""
+    definitions = Path(__file__).parent / "definitions"
+    return definitions / (definitions / "default.txt").read_text(encoding="utf-8").strip()
 
 
 def load_definition(path: Path) -> SurveyDefinition:

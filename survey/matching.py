@@ -103,8 +103,9 @@ def match_options(question: Question, text: str, limit: int = 3) -> list[str]:
     return list(dict.fromkeys(ordered))[:limit]
 
 
-def match_age_band(question: Question, text: str) -> str | None:
-    """An age ("I'm 34", "34") placed in the band whose label covers it ("25 to 34", "Under 18", "75 or over")."""
+def match_labelled_number(question: Question, text: str) -> str | None:
+    """An option by name, else a number ("I'm 34", "34") placed in the option whose label covers it ("25 to 34",
+    "Under 18", "75 or over")."""
     named = match_options(question, text, limit=1)
     if named:
         return named[0]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from survey.definition import Question, QuestionKind
-from survey.matching import is_no, is_skip, is_yes, match_age_band, match_options, normalise
+from survey.matching import is_no, is_skip, is_yes, match_labelled_number, match_options, normalise
 
 SKIPPED = "skipped"  # an optional question the resident chose not to answer
 DECLINED = "declined"  # no consent: no survey
@@ -101,7 +101,7 @@ def _choice(question: Question, text: str, intent: str | None) -> Reading:
         scored = _scored_option(question, text)
         if scored:
             return Reading(value=scored)
-    found = match_age_band(question, text)
+    found = match_labelled_number(question, text)
     if found:
         return Reading(value=found)
     return Reading(problem=not_understood(question, text))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from survey.answers import AnswerError, check_answers
 from survey.definition import default_definition_path, load_definition
 from survey.importer import CsvFileError, expected_columns, import_csv
-from survey.matching import match_age_band, match_options
+from survey.matching import match_labelled_number, match_options
 from survey.redaction import redact
 from survey.service import Survey
 from tests.survey.conftest import FIRE
@@ -40,7 +40,7 @@ def test_typed_answers_map_to_real_options_or_nothing(text: str) -> None:
     for question_id in ("district", "priorities", "facial_recognition"):
         question = DEFINITION.question(question_id)
         assert set(match_options(question, text)) <= set(question.option_ids())
-    assert match_age_band(DEFINITION.question("age_band"), text) in {
+    assert match_labelled_number(DEFINITION.question("age_band"), text) in {
         None,
         *DEFINITION.question("age_band").option_ids(),
     }
