@@ -1,10 +1,9 @@
-"""Dashboard sign-in: signed session cookies that expire, CSRF tokens on forms (asgi-csrf), and a limit on failed
-sign-ins."""
+"""Dashboard sign-in: signed session cookies that expire, CSRF tokens on every unsafe request (asgi-csrf), and a limit
+on failed sign-ins."""
 
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,9 +11,11 @@ from typing import Any
 
 from asgi_csrf import asgi_csrf_decorator  # type: ignore[import-untyped]
 from fastapi import FastAPI, HTTPException, Request, Response, status
+from fastapi.routing import iter_route_contexts
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from survey.dashboard.deps import DashboardDep
@@ -24,7 +25,8 @@ SIGN_IN_PATH = "/dashboard/sign-in"
 CSRF_FIELD = "csrf"  # the hidden field of every dashboard form
 CSRF_COOKIE = "consult_csrf"
 FORM_EXPIRED = "The form has expired; reload the page and try again."
-FORM_PATHS = re.compile(r"/dashboard/(sign-in|sign-out|comments/[^/]+/hide)")  # every form's action (tested)
+# Methods that change nothing (asgi-csrf's list too): every other method on a dashboard route needs its form's token.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _CHECKED = "consult.csrf_checked"  # scope key: whether a request got past the check
 
 
@@ -81,10 +83,13 @@ def require_official(request: Request, dashboard: DashboardDep) -> str:
 
 
 def protect_forms(app: FastAPI, secret: str, https_only: bool) -> None:
-    """Every POST to the dashboard must carry the token of its form (asgi-csrf: a signed cookie that the form repeats),
-    or it is refused with 403 before any route runs. Sign-in is checked even without cookies (no forged sign-in);
-    other forms without cookies reach their route, which sends the visitor to sign in. Paths outside the dashboard
-    are left alone (the chat API uses no cookies). Add it before the body limit: it reads a form's whole body."""
+    """Every unsafe request (POST, PUT, PATCH, DELETE, ...) to a dashboard route must carry the token of its form
+    (asgi-csrf: a signed cookie that the form repeats), or it is refused with 403 before the route runs. This is the
+    default, not a list to keep: a route added later is checked too. No dashboard path is exempt: every unsafe route
+    is a form, and there is no JSON API that would need another defence (the exports are GET; the chat API lives
+    outside /dashboard and uses no cookies, so it is left alone). Sign-in is checked even without cookies (no forged
+    sign-in); another form posted without any cookie reaches its route, which sends the visitor to sign in (without
+    a session a forged request can do nothing). Add it before the body limit: it reads a form's whole body."""
     app.add_middleware(_CsrfMiddleware, secret=secret, https_only=https_only)
 
 
@@ -124,16 +129,12 @@ class _CsrfMiddleware:
         )(self._after_check)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # A form's POST is checked, and GET and HEAD get their forms' token; any other request changes nothing here
-        # and gets its 405 from the routes.
-        http = scope["type"] == "http"
-        page = http and scope["method"] in {"GET", "HEAD"} and str(scope["path"]).startswith(DASHBOARD_PATH)
-        if not page and not (http and scope["method"] == "POST" and FORM_PATHS.fullmatch(str(scope["path"]))):
+        if not _checked_here(scope):
             await self.app(scope, receive, send)
             return
         checked = _Checked()
         try:
-            await self.protected({**scope, _CHECKED: checked}, receive, send)
+            await self.protected({**scope, "headers": _without_bearer(scope), _CHECKED: checked}, receive, send)
         except Exception:
             # asgi-csrf 0.11 raises on some bodies it cannot read (a token with non-ASCII characters, multipart
             # without a boundary): such a form carries no valid token, so it is refused like one without any.
@@ -144,3 +145,32 @@ class _CsrfMiddleware:
     async def _after_check(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[_CHECKED].passed = True
         await self.app(scope, receive, send)
+
+
+def _checked_here(scope: Scope) -> bool:
+    """A dashboard page (GET, HEAD: its forms get their token) or an unsafe request to the dashboard, unless no route
+    takes its method there: the router answers that 405 (with the methods it does take) and no route's code runs."""
+    if scope["type"] != "http" or not _on_dashboard(str(scope["path"])):
+        return False
+    method = str(scope["method"])
+    if method in SAFE_METHODS:
+        return method in {"GET", "HEAD"}
+    return not _method_not_allowed(scope, method)
+
+
+def _on_dashboard(path: str) -> bool:
+    return path == DASHBOARD_PATH or path.startswith(DASHBOARD_PATH + "/")
+
+
+def _method_not_allowed(scope: Scope, method: str) -> bool:
+    """Routes serve this path, all with known methods and none with this one. Anything else (a route that takes the
+    method, a path no route serves, a mounted application) is checked: refusing by mistake is the safe error."""
+    path = str(scope["path"])
+    serving = [r for r in iter_route_contexts(scope["app"].routes) if r.path and compile_path(r.path)[0].match(path)]
+    return bool(serving) and all(route.methods is not None and method not in route.methods for route in serving)
+
+
+def _without_bearer(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """asgi-csrf lets any request with `Authorization: Bearer` skip the check; the dashboard signs in with cookies
+    only, so the header is dropped rather than allowed to stand in for a form's token."""
+    return [(name, value) for name, value in scope["headers"] if name.lower() != b"authorization"]
