@@ -28,7 +28,7 @@ from bench.turn_cost import component_kind, tree_cpu_seconds
 from bot.chat.sessions import ChatSessions
 from index.evaluation import load_questions
 from survey.definition import load_definition
-from survey.pseudonyms import sender_id
+from survey.pseudonyms import sender_id_of_resident
 from survey.results import compute_results
 from survey.service import open_survey
 from survey.store import respondent_data
@@ -199,8 +199,8 @@ def _stored(stack: Stack, tally: Tally) -> tuple[int, int, int]:
     sessions = ChatSessions(stack.settings.chat_secret(), 10**6)
     survey = open_survey(stack.settings.survey_config(), upgrade=False)
     respondents = {
-        survey.respondent(
-            channel, sender_id(pepper, channel, str(sessions.session_id(who) if channel == "web" else who))
+        survey.pseudonym_of_sender(
+            channel, sender_id_of_resident(pepper, channel, str(sessions.session_id(who) if channel == "web" else who))
         )
         for channel, who in tally.acknowledged
     }

@@ -21,7 +21,7 @@ from survey.consultations import register_definition
 from survey.database import Database, upgrade_schema
 from survey.definition import Question, QuestionKind, SurveyDefinition, default_definition_path, load_definition
 from survey.models import Response
-from survey.pseudonyms import pseudonym
+from survey.pseudonyms import pseudonym_of_sender
 from survey.results import breakdown_choices, compute_results
 from survey.store import Submission, answer_rows, submit_response
 from survey.tallies import Cell, Sums, add_cells, apply, response_cells
@@ -177,7 +177,7 @@ def measure_write_cpu(url: str, count: int) -> None:
     answers = [random_answers(definition, rng) for _ in range(count)]
     began = time.process_time()
     for number, given in enumerate(answers):
-        respondent = pseudonym(PEPPER, "web", f"cpu-{number}")
+        respondent = pseudonym_of_sender(PEPPER, "web", f"cpu-{number}")
         submission = Submission(respondent, "web", definition, "v1", given, key=f"cpu-{number}")
         submit_response(db, submission)
     spent = time.process_time() - began
@@ -198,7 +198,7 @@ def _write(url: str, writer: int, count: int, barrier: Any, results: Any) -> Non
             receipt = submit_response(
                 db,
                 Submission(
-                    respondent=pseudonym(PEPPER, "web", f"{writer}-{number}"),
+                    respondent=pseudonym_of_sender(PEPPER, "web", f"{writer}-{number}"),
                     channel="web",
                     definition=definition,
                     notice_version="v1",

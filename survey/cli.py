@@ -17,7 +17,7 @@ from survey.database import upgrade_schema
 from survey.definition import DefinitionError
 from survey.importer import CsvFileError, import_csv
 from survey.officials import OfficialError, add_official
-from survey.pseudonyms import CONVERSATION_CHANNELS, PepperError, sender_id
+from survey.pseudonyms import CONVERSATION_CHANNELS, PepperError, sender_id_of_resident
 from survey.report_text import print_results
 from survey.results import BreakdownError, compute_results
 from survey.service import Survey, open_survey
@@ -81,10 +81,10 @@ def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation |
         """
         survey = _open(load_config, ctx)
         channel, user_id = channel.strip().lower(), user_id.strip()
-        erased = survey.forget(survey.resident(channel, user_id))
+        erased = survey.forget(survey.pseudonym_of_resident(channel, user_id))
         events = 0
         if forget_conversation is not None and channel in CONVERSATION_CHANNELS:
-            events = forget_conversation(ctx, sender_id(survey.pepper, channel, user_id))
+            events = forget_conversation(ctx, sender_id_of_resident(survey.pepper, channel, user_id))
         if erased or events:
             answers = "the answers" if erased else "no answers were stored"
             typer.echo(f"Erased: {answers}; {events} conversation event(s).")
@@ -102,7 +102,7 @@ def build_cli(load_config: LoadConfig, forget_conversation: ForgetConversation |
         Example: consult survey export-respondent telegram 123456789
         """
         survey = _open(load_config, ctx)
-        stored = respondent_data(survey.db, survey.resident(channel.strip().lower(), user_id.strip()))
+        stored = respondent_data(survey.db, survey.pseudonym_of_resident(channel.strip().lower(), user_id.strip()))
         typer.echo(json.dumps(stored, indent=2))
 
     add_comment_commands(app, lambda ctx: _open(load_config, ctx))

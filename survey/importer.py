@@ -18,7 +18,7 @@ from pathlib import Path
 from survey.answers import AnswerError, Answers, check_answers
 from survey.database import Database
 from survey.definition import Question, QuestionKind, SurveyDefinition
-from survey.pseudonyms import resident_pseudonym
+from survey.pseudonyms import pseudonym_of_resident
 from survey.store import CHANNEL, Submission, store_response
 
 FIXED_COLUMNS = ("respondent_id", "channel", "submitted_at")
@@ -68,7 +68,7 @@ def import_csv(
                 connection,
                 Submission(
                     # the same key the chat channels and `survey forget` use for this channel and id
-                    respondent=resident_pseudonym(pepper, row.channel, row.respondent_id),
+                    respondent=pseudonym_of_resident(pepper, row.channel, row.respondent_id),
                     channel=row.channel,
                     definition=definition,
                     notice_version=notice_version or definition.privacy_notice.version,

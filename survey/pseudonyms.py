@@ -1,4 +1,12 @@
-"""Pseudonymous respondent keys: HMAC-SHA256 of channel and channel user id under a secret pepper.
+"""Who a resident is, under keyed hashes (HMAC-SHA256 under a secret pepper): three ids, each made from the one before.
+
+- channel user id: the resident's own id on a channel (a Telegram user id, the web chat's session id, a paper form's
+  respondent_id).
+- sender id: what Rasa knows a resident of a conversation channel by (`tracker.sender_id`), made from the channel user
+  id by `sender_id_of_resident`. On a channel without a conversation (paper, an event) the channel user id itself is
+  the sender id.
+- pseudonym: the survey store's key for a resident (`Submission.respondent`), made from the sender id by
+  `pseudonym_of_sender`; `pseudonym_of_resident` goes there from the channel user id in one step.
 
 A plain hash of a Telegram id is reversible by brute force (ids are at most 52 bits); without the pepper it is not.
 """
@@ -17,27 +25,26 @@ class PepperError(RuntimeError):
     """No usable pepper: the service must not start."""
 
 
-def pseudonym(pepper: bytes, channel: str, user_id: str) -> str:
-    message = f"{channel.strip().lower()}\x1f{user_id.strip()}".encode()
+def pseudonym_of_sender(pepper: bytes, channel: str, sender: str) -> str:
+    """The store's key for a sender id (see the glossary above)."""
+    message = f"{channel.strip().lower()}\x1f{sender.strip()}".encode()
     return hmac.new(pepper, message, hashlib.sha256).hexdigest()
 
 
-# Channels whose residents reach the store through a conversation: Rasa knows them by a sender id derived from their
-# channel id (see sender_id), and the store by a pseudonym of that sender id.
+# Channels whose residents reach the store through a conversation, so their sender id is not their channel user id.
 CONVERSATION_CHANNELS = frozenset({"telegram", "web"})
 
 
-def sender_id(pepper: bytes, channel: str, user_id: str) -> str:
-    """What Rasa knows a resident by: keyed by the pepper, so it cannot be turned back into the channel's id."""
+def sender_id_of_resident(pepper: bytes, channel: str, user_id: str) -> str:
+    """What Rasa knows a resident by: keyed by the pepper, so it cannot be turned back into the channel user id."""
     digest = hmac.new(pepper, f"relay\x1f{channel}\x1f{user_id}".encode(), hashlib.sha256).hexdigest()
     return f"{channel}-{digest[:40]}"
 
 
-def resident_pseudonym(pepper: bytes, channel: str, user_id: str) -> str:
-    """The store's key for a resident known by their id on a channel (a Telegram user id, a paper form's number)."""
-    if channel in CONVERSATION_CHANNELS:
-        user_id = sender_id(pepper, channel, user_id)
-    return pseudonym(pepper, channel, user_id)
+def pseudonym_of_resident(pepper: bytes, channel: str, user_id: str) -> str:
+    """The store's key for a channel user id (a Telegram user id, a paper form's number)."""
+    sender = sender_id_of_resident(pepper, channel, user_id) if channel in CONVERSATION_CHANNELS else user_id
+    return pseudonym_of_sender(pepper, channel, sender)
 
 
 def check_pepper(pepper: bytes) -> bytes:

@@ -10,7 +10,7 @@ from survey.config import SurveyConfig
 from survey.consultations import register_definition
 from survey.database import Database, upgrade_schema
 from survey.definition import SurveyDefinition, load_definition
-from survey.pseudonyms import pseudonym, resident_pseudonym
+from survey.pseudonyms import pseudonym_of_resident, pseudonym_of_sender
 from survey.store import forget_respondent
 
 
@@ -21,18 +21,18 @@ class Survey:
     pepper: bytes
     themes_dir: Path | None = None  # the themes cache (survey.themes.ThemeCache), shared by the commands and dashboard
 
-    def respondent(self, channel: str, user_id: str) -> str:
-        """The store's key for the id a relay or an import hands over (for a conversation: Rasa's sender id)."""
-        return pseudonym(self.pepper, channel, user_id)
+    def pseudonym_of_sender(self, channel: str, sender: str) -> str:
+        """The store's key for a sender id, such as Rasa's (survey/pseudonyms.py names the three ids)."""
+        return pseudonym_of_sender(self.pepper, channel, sender)
 
-    def resident(self, channel: str, user_id: str) -> str:
-        """The store's key for a resident known by their own id on a channel, as an official receives it."""
-        return resident_pseudonym(self.pepper, channel, user_id)
+    def pseudonym_of_resident(self, channel: str, user_id: str) -> str:
+        """The store's key for a resident's own id on a channel, as an official receives it."""
+        return pseudonym_of_resident(self.pepper, channel, user_id)
 
-    def forget(self, respondent: str) -> bool:
-        """Erase a respondent's answers to every consultation, and every cached theme (labels and keywords were made
+    def forget(self, pseudonym: str) -> bool:
+        """Erase a resident's answers to every consultation, and every cached theme (labels and keywords were made
         from their words too); True if there was anything to erase."""
-        erased = forget_respondent(self.db, respondent)
+        erased = forget_respondent(self.db, pseudonym)
         if erased and self.themes_dir is not None:
             from survey.themes.cache import ThemeCache  # the themes package loads scikit-learn: only when needed
 

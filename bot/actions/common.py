@@ -1,10 +1,8 @@
 """Helpers every action uses: the resident's message, their pseudonym, safety triage, buttons and citations.
 
-Who a resident is, under two keyed hashes (HMAC-SHA256 under the pepper, survey/pseudonyms.py):
-- sender id: what Rasa knows a resident by (`tracker.sender_id`), made by a relay from the channel's own user id
-  (`survey.pseudonyms.sender_id`); it cannot be turned back into that id.
-- pseudonym: the survey store's key for a resident (`Submission.respondent`), made here from the sender id
-  (`pseudonym_of`), so the store's keys stay independent of whatever reaches Rasa.
+The resident is known here by their sender id (`tracker.sender_id`, made by their relay from the channel user id) and
+the survey store by their pseudonym, made here from that sender id (`pseudonym_of_sender`), so the store's keys stay
+independent of whatever reaches Rasa: survey/pseudonyms.py has the glossary of the three ids.
 """
 
 from __future__ import annotations
@@ -30,9 +28,9 @@ def latest_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 
 
-def pseudonym_of(tracker: Tracker) -> str:
-    """The resident's pseudonym, from the sender id their relay gave Rasa (see the glossary above)."""
-    return services().survey.respondent(channel_of(tracker), tracker.sender_id)
+def pseudonym_of_sender(tracker: Tracker) -> str:
+    """The resident's pseudonym, from the sender id their relay gave Rasa."""
+    return services().survey.pseudonym_of_sender(channel_of(tracker), tracker.sender_id)
 
 
 def channel_of(tracker: Tracker) -> str:

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.actions.common import button, latest_text, pseudonym_of, safety_reply, say
+from bot.actions.common import button, latest_text, pseudonym_of_sender, safety_reply, say
 from bot.actions.services import services
 from bot.actions.survey_form import reset_survey
 from bot.actions.survey_questions import answer_lines
@@ -45,7 +45,7 @@ class ActionMyData(Action):
         if safety_reply(dispatcher, latest_text(tracker)):
             return []
         survey = services().survey
-        pseudonym = pseudonym_of(tracker)
+        pseudonym = pseudonym_of_sender(tracker)
         try:
             held = respondent_data(survey.db, pseudonym)
             current = stored_answers(survey.db, pseudonym, survey.definition)
@@ -105,7 +105,7 @@ class ActionForgetMe(Action):
             say(dispatcher, Reply(text="OK, nothing has been deleted."))
             return []
         try:
-            erased = services().survey.forget(pseudonym_of(tracker))
+            erased = services().survey.forget(pseudonym_of_sender(tracker))
         except SQLAlchemyError:
             say(dispatcher, Reply(text="Sorry, I couldn't delete your answers just now. Please try again shortly."))
             return []

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.actions.common import channel_of, latest_text, pseudonym_of, safety_reply, say, submission_key
+from bot.actions.common import channel_of, latest_text, pseudonym_of_sender, safety_reply, say, submission_key
 from bot.actions.services import services
 from bot.actions.survey_answers import DECLINED, SKIPPED
 from bot.actions.survey_form import CHOOSING_SLOT, NOTICE_SLOT, answers_in, reset_survey
@@ -43,7 +43,7 @@ class ActionChangeAnswers(Action):
             return [*reset_survey(), FollowupAction("action_listen")]
         survey = services().survey
         try:
-            stored = stored_answers(survey.db, pseudonym_of(tracker), survey.definition)
+            stored = stored_answers(survey.db, pseudonym_of_sender(tracker), survey.definition)
         except SQLAlchemyError:  # the database is away: say so, and don't open a blank form over the stored answers
             say(dispatcher, Reply(text="Sorry, I can't look up your answers just now. Please try again shortly."))
             return [FollowupAction("action_listen")]
@@ -118,7 +118,7 @@ class ActionSurveyFinished(Action):
 
 def save(dispatcher: CollectingDispatcher, tracker: Tracker, definition: SurveyDefinition) -> list[EventType]:
     survey = services().survey
-    pseudonym = pseudonym_of(tracker)
+    pseudonym = pseudonym_of_sender(tracker)
     given = comparable(answers_in(tracker, definition))
     try:
         receipt = submit_response(

@@ -34,7 +34,7 @@ from bot.reply_payload import Citation, Reply
 from index.answer import attribution
 from knowledge.documents import Document
 from survey.definition import SurveyDefinition
-from survey.pseudonyms import sender_id
+from survey.pseudonyms import sender_id_of_resident
 
 WIDGET_VERSION = "v1"
 STATIC_PATH = Path(__file__).parent / "static"
@@ -105,7 +105,7 @@ async def send_message(body: MessageIn, request: Request, chat: Chat) -> Any:
     if not text:
         return _error(400, "Please type a message.", "empty")
     submission_key = f"web:{sid}:{body.id}" if body.id else None
-    sender = sender_id(chat.pepper, "web", sid)
+    sender = sender_id_of_resident(chat.pepper, "web", sid)
 
     def relay() -> Awaitable[list[Reply]]:
         return chat.relay.send(sender, text, channel="web", submission_key=submission_key)

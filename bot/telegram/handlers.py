@@ -12,7 +12,7 @@ from bot.relay import RasaRelay, RelayUnavailableError, passage_link
 from bot.reply_payload import Button, Citation
 from bot.telegram.callbacks import CallbackRegistry, Refusal
 from bot.telegram.render import render_turn
-from survey.pseudonyms import sender_id
+from survey.pseudonyms import sender_id_of_resident
 
 router = Router(name="consult")
 log = structlog.get_logger(__name__)
@@ -40,7 +40,7 @@ class TelegramRelay:
         self.public_url = public_url.rstrip("/") if public_url else None
 
     async def converse(self, bot: Bot, chat_id: int, user_id: int, text: str, update_id: int | None) -> None:
-        sender = sender_id(self.pepper, "telegram", str(user_id))
+        sender = sender_id_of_resident(self.pepper, "telegram", str(user_id))
         submission_key = f"telegram:{update_id}" if update_id is not None else None
         try:
             replies = await self.rasa.send(sender, text, channel="telegram", submission_key=submission_key)

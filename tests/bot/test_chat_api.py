@@ -17,7 +17,7 @@ import pytest
 
 from bot.chat.sessions import ChatSessions
 from index.config import IndexConfig
-from survey.pseudonyms import sender_id
+from survey.pseudonyms import sender_id_of_resident
 from survey.service import open_survey
 from survey.store import respondent_data
 from tests.http_stub import QuietHandler, serve_in_background
@@ -227,7 +227,7 @@ def test_the_same_message_id_sent_twice_and_at_once_is_relayed_once(stack: Stack
     assert all("your answers are saved" in reply for reply in [*at_once, again]), (at_once, again)
 
     sid = ChatSessions(stack.settings.chat_secret(), 3600).session_id(token)
-    sender = sender_id(stack.settings.resolved_pepper(), "web", str(sid))
+    sender = sender_id_of_resident(stack.settings.resolved_pepper(), "web", str(sid))
     tracker = httpx.get(
         f"{stack.rasa_url}/conversations/{sender}/tracker",
         params={"token": stack.token, "include_events": "ALL"},
@@ -238,6 +238,6 @@ def test_the_same_message_id_sent_twice_and_at_once_is_relayed_once(stack: Stack
     assert len(confirmations) == 2  # the consent, and the confirmation once
     survey = open_survey(stack.settings.survey_config(), upgrade=False)
     try:
-        assert respondent_data(survey.db, survey.respondent("web", sender)) is not None
+        assert respondent_data(survey.db, survey.pseudonym_of_sender("web", sender)) is not None
     finally:
         survey.db.dispose()

@@ -24,7 +24,7 @@ def _stored(stack: Stack, sender: str) -> dict[str, Any] | None:
     config: SurveyConfig = stack.settings.survey_config()
     survey = open_survey(config, upgrade=False)
     try:
-        stored = stored_answers(survey.db, survey.respondent("rest", sender), survey.definition)
+        stored = stored_answers(survey.db, survey.pseudonym_of_sender("rest", sender), survey.definition)
         return dict(stored.answers.values) if stored else None
     finally:
         survey.db.dispose()

@@ -22,7 +22,7 @@ import yaml
 from bot.chat.sessions import ChatSessions
 from index.config import IndexConfig
 from survey.definition import default_definition_path
-from survey.pseudonyms import sender_id
+from survey.pseudonyms import sender_id_of_resident
 from survey.results import compute_results
 from survey.service import open_survey
 from survey.store import respondent_data, stored_respondents
@@ -91,7 +91,9 @@ def _respondent(stack: Stack, token: str) -> str:
     sid = ChatSessions(stack.settings.chat_secret(), 10**6).session_id(token)
     survey = open_survey(stack.settings.survey_config(), upgrade=False)
     try:
-        return survey.respondent("web", sender_id(stack.settings.resolved_pepper(), "web", str(sid)))
+        return survey.pseudonym_of_sender(
+            "web", sender_id_of_resident(stack.settings.resolved_pepper(), "web", str(sid))
+        )
     finally:
         survey.db.dispose()
 

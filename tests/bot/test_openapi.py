@@ -21,7 +21,7 @@ import pytest
 from bot.chat.sessions import ChatSessions
 from survey.definition import QuestionKind
 from survey.officials import add_official
-from survey.pseudonyms import sender_id
+from survey.pseudonyms import sender_id_of_resident
 from survey.service import open_survey
 from tests.processes import BIN
 from tests.stack import Stack
@@ -198,7 +198,7 @@ def _messages_that_reached_the_assistant(stack: Stack, tokens: list[str]) -> int
     sessions = ChatSessions(stack.settings.chat_secret(), 3600)
     reached = 0
     for token in tokens:
-        sender = sender_id(stack.settings.resolved_pepper(), "web", str(sessions.session_id(token)))
+        sender = sender_id_of_resident(stack.settings.resolved_pepper(), "web", str(sessions.session_id(token)))
         response = httpx.get(
             f"{stack.rasa_url}/conversations/{sender}/tracker",
             params={"token": stack.token, "include_events": "ALL"},

@@ -17,7 +17,7 @@ import redis
 from bot.chat.sessions import ChatSessions
 from bot.conversations import ConversationHistory
 from index.config import IndexConfig
-from survey.pseudonyms import sender_id
+from survey.pseudonyms import sender_id_of_resident
 from survey.results import compute_results
 from survey.service import open_survey
 from tests import postgres
@@ -76,7 +76,7 @@ def test_two_rasa_instances_and_two_action_servers_run_behind_the_web_applicatio
 def _instance(scaled: Stack, token: str) -> int:
     """Which Rasa instance the relay sends this resident to (the same hash the relay uses)."""
     sid = ChatSessions(scaled.settings.chat_secret(), 10**6).session_id(token)
-    sender = sender_id(scaled.settings.resolved_pepper(), "web", str(sid))
+    sender = sender_id_of_resident(scaled.settings.resolved_pepper(), "web", str(sid))
     return int(hashlib.sha256(sender.encode()).hexdigest(), 16) % scaled.settings.rasa_instances
 
 
@@ -99,7 +99,7 @@ def test_residents_are_served_by_both_instances_and_their_votes_land_in_postgres
     conversations = ConversationHistory(scaled.settings.conversations_url())
     for token in chosen:  # every conversation, whichever instance held it, is in the shared PostgreSQL trackers
         sid = ChatSessions(scaled.settings.chat_secret(), 10**6).session_id(token)
-        assert conversations.events_of(sender_id(scaled.settings.resolved_pepper(), "web", str(sid))) > 10
+        assert conversations.events_of(sender_id_of_resident(scaled.settings.resolved_pepper(), "web", str(sid))) > 10
     conversations.dispose()
 
 

@@ -52,7 +52,7 @@ def _resident() -> str:
 def _stored(stack: Stack, sender: str) -> dict[str, Any] | None:
     survey = open_survey(stack.settings.survey_config(), upgrade=False)
     try:
-        stored = stored_answers(survey.db, survey.respondent("rest", sender), survey.definition)
+        stored = stored_answers(survey.db, survey.pseudonym_of_sender("rest", sender), survey.definition)
         return dict(stored.answers.values) if stored else None
     finally:
         survey.db.dispose()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from bot.settings import Settings
 from bot.web import SECURITY_HEADERS, create_app
-from survey.pseudonyms import sender_id
+from survey.pseudonyms import sender_id_of_resident
 from survey.service import open_survey
 from survey.store import respondent_data
 from tests.stack import Stack
@@ -143,9 +143,8 @@ def test_one_resident_cannot_read_or_erase_anothers_answers(stack: Stack) -> Non
     tampered = alice[:-4] + ("AAAA" if not alice.endswith("AAAA") else "BBBB")
     assert _say(stack, tampered, "what do you hold about me").status_code == 401
     # The same number as a Telegram user id is a different resident on another channel.
-    pepper = stack.settings.resolved_pepper()
     survey = open_survey(stack.settings.survey_config(), upgrade=False)
-    assert respondent_data(survey.db, survey.respondent("telegram", sender_id(pepper, "telegram", "1"))) is None
+    assert respondent_data(survey.db, survey.pseudonym_of_resident("telegram", "1")) is None
     survey.db.dispose()
 
 
@@ -169,7 +168,7 @@ def test_erasure_removes_the_answers_and_the_conversation_history(stack: Stack) 
         _say(stack, token, text)
     sid = ChatSessions(stack.settings.chat_secret(), 3600).session_id(token)
     assert sid is not None
-    sender = sender_id(stack.settings.resolved_pepper(), "web", sid)
+    sender = sender_id_of_resident(stack.settings.resolved_pepper(), "web", sid)
     conversations = ConversationHistory(stack.settings.conversations_url())
     assert conversations.events_of(sender) > 20
     _say(stack, token, "delete my data")

@@ -37,7 +37,7 @@ class Resident:
     def stored(self) -> dict[str, Any] | None:
         survey = open_survey(self.stack.settings.survey_config(), upgrade=False)
         try:
-            stored = stored_answers(survey.db, survey.respondent("rest", self.sender), survey.definition)
+            stored = stored_answers(survey.db, survey.pseudonym_of_sender("rest", self.sender), survey.definition)
             return dict(stored.answers.values) if stored else None
         finally:
             survey.db.dispose()

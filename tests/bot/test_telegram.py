@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.conversations import ConversationHistory
-from survey.pseudonyms import sender_id
+from survey.pseudonyms import sender_id_of_resident
 from survey.service import open_survey
 from survey.store import stored_answers
 from tests.processes import BIN, free_port, stop, wait_for_port
@@ -92,7 +92,7 @@ def _stored(stack: Stack, user_id: int) -> dict[str, Any] | None:
     pepper = stack.settings.resolved_pepper()
     survey = open_survey(stack.settings.survey_config(), upgrade=False)
     try:
-        pseudonym = survey.respondent("telegram", sender_id(pepper, "telegram", str(user_id)))
+        pseudonym = survey.pseudonym_of_sender("telegram", sender_id_of_resident(pepper, "telegram", str(user_id)))
         stored = stored_answers(survey.db, pseudonym, survey.definition)
         return {**stored.answers.values, "channel": stored.channel} if stored else None
     finally:
@@ -317,7 +317,7 @@ def test_forget_erases_the_answers_after_confirmation(stack: Stack, telegram: Fa
     assert "have been deleted" in _text(done)
     assert _stored(stack, resident.id) is None
     conversations = ConversationHistory(stack.settings.conversations_url())
-    sender = sender_id(stack.settings.resolved_pepper(), "telegram", str(resident.id))
+    sender = sender_id_of_resident(stack.settings.resolved_pepper(), "telegram", str(resident.id))
     assert conversations.events_of(sender) == 0  # the conversation's history went with the answers
     conversations.dispose()
 

@@ -19,7 +19,7 @@ from index.embedding import Embedder
 from knowledge.corpus import add_document, default_corpus_dir
 from knowledge.documents import DocumentMeta, Kind
 from survey.definition import load_definition
-from survey.pseudonyms import sender_id
+from survey.pseudonyms import sender_id_of_resident
 from survey.service import open_survey
 from survey.store import stored_answers
 from tests.browser.conftest import AXE, OUTPUT, csp_watched_context
@@ -68,7 +68,7 @@ def _stored(page: Page, stack: Stack) -> dict[str, Any] | None:
     pepper = stack.settings.resolved_pepper()
     survey = open_survey(stack.settings.survey_config(), upgrade=False)
     try:
-        pseudonym = survey.respondent("web", sender_id(pepper, "web", sid))
+        pseudonym = survey.pseudonym_of_sender("web", sender_id_of_resident(pepper, "web", sid))
         stored = stored_answers(survey.db, pseudonym, survey.definition)
         return {**stored.answers.values, "channel": stored.channel} if stored else None
     finally:

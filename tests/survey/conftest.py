@@ -51,7 +51,7 @@ def submit(
 ) -> bool:
     """A resident's answers stored as a channel would store them; True if stored (False: a repeated key)."""
     submission = Submission(
-        respondent=survey.respondent(channel, user),
+        respondent=survey.pseudonym_of_sender(channel, user),
         channel=channel,
         definition=survey.definition,
         notice_version="v1",

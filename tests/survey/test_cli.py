@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.conversations import ConversationHistory
 from bot.settings import Settings
-from survey.pseudonyms import sender_id
+from survey.pseudonyms import sender_id_of_resident
 from survey.service import open_survey
 from survey.store import Submission, submit_response
 from tests.survey.conftest import FIRE, essex, write_rasa_history
@@ -72,11 +72,11 @@ def test_an_official_finds_and_erases_a_telegram_resident_by_their_telegram_id(
         monkeypatch.setenv(name, value)
     settings = Settings(_env_file=None)
     survey = open_survey(settings.survey_config())
-    sender = sender_id(survey.pepper, "telegram", "123456789")  # what the relay gives Rasa
+    sender = sender_id_of_resident(survey.pepper, "telegram", "123456789")  # what the relay gives Rasa
     answers = essex(survey)
-    respondent = survey.respondent("telegram", sender)
+    respondent = survey.pseudonym_of_sender("telegram", sender)
     submit_response(survey.db, Submission(respondent, "telegram", survey.definition, "v1", answers, key="k1"))
-    other = sender_id(survey.pepper, "telegram", "987")
+    other = sender_id_of_resident(survey.pepper, "telegram", "987")
     write_rasa_history(
         settings.conversations_url(), [(sender, "user", time.time())] * 3 + [(other, "user", time.time())] * 2
     )

@@ -64,7 +64,7 @@ def test_an_erasure_removes_every_cached_theme(survey: Survey, tmp_path: Path) -
     cache.save("s/q", "key", Themes(model="m", answered=0, themes=[]))
     assert submit(survey, "web", "resident-1", essex(survey), "k-1")
 
-    assert not survey.forget(survey.respondent("web", "someone-else"))  # nothing to erase: the cache stays
+    assert not survey.forget(survey.pseudonym_of_sender("web", "someone-else"))  # nothing to erase: the cache stays
     assert list(survey.themes_dir.glob("*.json"))
-    assert survey.forget(survey.respondent("web", "resident-1"))
+    assert survey.forget(survey.pseudonym_of_sender("web", "resident-1"))
     assert list(survey.themes_dir.glob("*.json")) == []

@@ -38,7 +38,7 @@ def test_a_valid_file_is_imported_and_importing_it_again_changes_nothing(survey:
     assert (again.imported, again.already_imported) == (0, 3)
     assert _respondents(survey) == 3
     assert HEADER.split(",") == expected_columns(survey.definition)
-    data = respondent_data(survey.db, survey.respondent("paper", "P-2"))
+    data = respondent_data(survey.db, survey.pseudonym_of_sender("paper", "P-2"))
     assert data is not None
     assert data["responses"][0]["submitted_at"] == "2026-03-02T08:30:00+00:00"
     assert data["responses"][0]["answers"] == {
@@ -52,7 +52,7 @@ def test_the_same_respondent_later_in_the_file_replaces_the_earlier_answers(surv
     later = "P-1,paper,2026-03-05T10:00:00Z,maldon,25_34,road_safety,knife_crime,rural_crime,,changed my mind"
     import_csv(survey.db, survey.definition, survey.pepper, _csv(tmp_path, *GOOD, later))
     assert _respondents(survey) == 3
-    stored = stored_answers(survey.db, survey.respondent("paper", "P-1"), survey.definition)
+    stored = stored_answers(survey.db, survey.pseudonym_of_sender("paper", "P-1"), survey.definition)
     assert stored is not None and stored.answers.get("district") == "maldon"
     assert stored.answers.get("comment") == "changed my mind"
 
@@ -61,7 +61,7 @@ def test_a_row_repeated_after_a_change_of_mind_is_the_one_kept(survey: Survey, t
     first, changed = GOOD[0], "P-1,paper,2026-03-05T10:00:00Z,maldon,25_34,road_safety,knife_crime,rural_crime,,"
     report = import_csv(survey.db, survey.definition, survey.pepper, _csv(tmp_path, first, changed, first))
     assert (report.imported, report.already_imported) == (3, 0)
-    stored = stored_answers(survey.db, survey.respondent("paper", "P-1"), survey.definition)
+    stored = stored_answers(survey.db, survey.pseudonym_of_sender("paper", "P-1"), survey.definition)
     assert stored is not None and stored.answers.get("district") == "harlow"
 
 
@@ -137,7 +137,7 @@ def test_every_kind_imports_by_the_column_contract(fire: Survey, tmp_path: Path)
     assert FIRE_HEADER.split(",") == expected_columns(fire.definition)
     report = import_csv(fire.db, fire.definition, fire.pepper, _csv(tmp_path, *rows, header=FIRE_HEADER))
     assert (report.imported, report.errors) == (2, [])
-    first = stored_answers(fire.db, fire.respondent("paper", "F-1"), fire.definition)
+    first = stored_answers(fire.db, fire.pseudonym_of_sender("paper", "F-1"), fire.definition)
     assert first is not None and first.answers.values == {
         "area": "village",
         "home": "flat_high",
@@ -147,7 +147,7 @@ def test_every_kind_imports_by_the_column_contract(fire: Survey, tmp_path: Path)
         "budget": {"response": 40, "prevention": 30, "protection": 30, "resilience": 0},
         "safety": "very_safe",
     }
-    second = stored_answers(fire.db, fire.respondent("event", "F-2"), fire.definition)
+    second = stored_answers(fire.db, fire.pseudonym_of_sender("event", "F-2"), fire.definition)
     assert second is not None and second.answers.get("ideas") == "Call [phone removed]"
     assert compute_results(fire.db, fire.definition)["questions"]["budget"]["options"][3]["mean_points"] == 50.0
 

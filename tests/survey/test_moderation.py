@@ -62,7 +62,7 @@ def test_erasure_removes_the_moderation_record(survey: Survey) -> None:
     hide_answer(
         survey.db, survey.definition, "comment", references[1], "abusive", "j.smith", survey.pepper, read=READ_ABUSE
     )
-    assert forget_respondent(survey.db, survey.respondent("web", "u1"))
+    assert forget_respondent(survey.db, survey.pseudonym_of_sender("web", "u1"))
     with survey.db.read() as session:
         assert session.scalars(select(HiddenAnswer)).all() == []
     assert len(written_answers(survey.db, survey.definition, "comment", survey.pepper)) == 2

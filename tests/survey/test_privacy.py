@@ -33,13 +33,15 @@ def test_purge_deletes_only_what_is_older_than_the_retention_period(survey: Surv
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
     with survey.db.write() as connection:
         connection.execute(
-            update(Response).where(Response.respondent == survey.respondent("web", "old")).values(updated_at=long_ago)
+            update(Response)
+            .where(Response.respondent == survey.pseudonym_of_sender("web", "old"))
+            .values(updated_at=long_ago)
         )
         connection.execute(update(SeenSubmission).where(SeenSubmission.key == "old").values(seen_at=long_ago))
     purged = purge_older_than(survey.db, 365)
     assert (purged.responses, purged.submission_keys) == (1, 1)
-    assert respondent_data(survey.db, survey.respondent("web", "old")) is None
-    assert respondent_data(survey.db, survey.respondent("web", "new")) is not None
+    assert respondent_data(survey.db, survey.pseudonym_of_sender("web", "old")) is None
+    assert respondent_data(survey.db, survey.pseudonym_of_sender("web", "new")) is not None
     assert compute_results(survey.db, survey.definition)["respondents"] == 1  # the purged answers left the figures
 
 

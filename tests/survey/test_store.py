@@ -80,7 +80,7 @@ def test_submitting_again_replaces_the_earlier_answers(survey: Survey) -> None:
     assert _submit(survey, "1001", _answers(survey), "key-1")
     assert _submit(survey, "1001", _answers(survey, "visible_policing", "knife_crime", "fraud_vulnerable"), "key-2")
     assert _count(survey) == 1
-    stored = stored_answers(survey.db, survey.respondent("telegram", "1001"), survey.definition)
+    stored = stored_answers(survey.db, survey.pseudonym_of_sender("telegram", "1001"), survey.definition)
     assert stored is not None and stored.notice_version == "v1"
     assert stored.answers.get("priorities") == ("visible_policing", "knife_crime", "fraud_vulnerable")
     assert compute_results(survey.db, survey.definition)["respondents"] == 1
@@ -92,7 +92,7 @@ def test_a_retried_submission_is_stored_once_and_cannot_undo_a_later_one(survey:
     assert not _submit(survey, "1001", first, "key-1")
     assert _submit(survey, "1001", _answers(survey, "rural_crime", "road_safety", "knife_crime"), "key-2")
     assert not _submit(survey, "1001", first, "key-1")  # a late re-delivery of the first
-    stored = stored_answers(survey.db, survey.respondent("telegram", "1001"), survey.definition)
+    stored = stored_answers(survey.db, survey.pseudonym_of_sender("telegram", "1001"), survey.definition)
     assert stored is not None and stored.answers.get("priorities") == ("rural_crime", "road_safety", "knife_crime")
 
 
@@ -154,7 +154,7 @@ def test_the_same_user_on_two_channels_is_two_respondents(survey: Survey) -> Non
 
 
 def test_a_resident_can_see_and_erase_what_is_stored_in_every_consultation(survey: Survey, fire: Survey) -> None:
-    respondent = survey.respondent("telegram", "1001")
+    respondent = survey.pseudonym_of_sender("telegram", "1001")
     assert respondent_data(survey.db, respondent) is None
     _submit(survey, "1001", _answers(survey, comment="More patrols please"), "key-1")
     assert submit(fire, "telegram", "1001", fire_answers(fire), "fire-key-1")
@@ -243,7 +243,7 @@ def test_tallies_always_equal_a_recount_of_the_answers(fire: Survey) -> None:
     for number in range(120):
         user = str(rng.randrange(30))
         if rng.random() < 0.15:
-            forget_respondent(fire.db, fire.respondent("web", user))
+            forget_respondent(fire.db, fire.pseudonym_of_sender("web", user))
         else:
             submit(fire, rng.choice(["web", "paper"]), user, random_answers(fire.definition, rng), f"k{number}")
     before = _tallies(fire)
