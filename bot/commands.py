@@ -113,7 +113,7 @@ def add_telegram_command(app: typer.Typer, current_settings: Callable[[typer.Con
         secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
         rasa = RasaRelay(
             settings.rasa_urls,
-            ConversationHistory(settings.conversations_url()),
+            ConversationHistory(settings.resolved_tracker_store_url()),
             rasa_token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
         )
         relay = TelegramRelay(rasa, settings.resolved_pepper(), CallbackRegistry(), settings.public_url)
@@ -278,7 +278,7 @@ def build_privacy_cli(current_settings: Callable[[typer.Context], Settings]) -> 
         settings = current_settings(ctx)
         survey = open_survey(settings.survey_config())
         purged = purge_older_than(survey.db, older_than)
-        conversations = ConversationHistory(settings.conversations_url())
+        conversations = ConversationHistory(settings.resolved_tracker_store_url())
         events = conversations.purge(older_than)
         conversations.dispose()
         typer.echo(
@@ -322,7 +322,7 @@ def forget_conversation(settings: Settings, sender: str) -> int:
     """Erase one conversation's history from Rasa's tracker store (for `consult survey forget`)."""
     from bot.conversations import ConversationHistory
 
-    conversations = ConversationHistory(settings.conversations_url())
+    conversations = ConversationHistory(settings.resolved_tracker_store_url())
     try:
         return conversations.erase(sender)
     finally:

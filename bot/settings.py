@@ -126,8 +126,8 @@ class Settings(BaseSettings):
     def rasa_files(self) -> RasaFiles:
         return RasaFiles(venv=self.rasa_venv, python=self.rasa_python, data_dir=(self.data_dir / "rasa").resolve())
 
-    def conversations_url(self) -> str:
-        """Rasa's tracker store, which erasure and retention also clean."""
+    def resolved_tracker_store_url(self) -> str:
+        """Rasa's tracker store (which erasure and retention also clean): the configured one, or SQLite in data/."""
         return self.tracker_store_url or f"sqlite:///{self.rasa_files().trackers}"
 
     @property

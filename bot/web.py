@@ -74,7 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         relay = RasaRelay(
             settings.rasa_urls,
-            ConversationHistory(settings.conversations_url()),
+            ConversationHistory(settings.resolved_tracker_store_url()),
             rasa_token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
         )
         app.state.chat = ChatService(

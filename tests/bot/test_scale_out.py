@@ -96,7 +96,7 @@ def test_residents_are_served_by_both_instances_and_their_votes_land_in_postgres
     assert survey.db.engine.dialect.name == "postgresql"
     assert compute_results(survey.db, survey.definition)["respondents"] == 6
     survey.db.dispose()
-    conversations = ConversationHistory(scaled.settings.conversations_url())
+    conversations = ConversationHistory(scaled.settings.resolved_tracker_store_url())
     for token in chosen:  # every conversation, whichever instance held it, is in the shared PostgreSQL trackers
         sid = ChatSessions(scaled.settings.chat_secret(), 10**6).session_id(token)
         assert conversations.events_of(sender_id_of_resident(scaled.settings.resolved_pepper(), "web", str(sid))) > 10

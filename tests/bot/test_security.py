@@ -169,7 +169,7 @@ def test_erasure_removes_the_answers_and_the_conversation_history(stack: Stack) 
     sid = ChatSessions(stack.settings.chat_secret(), 3600).session_id(token)
     assert sid is not None
     sender = sender_id_of_resident(stack.settings.resolved_pepper(), "web", sid)
-    conversations = ConversationHistory(stack.settings.conversations_url())
+    conversations = ConversationHistory(stack.settings.resolved_tracker_store_url())
     assert conversations.events_of(sender) > 20
     _say(stack, token, "delete my data")
     done = _say(stack, token, "/affirm")

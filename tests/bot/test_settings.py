@@ -106,7 +106,7 @@ def test_building_settings_runs_nothing_and_writes_nothing(tmp_path: Path, monke
     settings.index_config(None)
     settings.survey_config()
     settings.chat_secret()
-    settings.conversations_url()
+    settings.resolved_tracker_store_url()
     assert settings.rasa_files().python is None
 
     assert not probed.exists()

@@ -316,7 +316,7 @@ def test_forget_erases_the_answers_after_confirmation(stack: Stack, telegram: Fa
     done = resident.press("Yes, delete them")
     assert "have been deleted" in _text(done)
     assert _stored(stack, resident.id) is None
-    conversations = ConversationHistory(stack.settings.conversations_url())
+    conversations = ConversationHistory(stack.settings.resolved_tracker_store_url())
     sender = sender_id_of_resident(stack.settings.resolved_pepper(), "telegram", str(resident.id))
     assert conversations.events_of(sender) == 0  # the conversation's history went with the answers
     conversations.dispose()

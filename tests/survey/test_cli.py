@@ -78,9 +78,9 @@ def test_an_official_finds_and_erases_a_telegram_resident_by_their_telegram_id(
     submit_response(survey.db, Submission(respondent, "telegram", survey.definition, "v1", answers, key="k1"))
     other = sender_id_of_resident(survey.pepper, "telegram", "987")
     write_rasa_history(
-        settings.conversations_url(), [(sender, "user", time.time())] * 3 + [(other, "user", time.time())] * 2
+        settings.resolved_tracker_store_url(), [(sender, "user", time.time())] * 3 + [(other, "user", time.time())] * 2
     )
-    conversations = ConversationHistory(settings.conversations_url())
+    conversations = ConversationHistory(settings.resolved_tracker_store_url())
 
     exported = json.loads(runner.invoke(app, ["survey", "export-respondent", "telegram", "123456789"], env=env).output)
     assert exported["responses"][0]["answers"]["district"] == "harlow"
