@@ -140,7 +140,8 @@ class Settings(BaseSettings):
         return [f"http://127.0.0.1:{self.rasa_port + i}" for i in range(self.rasa_instances)]
 
     @property
-    def embedding_origins(self) -> list[str]:
+    def widget_origin_list(self) -> list[str]:
+        """The origins allowed to embed the widget (and call the chat API), from CONSULT_WIDGET_ORIGINS."""
         return [origin.strip().rstrip("/") for origin in self.widget_origins.split(",") if origin.strip()]
 
     def chat_secret(self) -> str:

@@ -105,7 +105,7 @@ def create_app(settings: Settings) -> FastAPI:
     # The widget may be embedded only by the configured origins (the API uses no cookies: the token is in the body).
     app.add_middleware(
         CORSMiddleware,
-        allow_origins=settings.embedding_origins,
+        allow_origins=settings.widget_origin_list,
         allow_methods=["POST"],
         allow_headers=["Content-Type"],
         allow_credentials=False,
