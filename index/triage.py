@@ -14,7 +14,7 @@ from index.typos import correct_typos
 class Triage(StrEnum):
     EMERGENCY = "emergency"
     CRIME_REPORT = "crime_report"
-    VOTE_ADVICE = "refuse"
+    VOTE_ADVICE = "vote_advice"  # asks whom to vote for: refused (the answer kind "refuse")
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
