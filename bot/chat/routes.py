@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import urlparse
 
 import structlog
+from cachetools import TTLCache
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -61,12 +62,27 @@ class ChatService:
 
     def __post_init__(self) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._counted: TTLCache[str, bool] = TTLCache(maxsize=100_000, ttl=3600)
         self.replays = Replays()
 
     def allow(self, scope: str, key: str, limit: str) -> bool:
         # Addresses are only ever held hashed, in memory, for the rate-limit window.
         hashed = hashlib.sha256(f"{scope}\x1f{key}".encode()).hexdigest()[:32]
         return self._limiter.hit(parse(limit), scope, hashed)
+
+    def allow_message(self, sid: str, message_id: str | None, text: str) -> bool:
+        """Whether the session may send this message. A message counts against the session's allowance once: the
+        widget's retries of it (same id and text) while the assistant restarts do not, or a resident would be rate
+        limited by our own restart. The per-address allowance still counts every request."""
+        if message_id is None:
+            return self.allow("session", sid, self.per_session)
+        key = hashlib.sha256(f"{sid}\x1f{message_id}\x1f{text}".encode()).hexdigest()
+        if key in self._counted:
+            return True
+        allowed = self.allow("session", sid, self.per_session)
+        if allowed:
+            self._counted[key] = True
+        return allowed
 
 
 def get_chat(request: Request) -> ChatService:
@@ -99,11 +115,11 @@ async def send_message(body: MessageIn, request: Request, chat: Chat) -> Any:
     sid = chat.sessions.session_id(body.token)
     if sid is None:
         return _error(401, "Your conversation has expired; a new one will start.", "session_expired")
-    if not chat.allow("session", sid, chat.per_session):
-        return _too_fast()
     text = body.text.strip()
     if not text:
         return _error(400, "Please type a message.", "empty")
+    if not chat.allow_message(sid, body.id, text):
+        return _too_fast()
     submission_key = f"web:{sid}:{body.id}" if body.id else None
     sender = sender_id_of_resident(chat.pepper, "web", sid)
 

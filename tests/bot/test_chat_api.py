@@ -108,6 +108,19 @@ def test_messages_are_rate_limited_per_session(api: str) -> None:
     assert httpx.post(f"{api}/api/chat/message", json={"token": _session(api), "text": "hi"}).status_code == 503
 
 
+def test_retries_of_one_message_during_an_outage_are_not_rate_limited(api: str) -> None:
+    """The widget resends a message with the same id while the assistant restarts: the resident must not be told to
+    slow down by our own restart. A new message (or the same id with other text) still counts."""
+    token = _session(api)
+    retry = {"token": token, "text": "hi", "id": "retried1"}
+    codes = [httpx.post(f"{api}/api/chat/message", json=retry).status_code for _ in range(6)]
+    assert codes == [503] * 6
+    others = [{"token": token, "text": "hi", "id": f"other{n}"} for n in range(3)]
+    others.append({"token": token, "text": "something else", "id": "retried1"})
+    codes = [httpx.post(f"{api}/api/chat/message", json=body).status_code for body in others]
+    assert codes == [503, 503, 429, 429]  # an allowance of 3 a minute: "retried1" took one
+
+
 def test_only_configured_origins_may_call_the_api(api: str) -> None:
     allowed = httpx.options(
         f"{api}/api/chat/session", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}
