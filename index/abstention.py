@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from index.question import Detail, Question, unknown_names
+from index.question import Detail, ParsedQuestion, unknown_names
 from index.retriever import Hit, Retriever
 
 MODEL_FILE = Path(__file__).with_name("abstention.yaml")
@@ -95,7 +95,7 @@ class Abstention:
         self.retriever = retriever
         self.model = model or AbstentionModel.load()
 
-    def decide(self, question: Question, hits: list[Hit]) -> Decision:
+    def decide(self, question: ParsedQuestion, hits: list[Hit]) -> Decision:
         signals = self.signals(question, hits)
         probability = self.model.probability(signals)
         if unknown_names(question.corrected or question.text, self.retriever.data.lexical.knows):
@@ -104,7 +104,7 @@ class Abstention:
             return Decision(signals, probability, False, str(question.detail))
         return Decision(signals, probability, probability >= self.model.threshold, "model")
 
-    def signals(self, question: Question, hits: list[Hit]) -> Signals:
+    def signals(self, question: ParsedQuestion, hits: list[Hit]) -> Signals:
         close = sorted(hits, key=lambda h: -h.dense)[:CLOSE_CHUNKS]
         sentence = max(
             (max(self.retriever.sentence_scores(question.vector, h.chunk_id), default=0.0) for h in close),

@@ -16,7 +16,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from index.abstention import AbstentionModel
 from index.answer import AnswerPipeline
-from index.evaluation import Question
+from index.evaluation import LabelledQuestion
 
 REGULARISATION = 1.0  # sklearn's C: four signals, about a hundred and fifty questions
 FOLDS = 5
@@ -40,7 +40,7 @@ class Fit:
     recall: float
 
 
-def signal_rows(pipeline: AnswerPipeline, questions: list[Question]) -> FitRows:
+def signal_rows(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> FitRows:
     features: list[tuple[float, ...]] = []
     answerable: list[bool] = []
     ruled = [0, 0]
@@ -54,7 +54,7 @@ def signal_rows(pipeline: AnswerPipeline, questions: list[Question]) -> FitRows:
     return FitRows(np.array(features, dtype=float), np.array(answerable, dtype=bool), ruled[0], ruled[1])
 
 
-def fit(pipeline: AnswerPipeline, questions: list[Question]) -> Fit:
+def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> Fit:
     rows = signal_rows(pipeline, questions)
     regression = LogisticRegression(C=REGULARISATION, class_weight="balanced")
     precision = np.zeros(len(THRESHOLDS))

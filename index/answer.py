@@ -15,7 +15,7 @@ from index.config import AnswerPolicy, IndexConfig
 from index.embedding import Embedder
 from index.lexical import analyse
 from index.passages import Passages
-from index.question import Question, SourceNames, parse_question
+from index.question import ParsedQuestion, SourceNames, parse_question
 from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser, shown_quotes
 from index.replies import attribution, compose, crime_report_text, emergency_text, ends_sentence, refuse_text
 from index.retriever import Hit, Retriever
@@ -130,18 +130,18 @@ class AnswerPipeline:
             return Answer(kind="abstain", text=self._abstain_text())
         return self._quoted_answer(quotes, parsed.named)
 
-    def retrieve(self, text: str) -> tuple[Question, list[Hit]]:
+    def retrieve(self, text: str) -> tuple[ParsedQuestion, list[Hit]]:
         """The question understood once (typos corrected for the lexical side), and the passages retrieved for it."""
         parsed = parse_question(text, self.retriever.encode(text), self.names, self.spelling)
         return parsed, self.retriever.search(parsed.corrected, SEARCH_DEPTH, vector=parsed.vector)
 
-    def relevance(self, question: Question, hits: list[Hit]) -> Decision:
+    def relevance(self, question: ParsedQuestion, hits: list[Hit]) -> Decision:
         """Whether the documents answer the question: meaning alone cannot tell a covered topic from a neighbouring
         one the corpus never mentions, so closeness, topic words and what the question asks for are weighed together
         (index/abstention.py)."""
         return self.abstention.decide(question, hits)
 
-    def _quotes(self, question: Question, hits: list[Hit]) -> list[Quote]:
+    def _quotes(self, question: ParsedQuestion, hits: list[Hit]) -> list[Quote]:
         """The best passage of every source that speaks to the question; the sources it names always get theirs."""
         found = {hit.chunk_id for hit in hits}
         extra = [c for d in question.named for c in self._chunks_of(d, question)] + self._best_lexical_per_source(
@@ -160,7 +160,7 @@ class AnswerPipeline:
         others = [q for q in candidates if q.doc_id not in question.named and q.score >= floor]
         return shown_quotes((named + others)[: self.policy.max_sources], self.policy.max_sources)
 
-    def _best_lexical_per_source(self, question: Question) -> list[int]:
+    def _best_lexical_per_source(self, question: ParsedQuestion) -> list[int]:
         """Each source's chunk sharing most words with the question: a source that mentions the topic once, in a long
         chunk about many things, still gets a chance to be quoted."""
         scores = self.retriever.data.lexical.scores(question.text)
@@ -171,7 +171,7 @@ class AnswerPipeline:
                 best[doc_id] = chunk_id
         return list(best.values())
 
-    def _chunks_of(self, doc_id: str, question: Question) -> list[int]:
+    def _chunks_of(self, doc_id: str, question: ParsedQuestion) -> list[int]:
         """A named source's chunks closest to the question, when retrieval ranked none of them high enough."""
         ids = [i for i, chunk in enumerate(self.retriever.data.chunks) if chunk.doc_id == doc_id]
         cosines = np.asarray(self.retriever.data.chunk_vectors[ids]) @ question.vector if ids else np.zeros(0)

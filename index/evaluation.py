@@ -28,7 +28,9 @@ class GoldSpan(BaseModel):
     end: int
 
 
-class Question(BaseModel):
+class LabelledQuestion(BaseModel):
+    """An evaluation question with its labels: the answer expected and the gold evidence (tests/eval/)."""
+
     id: str
     split: Split
     expect: Literal["answer", "abstain"]
@@ -59,9 +61,9 @@ class ModeReport:
     ranks: dict[str, int | None]  # question id -> rank of the first relevant chunk (None: not in the top 10)
 
 
-def load_questions(path: Path = DEFAULT_QUESTIONS, split: str | None = None) -> list[Question]:
+def load_questions(path: Path = DEFAULT_QUESTIONS, split: str | None = None) -> list[LabelledQuestion]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    questions = [Question.model_validate(item) for item in raw]
+    questions = [LabelledQuestion.model_validate(item) for item in raw]
     return [q for q in questions if split in (None, "all", q.split)]
 
 
@@ -71,7 +73,7 @@ def load_safety(path: Path = DEFAULT_SAFETY, split: str | None = None) -> list[S
     return [m for m in messages if split in (None, "all", m.split)]
 
 
-def evaluate_mode(pipeline: AnswerPipeline, questions: list[Question], mode: Mode) -> ModeReport:
+def evaluate_mode(pipeline: AnswerPipeline, questions: list[LabelledQuestion], mode: Mode) -> ModeReport:
     ranks: dict[str, int | None] = {}
     for question in questions:
         if question.expect == "answer":
@@ -87,7 +89,7 @@ def evaluate_mode(pipeline: AnswerPipeline, questions: list[Question], mode: Mod
     )
 
 
-def first_relevant_rank(pipeline: AnswerPipeline, question: Question, hits: list[Hit]) -> int | None:
+def first_relevant_rank(pipeline: AnswerPipeline, question: LabelledQuestion, hits: list[Hit]) -> int | None:
     """Rank (1-based) of the first chunk overlapping a gold span."""
     for rank, hit in enumerate(hits, start=1):
         chunk = pipeline.retriever.data.chunks[hit.chunk_id]

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from index.answer import AnswerPipeline, Citation
 from index.embedding import Vectors
-from index.evaluation import GoldSpan, Question, SafetyMessage, share
+from index.evaluation import GoldSpan, LabelledQuestion, SafetyMessage, share
 from index.retriever import Hit, Mode, Retriever
 
 # What each safety label must be routed to; an ordinary question must get neither the 999 nor the 101 advice.
@@ -65,7 +65,7 @@ class SafetyFigures(BaseModel):
     outcomes: list[SafetyOutcome]
 
 
-def evidence_shown(question: Question, citations: Sequence[Citation]) -> bool:
+def evidence_shown(question: LabelledQuestion, citations: Sequence[Citation]) -> bool:
     """The gold evidence lies inside a shown quote: a gold span contained in a cited span of the same document.
 
     match "any": one gold span suffices; "all": every gold document has one of its spans covered."""
@@ -79,7 +79,7 @@ def _contains(citation: Citation, gold: GoldSpan) -> bool:
     return citation.doc_id == gold.doc and citation.start <= gold.start and gold.end <= citation.end
 
 
-def evaluate_answers(pipeline: AnswerPipeline, questions: list[Question]) -> AnswerFigures:
+def evaluate_answers(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> AnswerFigures:
     outcomes = []
     for question in questions:
         answer = pipeline.answer(question.question)

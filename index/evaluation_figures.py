@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from index.answer import AnswerPipeline
-from index.evaluation import EVAL_DIR, RECALL_AT, Question, SafetyMessage, evaluate_mode
+from index.evaluation import EVAL_DIR, RECALL_AT, LabelledQuestion, SafetyMessage, evaluate_mode
 from index.evaluation_answers import (
     AnswerFigures,
     QuestionOutcome,
@@ -49,7 +49,7 @@ class EvalRun(BaseModel):
 def run_evaluation(
     pipeline: AnswerPipeline,
     split: str,
-    questions: list[Question],
+    questions: list[LabelledQuestion],
     safety: list[SafetyMessage],
     modes: tuple[Mode, ...] = MODES,
 ) -> EvalRun:

@@ -130,7 +130,9 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“(]\s*)$")
 
 
 @dataclass(frozen=True)
-class Question:
+class ParsedQuestion:
+    """A resident's question as retrieval, abstention and quoting read it (made by parse_question)."""
+
     text: str
     terms: tuple[str, ...]  # stemmed topic words (what BM25 and coverage compare)
     vector: Vectors
@@ -237,9 +239,9 @@ def wanted_detail(text: str) -> Detail | None:
     return next((detail for detail, pattern in _DETAILS if pattern.search(text)), None)
 
 
-def parse_question(text: str, vector: Vectors, names: SourceNames, spelling: Spelling | None = None) -> Question:
+def parse_question(text: str, vector: Vectors, names: SourceNames, spelling: Spelling | None = None) -> ParsedQuestion:
     corrected = spelling.correct(text) if spelling else text
-    return Question(
+    return ParsedQuestion(
         text=text,
         terms=analyse(corrected),
         vector=vector,

@@ -15,7 +15,7 @@ import numpy as np
 from index.chunking import Span
 from index.lexical import analyse
 from index.passages import NUMBER, Passage, Passages
-from index.question import Question, Wanted
+from index.question import ParsedQuestion, Wanted
 from index.retriever import Hit, Retriever
 
 CHUNKS_PER_SOURCE = 3
@@ -91,7 +91,7 @@ class QuoteChooser:
         self._alone = _used_alone(texts)
         self._common = retriever.embedder.whole_words()
 
-    def best_per_source(self, question: Question, hits: list[Hit]) -> list[SourceQuotes]:
+    def best_per_source(self, question: ParsedQuestion, hits: list[Hit]) -> list[SourceQuotes]:
         """The best passages of every source among the hits, best source first."""
         chunks_by_doc: dict[str, list[int]] = {}
         for hit in hits:
@@ -101,7 +101,7 @@ class QuoteChooser:
         quotes = [self._best_of(question, chunk_ids) for chunk_ids in chunks_by_doc.values()]
         return sorted((q for q in quotes if q is not None), key=lambda q: -q.score)
 
-    def _best_of(self, question: Question, chunk_ids: list[int]) -> SourceQuotes | None:
+    def _best_of(self, question: ParsedQuestion, chunk_ids: list[int]) -> SourceQuotes | None:
         scored: list[Quote] = []
         weights = self.retriever.term_weights(question.terms)
         for chunk_id in chunk_ids:
@@ -118,7 +118,7 @@ class QuoteChooser:
         apart = [q for q in scored if q.span.end <= best.span.start or best.span.end <= q.span.start]
         return SourceQuotes(best, max(apart, key=lambda q: q.score, default=None))
 
-    def _can_answer(self, question: Question, passage: Passage) -> bool:
+    def _can_answer(self, question: ParsedQuestion, passage: Passage) -> bool:
         """A passage that cannot answer whatever it shares with the question: one without the action a why/when-did
         question takes for granted, or without a name when the question asks who holds a role."""
         text = self.retriever.data.documents[passage.doc_id].text[passage.span.start : passage.span.end]
@@ -128,7 +128,7 @@ class QuoteChooser:
                 return False
         return not question.identity or self._names_someone(question, text)
 
-    def _names_someone(self, question: Question, text: str) -> bool:
+    def _names_someone(self, question: ParsedQuestion, text: str) -> bool:
         """A person's name: capitalised words neither the question's nor ever written in lower case (not the role the
         question gives, "Chief Constable"), after an honorific ("Sir John Smith") or ending in a surname: one the
         documents use alone ("Doe") or no common English word ("Okonkwo", where "Labour Party" ends in one)."""
@@ -141,7 +141,7 @@ class QuoteChooser:
                 return True
         return False
 
-    def _score(self, question: Question, passage: Passage, weights: dict[str, float], heading: set[str]) -> float:
+    def _score(self, question: ParsedQuestion, passage: Passage, weights: dict[str, float], heading: set[str]) -> float:
         data = self.retriever.data
         rows = np.asarray(data.sentence_vectors[passage.rows.start : passage.rows.stop])
         sentence_cosines = rows @ question.vector

@@ -14,7 +14,7 @@ import yaml
 
 from index.answer import AnswerPipeline, Citation
 from index.config import IndexConfig
-from index.evaluation import GoldSpan, Question, load_questions, load_safety
+from index.evaluation import GoldSpan, LabelledQuestion, load_questions, load_safety
 from index.evaluation_answers import evidence_shown
 from index.evaluation_figures import MARGIN, read_figures, regressions, run_evaluation, threshold
 from index.retriever import Mode
@@ -85,7 +85,7 @@ def _citation(doc: str, start: int, end: int) -> Citation:
 
 def test_evidence_counts_only_when_a_quote_contains_the_gold_span() -> None:
     gold = [GoldSpan(doc="a", quote="", start=100, end=150), GoldSpan(doc="b", quote="", start=10, end=20)]
-    any_of = Question(id="x", split="dev", expect="answer", question="?", gold=gold)
+    any_of = LabelledQuestion(id="x", split="dev", expect="answer", question="?", gold=gold)
     all_of = any_of.model_copy(update={"match": "all"})
     assert evidence_shown(any_of, [_citation("a", 90, 160)])
     assert not evidence_shown(any_of, [_citation("a", 120, 200)])  # overlaps, but cuts the evidence short
