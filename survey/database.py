@@ -10,7 +10,7 @@ import fcntl
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +42,8 @@ class Database:
     def write(self) -> Iterator[Connection]:
         """A write transaction (Core: writes are few statements, and the ORM's per-call work would dominate),
         committed when the block ends; only then may the caller acknowledge."""
-        if self._lock is None:
-            with self._write_engine.begin() as connection:
-                yield connection
-            return
-        with self._lock, self._write_engine.begin() as connection:
+        # the connection is taken from the pool before queueing and returned after: less time holding the lock
+        with self._write_engine.connect() as connection, self._lock or nullcontext(), connection.begin():
             yield connection
 
     @property
@@ -98,7 +95,8 @@ def create_db_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         write = connection.get_execution_options().get("consult_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # on the driver itself: SQLAlchemy's statement handling would run inside the writers' queue
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 

@@ -9,24 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import DBAPIError
 
 from survey import tallies
 from survey.answers import Answers, AnswerValue
 from survey.database import Database
 from survey.definition import QuestionKind, SurveyDefinition
-from survey.models import Answer, Response, SeenSubmission
+from survey.models import Answer, Response
 from survey.tallies import AnswerRow
 
 CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
 MAX_KEY = 128
-ANSWERS_QMARK = "INSERT INTO answers (response_id, question, item, option, number, text) VALUES (?, ?, ?, ?, ?, ?)"
-ANSWERS_FORMAT = ANSWERS_QMARK.replace("?", "%s")
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,7 @@ class Prepared:
     rows: list[AnswerRow]
     cells: dict[tallies.Cell, tallies.Sums]
     tally_rows: list[tuple[Any, ...]]  # the cells as rows, for a first response (nothing to subtract)
+    answer_values: list[tuple[Any, ...]]  # the rows as (question, item, option, number, text)
 
 
 def prepare(submission: Submission) -> Prepared:
@@ -82,7 +82,8 @@ def prepare(submission: Submission) -> Prepared:
     submitted_at = as_utc(submission.submitted_at) if submission.submitted_at else utc_now()
     rows = answer_rows(definition, submission.answers)
     cells = tallies.response_cells(definition, rows, submission.channel, submitted_at.date())
-    return Prepared(submitted_at, rows, cells, tallies.tally_rows(definition.id, cells))
+    values = [(r.question, r.item, r.option, r.number, r.text) for r in rows]
+    return Prepared(submitted_at, rows, cells, tallies.tally_rows(definition.id, cells), values)
 
 
 def submit_response(db: Database, submission: Submission) -> Receipt:
@@ -93,39 +94,58 @@ def submit_response(db: Database, submission: Submission) -> Receipt:
 
 
 def store_response(connection: Connection, submission: Submission, prepared: Prepared | None = None) -> Receipt:
-    """The same, inside a write transaction the caller owns (an import stores a whole file in one)."""
+    """The same, inside a write transaction the caller owns (an import stores a whole file in one).
+
+    Written with the driver's own cursor: SQLAlchemy's per-statement work would double the time SQLite's single writer
+    holds the write lock."""
     prepared = prepared or prepare(submission)
-    now = utc_now()
-    statements = _statements(connection.dialect.name)
-    if connection.execute(statements.seen, {"key": submission.key, "seen_at": now}).scalar_one_or_none() is None:
+    sql = _driver_sql(connection.dialect.name)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver_error = connection.dialect.loaded_dbapi.Error
+    try:
+        return _store(cursor, sql, submission, prepared)
+    except driver_error as error:  # raised as SQLAlchemy raises it (IntegrityError, OperationalError, ...)
+        raise DBAPIError.instance(None, None, error, driver_error) from error
+    finally:
+        cursor.close()
+
+
+def _store(cursor: Any, sql: _DriverSql, submission: Submission, prepared: Prepared) -> Receipt:
+    now = sql.moment(utc_now())
+    cursor.execute(sql.seen, (submission.key, now))
+    if cursor.rowcount != 1:  # the key was seen before
         return Receipt(stored=False, replaced=False)
     definition = submission.definition
-    if connection.dialect.name == "postgresql":  # two submissions of one resident at once: the second waits and
-        # then sees the first (SQLite writers are serialised already), so no answers or tallies are left behind
-        connection.execute(statements.lock, {"key": f"{definition.id}:{submission.respondent}"})
-    old = _current(connection, definition.id, submission.respondent)
-    values = {
-        "respondent": submission.respondent,
-        "survey_id": definition.id,
-        "notice_version": submission.notice_version,
-        "channel": submission.channel,
-        "submitted_at": prepared.submitted_at,
-        "updated_at": now,
-    }
-    if old is not None:
-        connection.execute(delete(Answer).where(Answer.response_id == old.id))
-    response_id = connection.execute(statements.upsert, values).scalar_one()
-    if prepared.rows:  # plain tuples: per-row ORM parameter handling would cost more than the insert
-        insert_answers = ANSWERS_QMARK if connection.dialect.name == "sqlite" else ANSWERS_FORMAT
-        rows = [(response_id, r.question, r.item, r.option, r.number, r.text) for r in prepared.rows]
-        connection.exec_driver_sql(insert_answers, rows)
+    if sql.lock is not None:  # PostgreSQL: two submissions of one resident at once: the second waits and then sees
+        # the first (SQLite writers are serialised already), so no answers or tallies are left behind
+        cursor.execute(sql.lock, (f"{definition.id}:{submission.respondent}",))
+    cursor.execute(sql.existing, (definition.id, submission.respondent))
+    old = cursor.fetchone()
+    submitted_at = sql.moment(prepared.submitted_at)
     if old is None:
-        tallies.write_rows(connection, prepared.tally_rows)
+        cursor.execute(
+            sql.insert_response,
+            (submission.respondent, definition.id, submission.notice_version, submission.channel, submitted_at, now),
+        )
+        response_id = cursor.fetchone()[0]
+    else:
+        response_id = old[0]
+        cursor.execute(sql.old_answers, (response_id,))
+        old_rows = [AnswerRow(*row) for row in cursor.fetchall()]
+        cursor.execute(sql.delete_answers, (response_id,))
+        cursor.execute(
+            sql.update_response, (submission.notice_version, submission.channel, submitted_at, now, response_id)
+        )
+    if prepared.rows:
+        cursor.executemany(sql.insert_answers, [(response_id, *row) for row in prepared.answer_values])
+    if old is None:
+        tallies.write_rows_with(cursor, sql.dialect, prepared.tally_rows)
     else:
         changes: dict[tallies.Cell, tallies.Sums] = {}
-        tallies.add_cells(changes, tallies.response_cells(definition, old.rows, old.channel, old.day), -1)
+        old_cells = tallies.response_cells(definition, old_rows, old[1], sql.day(old[2]))
+        tallies.add_cells(changes, old_cells, -1)
         tallies.add_cells(changes, prepared.cells, 1)
-        tallies.apply(connection, definition.id, changes)
+        tallies.write_rows_with(cursor, sql.dialect, tallies.tally_rows(definition.id, changes))
     return Receipt(stored=True, replaced=old is not None)
 
 
@@ -258,23 +278,6 @@ def _plain_answers(rows: list[AnswerRow]) -> dict[str, Any]:
     return {q: v[0] if isinstance(v, list) and len(v) == 1 else v for q, v in plain.items()}
 
 
-@dataclass(frozen=True)
-class _Current:
-    id: int
-    channel: str
-    day: dt.date
-    rows: list[AnswerRow]
-
-
-def _current(connection: Connection, survey_id: str, respondent: str) -> _Current | None:
-    found = connection.execute(
-        _statements(connection.dialect.name).existing, {"survey_id": survey_id, "respondent": respondent}
-    ).first()
-    if found is None:
-        return None
-    return _Current(found.id, found.channel, tallies.utc_day(found.submitted_at), _rows(connection, found.id))
-
-
 def _rows(connection: Connection, response_id: int) -> list[AnswerRow]:
     query = select(Answer.question, Answer.item, Answer.option, Answer.number, Answer.text).where(
         Answer.response_id == response_id
@@ -291,26 +294,63 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
+def _same(moment: dt.datetime) -> dt.datetime:
+    return moment
+
+
+def _stored_day(parse: Callable[[Any], Any], stored: Any) -> dt.date:
+    return tallies.utc_day(parse(stored))
+
+
 @dataclass(frozen=True)
-class _Statements:
-    seen: Any
-    existing: Any
-    upsert: Any
-    lock: Any
+class _DriverSql:
+    """The store's statements in the driver's own parameter style, and how the driver takes and gives moments."""
+
+    dialect: str
+    moment: Callable[[dt.datetime], Any]  # a moment as bound: SQLite stores SQLAlchemy's text form
+    day: Callable[[Any], dt.date]  # a stored moment's UTC day
+    seen: str
+    lock: str | None
+    existing: str
+    insert_response: str
+    update_response: str
+    old_answers: str
+    delete_answers: str
+    insert_answers: str
 
 
 @functools.cache
-def _statements(dialect: str) -> _Statements:
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    seen_table, responses = cast(Table, SeenSubmission.__table__), cast(Table, Response.__table__)
-    upsert = insert_(responses)
-    keys = ("survey_id", "respondent")
-    updated = {c.name: upsert.excluded[c.name] for c in responses.columns if c.name not in ("id", *keys)}
-    return _Statements(
-        seen=insert_(seen_table).on_conflict_do_nothing().returning(seen_table.c.key),
-        existing=select(responses.c.id, responses.c.channel, responses.c.submitted_at).where(
-            responses.c.survey_id == bindparam("survey_id"), responses.c.respondent == bindparam("respondent")
+def _driver_sql(dialect: str) -> _DriverSql:
+    sqlite_ = dialect == "sqlite"
+    moment: Callable[[dt.datetime], Any] = _same
+    day: Callable[[Any], dt.date] = tallies.utc_day
+    if sqlite_:  # the text SQLAlchemy itself writes and reads, so both paths agree
+        moment_type, engine_dialect = Response.__table__.c.submitted_at.type, sqlite.dialect()
+        bind = moment_type.dialect_impl(engine_dialect).bind_processor(engine_dialect)
+        result = moment_type.dialect_impl(engine_dialect).result_processor(engine_dialect, None)
+        assert bind is not None and result is not None
+        moment, day = bind, functools.partial(_stored_day, result)
+
+    def qmark(statement: str) -> str:
+        return statement if sqlite_ else statement.replace("?", "%s")
+
+    return _DriverSql(
+        dialect=dialect,
+        moment=moment,
+        day=day,
+        seen=qmark("INSERT INTO seen_submissions (key, seen_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
+        lock=None if sqlite_ else "SELECT pg_advisory_xact_lock(hashtext(%s))",
+        existing=qmark("SELECT id, channel, submitted_at FROM responses WHERE survey_id = ? AND respondent = ?"),
+        insert_response=qmark(
+            "INSERT INTO responses (respondent, survey_id, notice_version, channel, submitted_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id"
         ),
-        upsert=upsert.on_conflict_do_update(index_elements=list(keys), set_=updated).returning(responses.c.id),
-        lock=text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+        update_response=qmark(
+            "UPDATE responses SET notice_version = ?, channel = ?, submitted_at = ?, updated_at = ? WHERE id = ?"
+        ),
+        old_answers=qmark("SELECT question, item, option, number, text FROM answers WHERE response_id = ?"),
+        delete_answers=qmark("DELETE FROM answers WHERE response_id = ?"),
+        insert_answers=qmark(
+            "INSERT INTO answers (response_id, question, item, option, number, text) VALUES (?, ?, ?, ?, ?, ?)"
+        ),
     )

@@ -101,13 +101,24 @@ def tally_rows(survey_id: str, changes: Mapping[Cell, Sums]) -> list[tuple[Any, 
 
 
 def write_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
-    """One executemany of plain tuples: the ORM's per-row parameter handling would cost more than the writes."""
-    sqlite_ = connection.dialect.name == "sqlite"
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        write_rows_with(cursor, connection.dialect.name, rows)
+    finally:
+        cursor.close()
+
+
+def write_rows_with(driver: Any, dialect: str, rows: list[tuple[Any, ...]]) -> None:
+    """One executemany of plain tuples on the driver's cursor: SQLAlchemy's per-row parameter handling
+    would cost more than the writes."""
+    sqlite_ = dialect == "sqlite"
     statement = _UPSERT.format(placeholders=", ".join(["?" if sqlite_ else "%s"] * COLUMNS))
-    if sqlite_:  # SQLAlchemy stores SQLite dates as ISO text
-        rows = [(*row[:7], row[7].isoformat(), *row[8:]) for row in rows]
+    if sqlite_:  # SQLAlchemy stores SQLite dates as ISO text (one response's cells share their day: convert once)
+        days = {row[7] for row in rows}
+        text = {day: day.isoformat() for day in days}
+        rows = [(*row[:7], text[row[7]], *row[8:]) for row in rows]
     for start in range(0, len(rows), BATCH):
-        connection.exec_driver_sql(statement, rows[start : start + BATCH])
+        driver.executemany(statement, rows[start : start + BATCH])
 
 
 def rebuild(connection: Connection, definition: SurveyDefinition) -> int:
