@@ -4,9 +4,11 @@ on failed sign-ins."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from asgi_csrf import asgi_csrf_decorator  # type: ignore[import-untyped]
@@ -166,8 +168,13 @@ def _method_not_allowed(scope: Scope, method: str) -> bool:
     """Routes serve this path, all with known methods and none with this one. Anything else (a route that takes the
     method, a path no route serves, a mounted application) is checked: refusing by mistake is the safe error."""
     path = str(scope["path"])
-    serving = [r for r in iter_route_contexts(scope["app"].routes) if r.path and compile_path(r.path)[0].match(path)]
+    serving = [r for r in iter_route_contexts(scope["app"].routes) if r.path and _path_pattern(r.path).match(path)]
     return bool(serving) and all(route.methods is not None and method not in route.methods for route in serving)
+
+
+@cache  # one entry per route's path: compiling them on every request cost more than the check itself
+def _path_pattern(route_path: str) -> re.Pattern[str]:
+    return compile_path(route_path)[0]
 
 
 def _without_bearer(scope: Scope) -> list[tuple[bytes, bytes]]:
