@@ -108,7 +108,9 @@ def test_every_unsafe_dashboard_route_refuses_a_request_without_its_token(offici
 def test_a_route_added_later_is_checked_without_being_listed(official: tuple[TestClient, str], method: str) -> None:
     client, token = official
     runs: list[str] = []
-    client.app.add_api_route("/dashboard/added-later", lambda: runs.append("ran"), methods=[method])  # type: ignore[attr-defined]
+    client.app.add_api_route(  # type: ignore[attr-defined]
+        "/dashboard/added-later", lambda: runs.append("ran"), methods=[method]
+    )
     refused = client.request(method, "/dashboard/added-later", data={"reason": "forged"})
     assert refused.status_code == 403 and refused.json() == {"detail": FORM_EXPIRED} and not runs
     assert client.request(method, "/dashboard/added-later", data={"csrf": token}).status_code == 200 and runs
