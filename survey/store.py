@@ -69,11 +69,11 @@ class Prepared:
     submitted_at: dt.datetime
     rows: list[AnswerRow]
     cells: dict[tallies.Cell, tallies.Sums]
-    tally_rows: list[tuple[Any, ...]]  # the cells as rows, for a first response (nothing to subtract)
+    tally_writes: list[tallies.Write]  # the cells' statements, for a first response (nothing to subtract)
     answer_values: list[tuple[Any, ...]]  # the rows as (question, item, option, number, text)
 
 
-def prepare(submission: Submission) -> Prepared:
+def prepare(submission: Submission, dialect: str) -> Prepared:
     if not CHANNEL.match(submission.channel):
         raise ValueError(f"invalid channel {submission.channel!r}")
     if not submission.key or len(submission.key) > MAX_KEY:
@@ -83,12 +83,13 @@ def prepare(submission: Submission) -> Prepared:
     rows = answer_rows(definition, submission.answers)
     cells = tallies.response_cells(definition, rows, submission.channel, submitted_at.date())
     values = [(r.question, r.item, r.option, r.number, r.text) for r in rows]
-    return Prepared(submitted_at, rows, cells, tallies.tally_rows(definition.id, cells), values)
+    tally_writes = tallies.writes(dialect, tallies.tally_rows(definition.id, cells))
+    return Prepared(submitted_at, rows, cells, tally_writes, values)
 
 
 def submit_response(db: Database, submission: Submission) -> Receipt:
     """Store a respondent's answers (replacing earlier ones) unless this key was seen; acknowledged after commit."""
-    prepared = prepare(submission)
+    prepared = prepare(submission, db.engine.dialect.name)
     with db.write() as connection:
         return store_response(connection, submission, prepared)
 
@@ -98,7 +99,7 @@ def store_response(connection: Connection, submission: Submission, prepared: Pre
 
     Written with the driver's own cursor: SQLAlchemy's per-statement work would double the time SQLite's single writer
     holds the write lock."""
-    prepared = prepared or prepare(submission)
+    prepared = prepared or prepare(submission, connection.dialect.name)
     sql = _driver_sql(connection.dialect.name)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     driver_error = connection.dialect.loaded_dbapi.Error
@@ -139,13 +140,13 @@ def _store(cursor: Any, sql: _DriverSql, submission: Submission, prepared: Prepa
     if prepared.rows:
         cursor.executemany(sql.insert_answers, [(response_id, *row) for row in prepared.answer_values])
     if old is None:
-        tallies.write_rows_with(cursor, sql.dialect, prepared.tally_rows)
+        tallies.run_writes(cursor, prepared.tally_writes)
     else:
         changes: dict[tallies.Cell, tallies.Sums] = {}
         old_cells = tallies.response_cells(definition, old_rows, old[1], sql.day(old[2]))
         tallies.add_cells(changes, old_cells, -1)
         tallies.add_cells(changes, prepared.cells, 1)
-        tallies.write_rows_with(cursor, sql.dialect, tallies.tally_rows(definition.id, changes))
+        tallies.run_writes(cursor, tallies.writes(sql.dialect, tallies.tally_rows(definition.id, changes)))
     return Receipt(stored=True, replaced=old is not None)
 
 

@@ -7,6 +7,7 @@ question. Replacing or erasing a response subtracts its old cells. `rebuild` rec
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,10 +19,11 @@ from survey.definition import QuestionKind, SurveyDefinition
 from survey.models import Answer, Response, Tally
 
 BATCH = 5_000
+SQLITE_ROWS = 2_000  # rows per statement on SQLite: 11 parameters each, within its limit of 32,766
 COLUMNS = 11  # survey_id, the key (by_question, grp, question, option, item, channel, day), count, total, squares
 _UPSERT = (
     "INSERT INTO tallies (survey_id, by_question, grp, question, option, item, channel, day, count, total, squares)"
-    " VALUES ({placeholders}) ON CONFLICT (survey_id, by_question, grp, question, option, item, channel, day)"
+    " VALUES {values} ON CONFLICT (survey_id, by_question, grp, question, option, item, channel, day)"
     " DO UPDATE SET count = tallies.count + excluded.count, total = tallies.total + excluded.total,"
     " squares = tallies.squares + excluded.squares"
 )
@@ -103,22 +105,46 @@ def tally_rows(survey_id: str, changes: Mapping[Cell, Sums]) -> list[tuple[Any, 
 def write_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        write_rows_with(cursor, connection.dialect.name, rows)
+        run_writes(cursor, writes(connection.dialect.name, rows))
     finally:
         cursor.close()
 
 
-def write_rows_with(driver: Any, dialect: str, rows: list[tuple[Any, ...]]) -> None:
-    """One executemany of plain tuples on the driver's cursor: SQLAlchemy's per-row parameter handling
-    would cost more than the writes."""
-    sqlite_ = dialect == "sqlite"
-    statement = _UPSERT.format(placeholders=", ".join(["?" if sqlite_ else "%s"] * COLUMNS))
-    if sqlite_:  # SQLAlchemy stores SQLite dates as ISO text (one response's cells share their day: convert once)
-        days = {row[7] for row in rows}
-        text = {day: day.isoformat() for day in days}
-        rows = [(*row[:7], text[row[7]], *row[8:]) for row in rows]
-    for start in range(0, len(rows), BATCH):
-        driver.executemany(statement, rows[start : start + BATCH])
+@dataclass(frozen=True)
+class Write:
+    """One statement on the driver's cursor: executed once, or for each parameter row (`many`)."""
+
+    statement: str
+    parameters: list[Any]
+    many: bool
+
+
+def writes(dialect: str, rows: list[tuple[Any, ...]]) -> list[Write]:
+    """The statements that add these rows (tally_rows) to the stored tallies, as plain parameters worked out before
+    the write transaction. SQLAlchemy's per-row parameter handling would cost more than the writes; on SQLite one
+    statement of many rows binds and steps faster than an executemany of one-row statements."""
+    if dialect != "sqlite":
+        return [Write(_upsert(1, "%s"), rows[start : start + BATCH], True) for start in range(0, len(rows), BATCH)]
+    text = {day: day.isoformat() for day in {row[7] for row in rows}}  # SQLAlchemy stores SQLite dates as ISO text
+    batches = [rows[start : start + SQLITE_ROWS] for start in range(0, len(rows), SQLITE_ROWS)]
+    return [
+        Write(_upsert(len(batch), "?"), [value for row in batch for value in (*row[:7], text[row[7]], *row[8:])], False)
+        for batch in batches
+    ]
+
+
+def run_writes(cursor: Any, statements: list[Write]) -> None:
+    for write in statements:
+        if write.many:
+            cursor.executemany(write.statement, write.parameters)
+        else:
+            cursor.execute(write.statement, write.parameters)
+
+
+@functools.cache
+def _upsert(rows: int, placeholder: str) -> str:
+    values = ", ".join([f"({', '.join([placeholder] * COLUMNS)})"] * rows)
+    return _UPSERT.format(values=values)
 
 
 def rebuild(connection: Connection, definition: SurveyDefinition) -> int:
