@@ -9,10 +9,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 from asgi_csrf import asgi_csrf_decorator  # type: ignore[import-untyped]
-from fastapi import FastAPI, HTTPException, Request, Response, status
+from fastapi import Depends, FastAPI, HTTPException, Request, Response, status
 from fastapi.routing import iter_route_contexts
 from limits import parse
 from limits.storage import MemoryStorage
@@ -82,6 +82,10 @@ def require_official(request: Request, dashboard: DashboardDep) -> str:
         sign_out(request)
         raise HTTPException(status.HTTP_303_SEE_OTHER, headers={"Location": SIGN_IN_PATH})
     return official
+
+
+# The name of the official signed in (not the stored account, survey.models.Official): what a dashboard route asks for
+SignedInOfficial = Annotated[str, Depends(require_official)]
 
 
 def protect_forms(app: FastAPI, secret: str, https_only: bool) -> None:

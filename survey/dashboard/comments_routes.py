@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
+from fastapi import APIRouter, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -18,7 +18,7 @@ from survey.comment_breakdown import writer_groups
 from survey.comments import CommentsError, WrittenAnswer, comments_csv, written_answers
 from survey.comments_cache import stored_themes, theme_cache, themes_scope
 from survey.dashboard import responses
-from survey.dashboard.auth import csrf_token, require_official
+from survey.dashboard.auth import SignedInOfficial, csrf_token
 from survey.dashboard.comments_themes import themes_panel
 from survey.dashboard.deps import SurveyDep
 from survey.dashboard.responses import CsvResponse
@@ -30,7 +30,6 @@ from survey.themes import Theme
 PAGE_SIZE = 25
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(prefix="/comments")  # inside the dashboard's router: /dashboard/comments/...
-Official = Annotated[str, Depends(require_official)]
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class Selection:
 @router.get("/{question_id}", response_class=HTMLResponse, responses=responses.COMMENTS_PAGE)
 def comments_page(
     request: Request,
-    official: Official,
+    official: SignedInOfficial,
     survey: SurveyDep,
     question_id: str,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -86,7 +85,7 @@ def comments_page(
 
 @router.post("/{question_id}/hide", status_code=303, response_class=RedirectResponse, responses=responses.HIDE_SUBMIT)
 def hide_submit(
-    official: Official,
+    official: SignedInOfficial,
     survey: SurveyDep,
     question_id: str,
     response: Annotated[str, Form(max_length=40)] = "",
@@ -110,7 +109,7 @@ def hide_submit(
 
 
 @router.get("/{question_id}/comments.csv", response_class=CsvResponse, responses=responses.COMMENTS_CSV)
-def comments_download(_official: Official, survey: SurveyDep, question_id: str) -> Response:
+def comments_download(_official: SignedInOfficial, survey: SurveyDep, question_id: str) -> Response:
     answers = _answers(survey, question_id)
     scope = themes_scope(survey.definition.id, question_id)
     themes = stored_themes(answers, survey.definition.min_group_size, theme_cache(survey), scope).themes

@@ -14,10 +14,10 @@ from fastapi.templating import Jinja2Templates
 
 from survey.dashboard import responses
 from survey.dashboard.auth import (
+    SignedInOfficial,
     csrf_token,
     current_official,
     renew_form_token,
-    require_official,
     sign_in,
     sign_out,
 )
@@ -36,7 +36,6 @@ STATIC_PATH = Path(__file__).parent / "static"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(prefix="/dashboard", tags=TAGS)
 router.include_router(comments_router)
-Official = Annotated[str, Depends(require_official)]
 
 
 # Declared as a date or empty (the filter form sends a blank field); read as text so a bad date gets the dashboard's
@@ -95,13 +94,15 @@ def sign_in_submit(
 
 
 @router.post("/sign-out", status_code=303, response_class=RedirectResponse, responses=responses.SIGN_OUT)
-def sign_out_submit(request: Request, _official: Official, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+def sign_out_submit(
+    request: Request, _official: SignedInOfficial, csrf: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
     sign_out(request)  # the form's token was checked by protect_forms
     return renew_form_token(RedirectResponse("/dashboard/sign-in", status.HTTP_303_SEE_OTHER))
 
 
 @router.get("", response_class=HTMLResponse, responses=responses.RESULTS_PAGE)
-def dashboard_page(request: Request, official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
+def dashboard_page(request: Request, official: SignedInOfficial, survey: SurveyDep, filters: FiltersDep) -> Response:
     context = _view(survey, filters)
     context |= {"official": official, "csrf": csrf_token(request), "channels": channels(survey.db, survey.definition)}
     context["text_questions"] = [q.id for q in survey.definition.questions if q.kind is QuestionKind.TEXT]
@@ -109,12 +110,12 @@ def dashboard_page(request: Request, official: Official, survey: SurveyDep, filt
 
 
 @router.get("/report", response_class=HTMLResponse, responses=responses.RESULTS_PAGE)
-def report_page(request: Request, _official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
+def report_page(request: Request, _official: SignedInOfficial, survey: SurveyDep, filters: FiltersDep) -> Response:
     return templates.TemplateResponse(request, "report.html", _view(survey, filters))
 
 
 @router.get("/export.json", responses=responses.EXPORT_JSON)
-def export_json(_official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
+def export_json(_official: SignedInOfficial, survey: SurveyDep, filters: FiltersDep) -> Response:
     view = _view(survey, filters)
     body = {
         key: view[key] for key in ("survey", "generated_at", "filters", "withheld", "overall", "breakdowns", "weeks")
@@ -124,7 +125,7 @@ def export_json(_official: Official, survey: SurveyDep, filters: FiltersDep) -> 
 
 
 @router.get("/export.csv", response_class=CsvResponse, responses=responses.EXPORT_CSV)
-def export_csv(_official: Official, survey: SurveyDep, filters: FiltersDep) -> Response:
+def export_csv(_official: SignedInOfficial, survey: SurveyDep, filters: FiltersDep) -> Response:
     view = _view(survey, filters)
     sections = {} if view["withheld"] else {"all": view["overall"], **view["breakdowns"]}
     return Response(
