@@ -2,7 +2,9 @@
 every write transaction (deferred transactions that read then write deadlock into "database is locked").
 
 SQLite has one writer at a time. Writers also queue on an OS file lock before BEGIN IMMEDIATE: the kernel wakes the
-next writer the moment the lock is free, where SQLite's busy handler would poll with growing sleeps."""
+next writer the moment the lock is free, where SQLite's busy handler would poll with growing sleeps. A write
+transaction is as durable as under synchronous=FULL, but its sync happens after the lock is released (`_group_commit`),
+so the lock is held only while SQLite works, not while the disk does."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
+WAL_MODE = "consult_wal_mode"  # in a pooled connection's info: journal_mode=WAL took effect
 
 
 class Database:
@@ -31,7 +34,9 @@ class Database:
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._write_engine = self.engine.execution_options(consult_write=True)
         database = make_url(url).database if self.is_sqlite else None
-        self._lock = _WriterQueue(Path(f"{database}.write-lock")) if database and database != ":memory:" else None
+        on_disk = bool(database) and database != ":memory:"
+        self._lock = _WriterQueue(Path(f"{database}.write-lock")) if on_disk else None
+        self._wal = Path(f"{database}-wal") if on_disk else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -43,8 +48,10 @@ class Database:
         """A write transaction (Core: writes are few statements, and the ORM's per-call work would dominate),
         committed when the block ends; only then may the caller acknowledge."""
         # the connection is taken from the pool before queueing and returned after: less time holding the lock
-        with self._write_engine.connect() as connection, self._lock or nullcontext(), connection.begin():
-            yield connection
+        with self._write_engine.connect() as connection:
+            durable = _group_commit(connection, self._wal) if self._wal else nullcontext()
+            with durable, self._lock or nullcontext(), connection.begin():
+                yield connection
 
     @property
     def is_sqlite(self) -> bool:
@@ -52,6 +59,30 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _group_commit(connection: Connection, wal: Path) -> Iterator[None]:
+    """Durability of synchronous=FULL with the fsync outside the writers' lock: the transaction commits without
+    syncing (synchronous=NORMAL, which in WAL mode still syncs the WAL before each checkpoint and the database after
+    it), then the WAL, which holds the commit, is synced before the caller may acknowledge. The next writer commits
+    while this one waits on the disk, and one sync covers every commit written before it (group commit).
+    The connection is back to FULL for anything else that uses it."""
+    if not connection.connection.info.get(WAL_MODE):  # a rollback journal: FULL, synced inside the transaction
+        yield
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute("PRAGMA synchronous=NORMAL")
+    try:
+        yield
+        descriptor = os.open(wal, os.O_RDONLY)  # our connection is open: the WAL cannot be deleted meanwhile
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    finally:
+        driver.execute("PRAGMA synchronous=FULL")
 
 
 class _WriterQueue:
@@ -85,11 +116,13 @@ def create_db_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
-    def _configure(dbapi_connection: Any, _record: Any) -> None:
+    def _configure(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}"):
-            cursor.execute(f"PRAGMA {pragma}")
+            row = cursor.execute(f"PRAGMA {pragma}").fetchone()
+            if pragma.startswith("journal_mode"):
+                record.info[WAL_MODE] = row is not None and row[0] == "wal"
         cursor.close()
 
     @event.listens_for(engine, "begin")
