@@ -36,7 +36,7 @@ class Database:
         database = make_url(url).database if self.is_sqlite else None
         on_disk = bool(database) and database != ":memory:"
         self._lock = _WriterQueue(Path(f"{database}.write-lock")) if on_disk else None
-        self._wal = Path(f"{database}-wal") if on_disk else None
+        self._wal = Path(f"{database}-wal").absolute() if on_disk else None  # as SQLite names it when opening
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -67,10 +67,9 @@ class Prepared:
     less Python inside it, the more submissions per second)."""
 
     submitted_at: dt.datetime
-    rows: list[AnswerRow]
+    answer_values: list[tuple[Any, ...]]  # the answer rows as (question, item, option, number, text)
     cells: dict[tallies.Cell, tallies.Sums]
-    tally_writes: list[tallies.Write]  # the cells' statements, for a first response (nothing to subtract)
-    answer_values: list[tuple[Any, ...]]  # the rows as (question, item, option, number, text)
+    tally_writes: list[tallies.Write]  # the cells' statements for `dialect`, for a first response (nothing to subtract)
 
 
 def prepare(submission: Submission, dialect: str) -> Prepared:
@@ -84,7 +83,7 @@ def prepare(submission: Submission, dialect: str) -> Prepared:
     cells = tallies.response_cells(definition, rows, submission.channel, submitted_at.date())
     values = [(r.question, r.item, r.option, r.number, r.text) for r in rows]
     tally_writes = tallies.writes(dialect, tallies.tally_rows(definition.id, cells))
-    return Prepared(submitted_at, rows, cells, tally_writes, values)
+    return Prepared(submitted_at, values, cells, tally_writes)
 
 
 def submit_response(db: Database, submission: Submission) -> Receipt:
@@ -137,7 +136,7 @@ def _store(cursor: Any, sql: _DriverSql, submission: Submission, prepared: Prepa
         cursor.execute(
             sql.update_response, (submission.notice_version, submission.channel, submitted_at, now, response_id)
         )
-    if prepared.rows:
+    if prepared.answer_values:
         cursor.executemany(sql.insert_answers, [(response_id, *row) for row in prepared.answer_values])
     if old is None:
         tallies.run_writes(cursor, prepared.tally_writes)
