@@ -20,7 +20,7 @@ from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser, shown_quotes
 from index.replies import attribution, compose, crime_report_text, emergency_text, ends_sentence, refuse_text
 from index.retriever import Hit, Retriever
 from index.safety import EmergencySignal
-from index.spelling import Spelling
+from index.spelling import Corrector
 from index.store import open_index
 from index.triage import Triage, declares_not_urgent, triage
 from knowledge.corpus import load_topics
@@ -95,7 +95,7 @@ class AnswerPipeline:
         self.topics = topics or []
         self.emergencies = emergencies or EmergencySignal.load(retriever.embedder)
         self.names = SourceNames(retriever.data.documents.values())
-        self.spelling = Spelling(_corpus_words(retriever), retriever.embedder.whole_words())
+        self.corrector = Corrector.towards_documents(_corpus_words(retriever), retriever.embedder.whole_words())
         self.abstention = Abstention(retriever)
         self.quotes = QuoteChooser(retriever, Passages(retriever.data))
 
@@ -132,7 +132,7 @@ class AnswerPipeline:
 
     def retrieve(self, text: str) -> tuple[ParsedQuestion, list[Hit]]:
         """The question understood once (typos corrected for the lexical side), and the passages retrieved for it."""
-        parsed = parse_question(text, self.retriever.encode(text), self.names, self.spelling)
+        parsed = parse_question(text, self.retriever.encode(text), self.names, self.corrector)
         return parsed, self.retriever.search(parsed.corrected, SEARCH_DEPTH, vector=parsed.vector)
 
     def relevance(self, question: ParsedQuestion, hits: list[Hit]) -> Decision:

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from index.embedding import Vectors
 from index.lexical import analyse
-from index.spelling import Spelling
+from index.spelling import Corrector
 from knowledge.documents import Document
 
 
@@ -239,8 +239,10 @@ def wanted_detail(text: str) -> Detail | None:
     return next((detail for detail, pattern in _DETAILS if pattern.search(text)), None)
 
 
-def parse_question(text: str, vector: Vectors, names: SourceNames, spelling: Spelling | None = None) -> ParsedQuestion:
-    corrected = spelling.correct(text) if spelling else text
+def parse_question(
+    text: str, vector: Vectors, names: SourceNames, corrector: Corrector | None = None
+) -> ParsedQuestion:
+    corrected = corrector.correct(text) if corrector else text
     return ParsedQuestion(
         text=text,
         terms=analyse(corrected),

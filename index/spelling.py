@@ -1,61 +1,220 @@
-"""Typos in questions ("polce", "servise", "dubble") corrected towards the words the documents use.
+"""Correcting a resident's misspellings, for the two readers that need it, by one Corrector.
 
-A misspelt word is unknown to the corpus and weighs most in the coverage check, so one typo could turn a covered topic
-into an abstention. Only words that neither the documents nor the embedding model's vocabulary of whole English words
-know are touched ("elderly" is a word the documents do not use, not a typo), and only towards a close corpus word: a
-place or a person the documents never mention stays unknown, so it still counts against answering.
+- Retrieval (`Corrector.towards_documents`): a question's typos ("polce", "servise", "dubble") are corrected towards
+  the words the documents use. A misspelt word is unknown to the corpus and weighs most in the coverage check, so one
+  typo could turn a covered topic into an abstention. Only words that neither the documents nor the embedding model's
+  vocabulary of whole English words know are touched ("elderly" is a word the documents do not use, not a typo), and
+  only towards a close corpus word: a place or a person the documents never mention stays unknown, so it still counts
+  against answering.
+- The safety rules (`SAFETY_CORRECTOR`): the misspellings and texting shorthand of a message typed in a hurry are
+  undone towards the words the emergency rules look for ("stabed", "colapsed", "breething"). A word is corrected only
+  when it is no English word, so ordinary words ("breaking", "free") are never changed.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache, lru_cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-MIN_LENGTH = 5  # shorter words have too many close neighbours to correct safely
+_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # a word of a question: letters, perhaps with an apostrophe
+_TYPED = re.compile(r"[a-z0-9']+")  # a word of a lower-cased message, shorthand such as "sum1" included
 _STEMMER = Stemmer.Stemmer("english")
-SIMILARITY = 0.8  # difflib ratio: one edit in a five- to nine-letter word, two in a longer one
 
 
-class Spelling:
-    def __init__(self, texts: Iterable[str], lexicon: Iterable[str] = ()) -> None:
-        corpus = {w.casefold() for text in texts for w in _WORD.findall(text)} | set(STOPWORDS_EN_PLUS)
-        self._corpus = frozenset(corpus)
-        self._stems = frozenset(_STEMMER.stemWords(list(corpus)))
-        self._known = self._corpus | frozenset(lexicon)
-        # Candidates by first letter and length: typos rarely change the first letter, and it keeps the search short.
+def _never(word: str) -> bool:
+    return False
+
+
+class Corrector:
+    """Replaces each misspelt word of a text by the closest of its target words, when one is close enough.
+
+    A word stays as written when it is shorter than `min_length` (short words have too many close neighbours to
+    correct safely), a target, or a word in its own right: one of `known`, or one `is_word` accepts (a dictionary too
+    large to load before a word could be a typo). `similarity` is the difflib ratio a correction needs, by the
+    word's length. With `target_forms` a plural or verb form of a target is no typo, and an American spelling of a
+    target becomes the British one; with `same_start` only targets with the word's first letter and within two letters
+    of its length are considered (typos rarely change the first letter, and it keeps the search short)."""
+
+    def __init__(
+        self,
+        targets: Iterable[str],
+        *,
+        min_length: int,
+        similarity: Callable[[int], float],
+        known: Iterable[str] = (),
+        is_word: Callable[[str], bool] = _never,
+        word: re.Pattern[str] = _LETTERS,
+        shorthand: Mapping[str, str] | None = None,
+        lower_case: bool = False,
+        target_forms: bool = False,
+        same_start: bool = False,
+        cache_size: int = 4096,
+    ) -> None:
+        self._targets = frozenset(targets)
+        self._min_length = min_length
+        self._similarity = similarity
+        self._known = frozenset(known)
+        self._is_word = is_word
+        self._word_pattern = word
+        self._shorthand = dict(shorthand or {})
+        self._lower_case = lower_case
+        self._target_forms = target_forms
+        self._stems = frozenset(_STEMMER.stemWords(list(self._targets))) if target_forms else frozenset()
+        self._same_start = same_start
         self._by_start: dict[tuple[str, int], list[str]] = {}
-        for word in corpus:  # a short word is no target either: "witham" is a town, not a typo of "with"
-            self._by_start.setdefault((word[:1], len(word)), []).append(word)
-        self.correct = lru_cache(maxsize=4096)(self._correct)
+        for target in self._targets:
+            self._by_start.setdefault((target[:1], len(target)), []).append(target)
+        self._all_targets = sorted(self._targets)
+        # Each word once (bounded: residents type words without end).
+        self._cached_word = lru_cache(maxsize=cache_size)(self._corrected_word)
 
-    def _correct(self, text: str) -> str:
-        """The text with each word the corpus does not know replaced by its closest corpus word, if one is close."""
-        return _WORD.sub(lambda match: self._word(match.group()), text)
+    @classmethod
+    def towards_documents(cls, texts: Iterable[str], lexicon: Iterable[str] = ()) -> Corrector:
+        """Towards the words of `texts` (and common English stopwords), leaving alone the words of `lexicon`."""
+        corpus = {w.casefold() for text in texts for w in _LETTERS.findall(text)} | set(STOPWORDS_EN_PLUS)
+        return cls(corpus, min_length=5, similarity=lambda _: 0.8, known=lexicon, target_forms=True, same_start=True)
 
-    def _word(self, word: str) -> str:
+    def correct(self, text: str) -> str:
+        """The text with each misspelt word replaced by its closest target word (in lower case if so built)."""
+        text = text.lower() if self._lower_case else text
+        return self._word_pattern.sub(lambda match: self._cached_word(match.group()), text)
+
+    def _corrected_word(self, word: str) -> str:
         folded = word.casefold()
-        if len(folded) < MIN_LENGTH or folded in self._corpus or _known_form(folded, self._corpus):
+        if folded in self._shorthand:
+            return self._shorthand[folded]
+        if len(folded) < self._min_length or folded in self._targets:
             return word
-        british = folded.replace("iz", "is")  # "legalizing" where the documents write "legalising"
-        if british != folded and _STEMMER.stemWord(british) in self._stems:
-            return british
-        if folded in self._known:  # an English word the documents do not use is not a typo
+        if self._target_forms:
+            if _is_form_of(folded, self._targets):
+                return word
+            british = folded.replace("iz", "is")  # "legalizing" where the documents write "legalising"
+            if british != folded and _STEMMER.stemWord(british) in self._stems:
+                return british
+        if folded in self._known:
             return word
-        pool = [
-            w
-            for size in range(max(MIN_LENGTH, len(folded) - 2), len(folded) + 3)
-            for w in self._by_start.get((folded[:1], size), [])
-        ]
-        close = difflib.get_close_matches(folded, pool, n=1, cutoff=SIMILARITY)
-        return close[0] if close else word
+        close = difflib.get_close_matches(folded, self._candidates(folded), n=1, cutoff=self._similarity(len(folded)))
+        if not close or self._is_word(folded):
+            return word
+        return close[0]
+
+    def _candidates(self, folded: str) -> list[str]:
+        """A short target is no candidate either: "witham" is a town, not a typo of "with"."""
+        if not self._same_start:
+            return self._all_targets
+        sizes = range(max(self._min_length, len(folded) - 2), len(folded) + 3)
+        return [target for size in sizes for target in self._by_start.get((folded[:1], size), [])]
 
 
-def _known_form(word: str, known: frozenset[str]) -> bool:
-    """A plural or verb form of a corpus word is not a typo ("clubs" when only "club" is written)."""
-    return any(word.endswith(ending) and word[: -len(ending)] in known for ending in ("s", "es", "ed", "ing", "'s"))
+def _is_form_of(word: str, targets: frozenset[str]) -> bool:
+    """A plural or verb form of a target is not a typo ("clubs" when only "club" is written)."""
+    return any(word.endswith(ending) and word[: -len(ending)] in targets for ending in ("s", "es", "ed", "ing", "'s"))
+
+
+# The words the safety rules hinge on; a misspelling of one of them would otherwise hide an emergency.
+SAFETY_WORDS = frozenset(
+    {
+        "abducted",
+        "accident",
+        "alzheimers",
+        "ambulance",
+        "attacked",
+        "attacking",
+        "beating",
+        "bleeding",
+        "breath",
+        "breathe",
+        "breathing",
+        "burning",
+        "choking",
+        "collapsed",
+        "collision",
+        "conscious",
+        "crashed",
+        "dementia",
+        "drowning",
+        "emergency",
+        "fainted",
+        "fire",
+        "flames",
+        "help",
+        "hitting",
+        "house",
+        "injured",
+        "kidnapped",
+        "knife",
+        "knocked",
+        "missing",
+        "monoxide",
+        "overdose",
+        "please",
+        "poisoned",
+        "punching",
+        "responding",
+        "screaming",
+        "seizure",
+        "someone",
+        "somebody",
+        "stabbed",
+        "strangling",
+        "stuck",
+        "suicidal",
+        "swallowed",
+        "threatening",
+        "trapped",
+        "unconscious",
+        "unresponsive",
+        "wandered",
+    }
+)
+SHORTHAND = {
+    "sum1": "someone",
+    "some1": "someone",
+    "som1": "someone",
+    "sumone": "someone",
+    "sum1s": "someone's",
+    "pls": "please",
+    "plz": "please",
+    "plzz": "please",
+    "ppl": "people",
+    "rite": "right",
+    "nite": "night",
+    "ambo": "ambulance",
+}
+
+
+@cache
+def _english() -> frozenset[str]:
+    """Loaded on the first word that could be a misspelling (about a second), then kept."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True))
+
+
+def _is_english_or_no_word(word: str) -> bool:
+    """A token with digits or an apostrophe is never corrected (shorthand aside). The dictionary lists few inflected
+    forms: "allowed" and "beeping" are words because "allow" and "beep" are."""
+    if not word.isalpha():
+        return True
+    english = _english()
+    stems = [word] + [word[: -len(end)] for end in ("ing", "ed", "es", "s", "d") if word.endswith(end)]
+    undoubled = [stem[:-1] for stem in stems[1:] if len(stem) > 2 and stem[-1] == stem[-2]]  # "stopped", "stopp"
+    return any(stem in english for stem in stems + undoubled) or any(s + "e" in english for s in stems[1:])
+
+
+# What the safety rules read: the message in lower case with misspelt safety words and shorthand written out.
+SAFETY_CORRECTOR = Corrector(
+    SAFETY_WORDS,
+    min_length=4,
+    similarity=lambda length: 0.75 if length < 6 else 0.84,
+    is_word=_is_english_or_no_word,
+    word=_TYPED,
+    shorthand=SHORTHAND,
+    lower_case=True,
+    cache_size=8192,
+)

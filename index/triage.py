@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from index.typos import correct_typos
+from index.spelling import SAFETY_CORRECTOR
 
 
 class Triage(StrEnum):
@@ -250,7 +250,7 @@ VOTE_ADVICE = _any(
 
 def triage(message: str) -> Triage | None:
     """The rule that applies to a message, emergencies first; None when it may go to retrieval."""
-    text = correct_typos(" ".join(message.replace("’", "'").split()))
+    text = SAFETY_CORRECTOR.correct(" ".join(message.replace("’", "'").split()))
     if is_emergency(text):
         return Triage.EMERGENCY
     if CRIME_REPORT.search(text) and not TREND_QUESTION.search(text):
@@ -273,4 +273,4 @@ def is_emergency(text: str) -> bool:
 
 def declares_not_urgent(message: str) -> bool:
     """True when the writer says it is no emergency; the emergency model then defers to the rules."""
-    return bool(DECLARED_NOT_URGENT.search(correct_typos(message)))
+    return bool(DECLARED_NOT_URGENT.search(SAFETY_CORRECTOR.correct(message)))

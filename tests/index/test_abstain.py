@@ -10,7 +10,7 @@ import pytest
 from index.abstention import AbstentionModel, Signals
 from index.answer import AnswerPipeline
 from index.question import Detail, wanted_detail
-from index.spelling import Spelling
+from index.spelling import Corrector
 
 
 @pytest.mark.parametrize(
@@ -49,10 +49,11 @@ def test_local_facts_no_document_states_get_the_abstention(pipeline: AnswerPipel
 
 
 def test_typos_are_corrected_towards_the_documents_words_only() -> None:
-    spelling = Spelling(["The police and fire service will double the Special Constabulary."], ["elderly", "police"])
-    assert spelling.correct("polce and fire servise") == "police and fire service"
-    assert spelling.correct("elderly people") == "elderly people"  # an English word, not a typo
-    assert spelling.correct("braintree police") == "braintree police"  # a name nothing in the documents resembles
+    documents = ["The police and fire service will double the Special Constabulary."]
+    corrector = Corrector.towards_documents(documents, ["elderly", "police"])
+    assert corrector.correct("polce and fire servise") == "police and fire service"
+    assert corrector.correct("elderly people") == "elderly people"  # an English word, not a typo
+    assert corrector.correct("braintree police") == "braintree police"  # a name nothing in the documents resembles
 
 
 @pytest.mark.parametrize(

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from index.spelling import SAFETY_CORRECTOR
 from index.triage import Triage, triage
-from index.typos import correct_typos
 
 
 def test_misspelt_safety_words_and_shorthand_are_written_out() -> None:
-    assert correct_typos("Sum1 colapsed n isnt breething plz") == "someone collapsed n isnt breathing please"
-    assert correct_typos("hous on fier") == "house on fire"
+    assert SAFETY_CORRECTOR.correct("Sum1 colapsed n isnt breething plz") == "someone collapsed n isnt breathing please"
+    assert SAFETY_CORRECTOR.correct("hous on fier") == "house on fire"
 
 
 @pytest.mark.parametrize("word", ["allowed", "beeping", "breaking", "free", "crashes", "stopped", "Hirst"])
 def test_english_words_and_names_are_left_alone(word: str) -> None:
-    assert correct_typos(word) == word.lower()
+    assert SAFETY_CORRECTOR.correct(word) == word.lower()
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ ENGINE_WORDS = {
     "safety",  # the type of a safety-advice reply (bot/relay.py)
     "response",  # a log field and the responses table (survey/comments.py, bot/rasa_logging)
     "agree",  # a typed yes (survey/matching.py)
-    "house",  # a danger word the safety rules' spelling correction keeps (index/typos.py)
+    "house",  # a danger word the safety rules' spelling correction keeps (index/spelling.py)
 }
 
 
