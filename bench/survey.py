@@ -20,7 +20,7 @@ from survey.answers import Answers, check_answers
 from survey.consultations import register_definition
 from survey.database import Database, upgrade_schema
 from survey.definition import Question, QuestionKind, SurveyDefinition, default_definition_path, load_definition
-from survey.models import Response
+from survey.models import SurveyResponse
 from survey.pseudonyms import pseudonym_of_sender
 from survey.results import breakdown_choices, compute_results
 from survey.store import Submission, answer_rows, submit_response
@@ -158,7 +158,7 @@ def measure_writers(url: str, per_writer: int) -> None:
     cpu = sum(o[4] for o in outcomes)
     db = Database(url)
     with db.read() as session:
-        stored = session.scalar(select(func.count()).select_from(Response)) or 0
+        stored = session.scalar(select(func.count()).select_from(SurveyResponse)) or 0
     db.dispose()
     print(
         f"SQLite, {WRITERS} writer processes: {acknowledged} acknowledged in {elapsed:.1f} s = "
@@ -179,7 +179,7 @@ def measure_write_cpu(url: str, count: int) -> None:
     began = time.process_time()
     for number, given in enumerate(answers):
         respondent = pseudonym_of_sender(PEPPER, "web", f"cpu-{number}")
-        submission = Submission(respondent, "web", definition, "v1", given, key=f"cpu-{number}")
+        submission = Submission(respondent, "web", definition, "v1", given, submission_key=f"cpu-{number}")
         submit_response(db, submission)
     spent = time.process_time() - began
     db.dispose()
@@ -204,7 +204,7 @@ def _write(url: str, writer: int, count: int, barrier: Any, results: Any) -> Non
                     definition=definition,
                     notice_version="v1",
                     answers=answers[number],
-                    key=f"{writer}-{number}",
+                    submission_key=f"{writer}-{number}",
                 ),
             )
         except OperationalError as error:

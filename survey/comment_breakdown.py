@@ -13,7 +13,7 @@ from survey.comments import CommentsError, WrittenAnswer, response_reference
 from survey.database import Database
 from survey.definition import SurveyDefinition
 from survey.disclosure import suppressed_groups
-from survey.models import Answer, Response
+from survey.models import Answer, SurveyResponse
 from survey.results import CHANNEL, breakdown_choices
 from survey.themes import OTHER, Themes
 
@@ -47,13 +47,15 @@ def writer_groups(db: Database, definition: SurveyDefinition, by: str, pepper: b
         raise CommentsError(f"cannot break down by '{by}'; choose one of {', '.join(breakdown_choices(definition))}")
     with db.read() as session:
         if by == CHANNEL:
-            channels = select(Response.id, Response.channel).where(Response.survey_id == definition.id)
+            channels = select(SurveyResponse.id, SurveyResponse.channel).where(
+                SurveyResponse.survey_id == definition.id
+            )
             rows = [(response_id, group) for response_id, group in session.execute(channels)]
         else:
             options = (
-                select(Response.id, Answer.option)
-                .join(Answer, Answer.response_id == Response.id)
-                .where(Response.survey_id == definition.id, Answer.question == by, Answer.option.is_not(None))
+                select(SurveyResponse.id, Answer.option)
+                .join(Answer, Answer.response_id == SurveyResponse.id)
+                .where(SurveyResponse.survey_id == definition.id, Answer.question == by, Answer.option.is_not(None))
             )
             rows = [(response_id, str(group)) for response_id, group in session.execute(options)]
     return {response_reference(pepper, definition.id, response_id): group for response_id, group in rows}

@@ -18,7 +18,7 @@ from survey.dashboard.exports import safe_cell
 from survey.database import Database
 from survey.definition import QuestionKind, SurveyDefinition
 from survey.hidden import HiddenAnswer, text_digest
-from survey.models import Answer, Response
+from survey.models import Answer, SurveyResponse
 from survey.themes import OTHER, Comment, TextEncoder, ThemeCache, Themes, ThemeSettings, find_themes
 
 CSV_COLUMNS = ("response", "channel", "submitted_at", "theme", "hidden", "text")
@@ -50,13 +50,19 @@ def text_question(definition: SurveyDefinition, question_id: str) -> None:
 def written_answers(db: Database, definition: SurveyDefinition, question_id: str, pepper: bytes) -> list[WrittenAnswer]:
     """Every answer to the question, oldest first; hidden if an official hid this very text (not an earlier answer)."""
     text_question(definition, question_id)
-    hidden = (HiddenAnswer.response_id == Response.id) & (HiddenAnswer.question == question_id)
+    hidden = (HiddenAnswer.response_id == SurveyResponse.id) & (HiddenAnswer.question == question_id)
     query = (
-        select(Response.id, Response.channel, Response.submitted_at, Answer.text, HiddenAnswer.text_digest)
-        .join(Answer, Answer.response_id == Response.id)
+        select(
+            SurveyResponse.id,
+            SurveyResponse.channel,
+            SurveyResponse.submitted_at,
+            Answer.text,
+            HiddenAnswer.text_digest,
+        )
+        .join(Answer, Answer.response_id == SurveyResponse.id)
         .outerjoin(HiddenAnswer, hidden)
-        .where(Response.survey_id == definition.id, Answer.question == question_id, Answer.text.is_not(None))
-        .order_by(Response.submitted_at, Response.id)
+        .where(SurveyResponse.survey_id == definition.id, Answer.question == question_id, Answer.text.is_not(None))
+        .order_by(SurveyResponse.submitted_at, SurveyResponse.id)
     )
     with db.read() as session:
         rows = session.execute(query).all()

@@ -73,7 +73,7 @@ def import_csv(
                     definition=definition,
                     notice_version=notice_version or definition.privacy_notice.version,
                     answers=row.answers,
-                    key=row.key,
+                    submission_key=row.key,
                     submitted_at=row.submitted_at,
                 ),
             )

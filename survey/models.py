@@ -43,7 +43,7 @@ class Consultation(Base):
     last_used_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-class Response(Base):
+class SurveyResponse(Base):
     """A respondent's current answers to one consultation: replaced when they answer again."""
 
     __tablename__ = "responses"
@@ -114,7 +114,9 @@ class SeenSubmission(Base):
 
     __tablename__ = "seen_submissions"
 
-    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    # The submission key (the chat's message id, a Telegram update, an import row, hashed with the sender by
+    # bot.actions.common.submission_key); the column keeps its first name.
+    submission_key: Mapped[str] = mapped_column("key", String(128), primary_key=True)
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 

@@ -15,7 +15,7 @@ from survey.comments import CommentsError, response_reference, text_question
 from survey.database import Database
 from survey.definition import SurveyDefinition
 from survey.hidden import HiddenAnswer, text_digest
-from survey.models import Answer, Response
+from survey.models import Answer, SurveyResponse
 
 MAX_REASON = 500
 
@@ -91,9 +91,9 @@ def _written(
     """The stored response's number and its current text."""
     text_question(definition, question_id)
     query = (
-        select(Response.id, Answer.text)
-        .join(Answer, Answer.response_id == Response.id)
-        .where(Response.survey_id == definition.id, Answer.question == question_id, Answer.text.is_not(None))
+        select(SurveyResponse.id, Answer.text)
+        .join(Answer, Answer.response_id == SurveyResponse.id)
+        .where(SurveyResponse.survey_id == definition.id, Answer.question == question_id, Answer.text.is_not(None))
     )
     with db.read() as session:
         for response_id, text in session.execute(query):

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from survey.consultations import stored_definition
 from survey.database import Database
-from survey.models import Response, SeenSubmission
+from survey.models import SeenSubmission, SurveyResponse
 from survey.store import remove_response, utc_now
 
 
@@ -24,7 +24,9 @@ def purge_older_than(db: Database, days: float) -> Purged:
     their share of the tallies goes with them)."""
     cutoff = utc_now() - dt.timedelta(days=days)
     with db.write() as connection:
-        expired = connection.execute(select(Response.id).where(Response.updated_at < cutoff)).scalars().all()
+        expired = (
+            connection.execute(select(SurveyResponse.id).where(SurveyResponse.updated_at < cutoff)).scalars().all()
+        )
         for response_id in expired:
             remove_response(connection, response_id, stored_definition)
         keys = connection.execute(delete(SeenSubmission).where(SeenSubmission.seen_at < cutoff)).rowcount

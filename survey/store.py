@@ -21,7 +21,7 @@ from survey import tallies
 from survey.answers import Answers, AnswerValue
 from survey.database import Database
 from survey.definition import QuestionKind, SurveyDefinition
-from survey.models import Answer, Response
+from survey.models import Answer, SurveyResponse
 from survey.tallies import AnswerRow
 
 CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
@@ -45,7 +45,7 @@ class Submission:
     definition: SurveyDefinition  # the consultation answered
     notice_version: str
     answers: Answers  # from survey.answers.check_answers
-    key: str
+    submission_key: str  # makes a retry harmless: stored once (SeenSubmission)
     submitted_at: dt.datetime | None = None  # when the answers were given; default: now
 
 
@@ -75,7 +75,7 @@ class Prepared:
 def prepare(submission: Submission, dialect: str) -> Prepared:
     if not CHANNEL.match(submission.channel):
         raise ValueError(f"invalid channel {submission.channel!r}")
-    if not submission.key or len(submission.key) > MAX_KEY:
+    if not submission.submission_key or len(submission.submission_key) > MAX_KEY:
         raise ValueError("an idempotency key of 1 to 128 characters is required")
     definition = submission.definition
     submitted_at = as_utc(submission.submitted_at) if submission.submitted_at else utc_now()
@@ -112,7 +112,7 @@ def store_response(connection: Connection, submission: Submission, prepared: Pre
 
 def _store(cursor: Any, sql: _DriverSql, submission: Submission, prepared: Prepared) -> Receipt:
     now = sql.moment(utc_now())
-    cursor.execute(sql.seen, (submission.key, now))
+    cursor.execute(sql.seen, (submission.submission_key, now))
     if cursor.rowcount != 1:  # the key was seen before
         return Receipt(stored=False, replaced=False)
     definition = submission.definition
@@ -153,7 +153,9 @@ def stored_answers(db: Database, respondent: str, definition: SurveyDefinition) 
     """A respondent's current answers to this consultation (for the conversation's summary and /mydata)."""
     with db.read() as session:
         row = session.scalar(
-            select(Response).where(Response.survey_id == definition.id, Response.respondent == respondent)
+            select(SurveyResponse).where(
+                SurveyResponse.survey_id == definition.id, SurveyResponse.respondent == respondent
+            )
         )
         if row is None:
             return None
@@ -172,7 +174,7 @@ def respondent_data(db: Database, respondent: str) -> dict[str, Any] | None:
     """Everything stored about a respondent, every consultation, for a subject access request (None: nothing)."""
     with db.read() as session:
         responses = session.scalars(
-            select(Response).where(Response.respondent == respondent).order_by(Response.submitted_at)
+            select(SurveyResponse).where(SurveyResponse.respondent == respondent).order_by(SurveyResponse.submitted_at)
         ).all()
         found = [(row, _rows(session.connection(), row.id)) for row in responses]
     if not found:
@@ -195,7 +197,7 @@ def respondent_data(db: Database, respondent: str) -> dict[str, Any] | None:
 def stored_respondents(db: Database) -> list[str]:
     """The respondent of every stored response, one entry per response (audits, and the fault tests' counts)."""
     with db.read() as session:
-        return list(session.scalars(select(Response.respondent)))
+        return list(session.scalars(select(SurveyResponse.respondent)))
 
 
 def forget_respondent(db: Database, respondent: str) -> bool:
@@ -203,7 +205,9 @@ def forget_respondent(db: Database, respondent: str) -> bool:
     from survey.consultations import stored_definition  # consultations builds on this module
 
     with db.write() as connection:
-        ids = connection.execute(select(Response.id).where(Response.respondent == respondent)).scalars().all()
+        ids = (
+            connection.execute(select(SurveyResponse.id).where(SurveyResponse.respondent == respondent)).scalars().all()
+        )
         for response_id in ids:
             remove_response(connection, response_id, stored_definition)
         return bool(ids)
@@ -213,7 +217,9 @@ def remove_response(connection: Connection, response_id: int, definitions: Any) 
     """Delete one response, its answers and its share of the tallies. `definitions(connection, survey_id)` gives the
     definition its tallies were counted under."""
     response = connection.execute(
-        select(Response.survey_id, Response.channel, Response.submitted_at).where(Response.id == response_id)
+        select(SurveyResponse.survey_id, SurveyResponse.channel, SurveyResponse.submitted_at).where(
+            SurveyResponse.id == response_id
+        )
     ).one()
     definition: SurveyDefinition | None = definitions(connection, response.survey_id)
     if definition is not None:
@@ -223,7 +229,7 @@ def remove_response(connection: Connection, response_id: int, definitions: Any) 
         tallies.add_cells(changes, cells, -1)
         tallies.apply(connection, response.survey_id, changes)
     connection.execute(delete(Answer).where(Answer.response_id == response_id))
-    connection.execute(delete(Response).where(Response.id == response_id))
+    connection.execute(delete(SurveyResponse).where(SurveyResponse.id == response_id))
 
 
 def answer_rows(definition: SurveyDefinition, answers: Answers) -> list[AnswerRow]:
@@ -325,7 +331,7 @@ def _driver_sql(dialect: str) -> _DriverSql:
     moment: Callable[[dt.datetime], Any] = _same
     day: Callable[[Any], dt.date] = tallies.utc_day
     if sqlite_:  # the text SQLAlchemy itself writes and reads, so both paths agree
-        moment_type, engine_dialect = Response.__table__.c.submitted_at.type, sqlite.dialect()
+        moment_type, engine_dialect = SurveyResponse.__table__.c.submitted_at.type, sqlite.dialect()
         bind = moment_type.dialect_impl(engine_dialect).bind_processor(engine_dialect)
         result = moment_type.dialect_impl(engine_dialect).result_processor(engine_dialect, None)
         assert bind is not None and result is not None

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, delete, select
 
 from survey.definition import QuestionKind, SurveyDefinition
-from survey.models import Answer, Response, Tally
+from survey.models import Answer, SurveyResponse, Tally
 
 BATCH = 5_000
 SQLITE_ROWS = 2_000  # rows per statement on SQLite: 11 parameters each, within its limit of 32,766
@@ -149,11 +149,11 @@ def rebuild(connection: Connection, definition: SurveyDefinition) -> int:
     """Recompute a consultation's tallies from its stored answers; returns the number of responses counted."""
     connection.execute(delete(Tally).where(Tally.survey_id == definition.id))
     query = (
-        select(Response.id, Response.channel, Response.submitted_at, Answer.question, Answer.item)
+        select(SurveyResponse.id, SurveyResponse.channel, SurveyResponse.submitted_at, Answer.question, Answer.item)
         .add_columns(Answer.option, Answer.number)
-        .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(Response.survey_id == definition.id)
-        .order_by(Response.id)
+        .outerjoin(Answer, Answer.response_id == SurveyResponse.id)
+        .where(SurveyResponse.survey_id == definition.id)
+        .order_by(SurveyResponse.id)
         .execution_options(yield_per=BATCH)  # streamed: a million responses need not fit in memory
     )
     totals: dict[Cell, Sums] = {}

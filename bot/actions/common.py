@@ -45,7 +45,8 @@ def submission_key(tracker: Tracker) -> str:
 
     One key, one name on its way: the chat API's `MessageIn.id` (the widget's contract, named there) or a Telegram
     update id becomes the relay's `submission_key` (`RasaRelay.send`, carried in Rasa's message metadata under
-    "submission_key"); this function hashes it with the sender into the key the survey stores (`SeenSubmission.key`)."""
+    "submission_key"); this function hashes it with the sender into the key the survey stores
+    (`Submission.submission_key`, kept as `SeenSubmission.submission_key`)."""
     metadata = tracker.latest_message.get("metadata") or {}
     given = metadata.get("submission_key") if isinstance(metadata, dict) else None
     source = str(given or tracker.latest_message.get("message_id") or "")

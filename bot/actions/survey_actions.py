@@ -129,7 +129,7 @@ def save(dispatcher: CollectingDispatcher, tracker: Tracker, definition: SurveyD
                 definition=definition,
                 notice_version=tracker.get_slot(NOTICE_SLOT) or definition.privacy_notice.version,
                 answers=check_answers(definition, _applicable(definition, given)),
-                key=submission_key(tracker),
+                submission_key=submission_key(tracker),
             ),
         )
     except AnswerError as error:

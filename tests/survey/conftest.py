@@ -56,7 +56,7 @@ def submit(
         definition=survey.definition,
         notice_version="v1",
         answers=answers,
-        key=key,
+        submission_key=key,
         submitted_at=submitted_at,
     )
     return submit_response(survey.db, submission).stored

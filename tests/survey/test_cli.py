@@ -75,7 +75,9 @@ def test_an_official_finds_and_erases_a_telegram_resident_by_their_telegram_id(
     sender = sender_id_of_resident(survey.pepper, "telegram", "123456789")  # what the relay gives Rasa
     answers = essex(survey)
     respondent = survey.pseudonym_of_sender("telegram", sender)
-    submit_response(survey.db, Submission(respondent, "telegram", survey.definition, "v1", answers, key="k1"))
+    submit_response(
+        survey.db, Submission(respondent, "telegram", survey.definition, "v1", answers, submission_key="k1")
+    )
     other = sender_id_of_resident(survey.pepper, "telegram", "987")
     write_rasa_history(
         settings.resolved_tracker_store_url(), [(sender, "user", time.time())] * 3 + [(other, "user", time.time())] * 2

@@ -16,7 +16,7 @@ from bot.cli import app
 from index.embedding import Embedder
 from survey.comments import CSV_COLUMNS, CommentsError, answer_themes, comments_csv, themes_json, written_answers
 from survey.hidden import text_digest
-from survey.models import Response
+from survey.models import SurveyResponse
 from survey.service import Survey
 from tests.survey.conftest import essex, submit
 
@@ -44,7 +44,9 @@ def test_officials_get_every_written_answer_redacted_under_an_opaque_reference(s
         '=HYPERLINK("http://x") speeding on our road',
     ]
     with survey.db.read() as session:
-        pseudonyms = set(session.scalars(Response.__table__.select().with_only_columns(Response.respondent)))
+        pseudonyms = set(
+            session.scalars(SurveyResponse.__table__.select().with_only_columns(SurveyResponse.respondent))
+        )
     references = {a.reference for a in answers}
     assert len(references) == 3 and not references & pseudonyms
     assert all(a.channel == "web" and a.submitted_at.tzinfo is not None for a in answers)

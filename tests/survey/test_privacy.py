@@ -11,7 +11,7 @@ from bot.cli import app
 from bot.conversations import ConversationHistory
 from survey.definition import default_definition_path, load_definition
 from survey.inventory import inventory_markdown, missing_purposes
-from survey.models import Response, SeenSubmission
+from survey.models import SeenSubmission, SurveyResponse
 from survey.results import compute_results
 from survey.retention import purge_older_than
 from survey.service import Survey
@@ -33,11 +33,13 @@ def test_purge_deletes_only_what_is_older_than_the_retention_period(survey: Surv
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
     with survey.db.write() as connection:
         connection.execute(
-            update(Response)
-            .where(Response.respondent == survey.pseudonym_of_sender("web", "old"))
+            update(SurveyResponse)
+            .where(SurveyResponse.respondent == survey.pseudonym_of_sender("web", "old"))
             .values(updated_at=long_ago)
         )
-        connection.execute(update(SeenSubmission).where(SeenSubmission.key == "old").values(seen_at=long_ago))
+        connection.execute(
+            update(SeenSubmission).where(SeenSubmission.submission_key == "old").values(seen_at=long_ago)
+        )
     purged = purge_older_than(survey.db, 365)
     assert (purged.responses, purged.submission_keys) == (1, 1)
     assert respondent_data(survey.db, survey.pseudonym_of_sender("web", "old")) is None

@@ -14,7 +14,7 @@ from bench.survey import random_answers
 from survey.answers import Answers
 from survey.consultations import OrphanedAnswersError, consultation_ids, load_consultation
 from survey.definition import default_definition_path
-from survey.models import Response, Tally
+from survey.models import SurveyResponse, Tally
 from survey.results import compute_results
 from survey.service import Survey, open_survey
 from survey.store import forget_respondent, respondent_data, stored_answers
@@ -56,7 +56,9 @@ def _submit(survey: Survey, user: str, answers: Answers, key: str, channel: str 
 
 def _count(survey: Survey) -> int:
     with survey.db.read() as session:
-        return len(session.scalars(select(Response.id).where(Response.survey_id == survey.definition.id)).all())
+        return len(
+            session.scalars(select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.definition.id)).all()
+        )
 
 
 def _tallies(survey: Survey) -> set[tuple[object, ...]]:
