@@ -20,8 +20,8 @@ from index.dense import build_dense
 from index.embedding import Embedder
 from index.evaluation import load_questions
 from index.lexical import LexicalIndex
+from index.loading import IndexData
 from index.retriever import Retriever
-from index.store import IndexData
 from knowledge.corpus import default_corpus_dir
 from knowledge.documents import Document, DocumentMeta, Kind
 

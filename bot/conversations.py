@@ -27,7 +27,7 @@ SESSION_STARTED = "session_started"  # Rasa's event type for the start of a sess
 
 
 class ConversationHistory:
-    """Rasa's tracker store, read and erased here (not survey.store, the answers, nor index.store, the index)."""
+    """Rasa's tracker store, read and erased here (not survey.store, which holds the answers)."""
 
     def __init__(self, url: str) -> None:
         # Rasa's environment reaches PostgreSQL through psycopg2 ("postgresql://"); ours through psycopg 3.

@@ -25,7 +25,7 @@ from bot.chat.sessions import ChatSessions
 from bot.conversations import ConversationHistory
 from bot.relay import RasaRelay
 from bot.settings import Settings
-from index.store import load_documents
+from index.loading import load_documents
 from survey.dashboard.auth import SignInLimiter, protect_forms
 from survey.dashboard.deps import Dashboard, provide_dashboard
 from survey.dashboard.routes import PAGES as DASHBOARD_PAGES

@@ -14,6 +14,7 @@ from index.chunking import section_at
 from index.config import AnswerPolicy, IndexConfig
 from index.embedding import Embedder
 from index.lexical import analyse
+from index.loading import open_index
 from index.passages import Passages
 from index.question import ParsedQuestion, SourceNames, parse_question
 from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser, shown_quotes
@@ -21,7 +22,6 @@ from index.replies import attribution, compose, crime_report_text, emergency_tex
 from index.retriever import Hit, Retriever
 from index.safety import EmergencySignal
 from index.spelling import Corrector
-from index.store import open_index
 from index.triage import Triage, declares_not_urgent, triage
 from knowledge.corpus import load_topics
 from knowledge.documents import DocumentMeta, Kind

@@ -19,7 +19,7 @@ from index.config import IndexConfig
 from index.evaluation import DEFAULT_QUESTIONS, DEFAULT_SAFETY, load_questions, load_safety
 from index.evaluation_figures import DEFAULT_FIGURES, record, run_evaluation
 from index.evaluation_report import print_run
-from index.store import IndexNotReadyError, index_state
+from index.loading import IndexNotReadyError, index_state
 from knowledge.corpus import CorpusError
 
 LoadConfig = Callable[[typer.Context], IndexConfig]  # from the settings on the command's context

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.chunking import ITEM_MARKER, Span
-from index.store import IndexData
+from index.loading import IndexData
 
 MAX_SENTENCES = 3
 MIN_WORDS = 5  # a shorter passage is a fragment ("Getting it right is not easy." still counts)

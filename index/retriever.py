@@ -16,7 +16,7 @@ from index.dense import search_dense
 from index.embedding import Embedder, Vectors
 from index.fusion import Fusion, ranked, reciprocal_rank_fusion, weighted_blend
 from index.lexical import analyse, top_rows
-from index.store import IndexData
+from index.loading import IndexData
 from index.synonyms import Synonyms
 
 

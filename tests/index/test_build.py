@@ -9,8 +9,8 @@ import pytest
 from index.build import build_index, read_manifest
 from index.config import IndexConfig
 from index.embedding import Embedder
+from index.loading import IndexNotReadyError, IndexState, index_state, load_index, open_index
 from index.retriever import Retriever
-from index.store import IndexNotReadyError, IndexState, index_state, load_index, open_index
 from knowledge.corpus import add_document
 from knowledge.documents import DocumentMeta, Kind
 

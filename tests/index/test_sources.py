@@ -12,9 +12,9 @@ from index.answer import AnswerPipeline, open_pipeline
 from index.build import build_index
 from index.config import IndexConfig
 from index.embedding import Embedder
+from index.loading import open_index
 from index.passages import Passages
 from index.replies import OTHER_SOURCES
-from index.store import open_index
 
 KENT_PLAN = """## Tackling knife crime
 
