@@ -15,11 +15,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.exc import DBAPIError
 
 from survey import tallies
 from survey.answers import Answers, AnswerValue
-from survey.database import Database
+from survey.database import Database, driver_errors
 from survey.definition import QuestionKind, SurveyDefinition
 from survey.models import Answer, SurveyResponse
 from survey.tallies import AnswerRow
@@ -101,11 +100,9 @@ def store_response(connection: Connection, submission: Submission, prepared: Pre
     prepared = prepared or prepare(submission, connection.dialect.name)
     sql = _driver_sql(connection.dialect.name)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    driver_error = connection.dialect.loaded_dbapi.Error
     try:
-        return _store(cursor, sql, submission, prepared)
-    except driver_error as error:  # raised as SQLAlchemy raises it (IntegrityError, OperationalError, ...)
-        raise DBAPIError.instance(None, None, error, driver_error) from error
+        with driver_errors(connection):
+            return _store(cursor, sql, submission, prepared)
     finally:
         cursor.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,11 +16,11 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, delete, select
 
+from survey.database import driver_errors
 from survey.definition import QuestionKind, SurveyDefinition
 from survey.models import Answer, SurveyResponse, Tally
 
 BATCH = 5_000
-SQLITE_ROWS = 2_000  # rows per statement on SQLite: 11 parameters each, within its limit of 32,766
 COLUMNS = 11  # survey_id, the key (by_question, grp, question, option, item, channel, day), count, total, squares
 _UPSERT = (
     "INSERT INTO tallies (survey_id, by_question, grp, question, option, item, channel, day, count, total, squares)"
@@ -103,7 +104,8 @@ def tally_rows(survey_id: str, changes: Mapping[Cell, Sums]) -> list[tuple[Any, 
 def write_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        run_writes(cursor, writes(connection.dialect.name, rows))
+        with driver_errors(connection):
+            run_writes(cursor, writes(connection.dialect.name, rows))
     finally:
         cursor.close()
 
@@ -124,7 +126,8 @@ def writes(dialect: str, rows: list[tuple[Any, ...]]) -> list[Write]:
     if dialect != "sqlite":
         return [Write(_upsert(1, "%s"), rows[start : start + BATCH], True) for start in range(0, len(rows), BATCH)]
     text = {day: day.isoformat() for day in {row[7] for row in rows}}  # SQLAlchemy stores SQLite dates as ISO text
-    batches = [rows[start : start + SQLITE_ROWS] for start in range(0, len(rows), SQLITE_ROWS)]
+    per_statement = _sqlite_rows()
+    batches = [rows[start : start + per_statement] for start in range(0, len(rows), per_statement)]
     return [
         Write(_upsert(len(batch), "?"), [value for row in batch for value in (*row[:7], text[row[7]], *row[8:])], False)
         for batch in batches
@@ -140,6 +143,17 @@ def run_writes(cursor: Any, statements: list[Write]) -> None:
 
 
 @functools.cache
+def _sqlite_rows() -> int:
+    """Rows per statement on SQLite: within the linked library's limit on parameters (999 before SQLite 3.32)."""
+    probe = sqlite3.connect(":memory:")
+    try:
+        limit = probe.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    finally:
+        probe.close()
+    return max(1, min(2_000, limit // COLUMNS))
+
+
+@functools.lru_cache(maxsize=128)  # one statement text per number of rows
 def _upsert(rows: int, placeholder: str) -> str:
     values = ", ".join([f"({', '.join([placeholder] * COLUMNS)})"] * rows)
     return _UPSERT.format(values=values)
