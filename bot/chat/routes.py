@@ -62,7 +62,7 @@ class ChatService:
 
     def __post_init__(self) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._counted: TTLCache[str, bool] = TTLCache(maxsize=100_000, ttl=3600)
+        self._failed: TTLCache[str, bool] = TTLCache(maxsize=100_000, ttl=3600)  # messages counted, not yet answered
         self.replays = Replays()
 
     def allow(self, scope: str, key: str, limit: str) -> bool:
@@ -72,17 +72,26 @@ class ChatService:
 
     def allow_message(self, sid: str, message_id: str | None, text: str) -> bool:
         """Whether the session may send this message. A message counts against the session's allowance once: the
-        widget's retries of it (same id and text) while the assistant restarts do not, or a resident would be rate
-        limited by our own restart. The per-address allowance still counts every request."""
+        widget's retries of it (same id and text) after a failed attempt, while the assistant restarts, do not, or a
+        resident would be rate limited by our own restart. The per-address allowance still counts every request."""
         if message_id is None:
             return self.allow("session", sid, self.per_session)
-        key = hashlib.sha256(f"{sid}\x1f{message_id}\x1f{text}".encode()).hexdigest()
-        if key in self._counted:
+        key = _retry_key(sid, message_id, text)
+        if key in self._failed:
             return True
         allowed = self.allow("session", sid, self.per_session)
         if allowed:
-            self._counted[key] = True
+            self._failed[key] = True  # until it is answered
         return allowed
+
+    def answered(self, sid: str, message_id: str | None, text: str) -> None:
+        """A message that got its replies: sending it again counts again (a retry gets the same replies anyway)."""
+        if message_id is not None:
+            self._failed.pop(_retry_key(sid, message_id, text), None)
+
+
+def _retry_key(sid: str, message_id: str, text: str) -> str:
+    return hashlib.sha256(f"{sid}\x1f{message_id}\x1f{text}".encode()).hexdigest()
 
 
 def get_chat(request: Request) -> ChatService:
@@ -131,6 +140,7 @@ async def send_message(body: MessageIn, request: Request, chat: Chat) -> Any:
     except RelayUnavailableError:
         log.warning("rasa_unavailable")
         return _error(503, "Sorry, the assistant is restarting. Please try again in a moment.", "unavailable")
+    chat.answered(sid, body.id, text)
     base = str(request.base_url).rstrip("/")
     return MessageOut(
         messages=[

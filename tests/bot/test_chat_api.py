@@ -11,11 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 
 import httpx
 import pytest
 
+from bot.chat.routes import ChatService
 from bot.chat.sessions import ChatSessions
+from bot.relay import RasaRelay
 from index.config import IndexConfig
 from survey.pseudonyms import sender_id_of_resident
 from survey.service import open_survey
@@ -119,6 +122,19 @@ def test_retries_of_one_message_during_an_outage_are_not_rate_limited(api: str) 
     others.append({"token": token, "text": "something else", "id": "retried1"})
     codes = [httpx.post(f"{api}/api/chat/message", json=body).status_code for body in others]
     assert codes == [503, 503, 429, 429]  # an allowance of 3 a minute: "retried1" took one
+
+
+def test_a_message_that_was_answered_counts_again_when_sent_again() -> None:
+    """Only retries after a failed attempt are free: repeating an answered message cannot escape the allowance."""
+    sessions = ChatSessions("s" * 32, 60)
+    chat = ChatService(cast(RasaRelay, None), sessions, pepper=b"p", documents={}, per_session="2/minute")
+    assert chat.allow_message("session", "m1", "hi")
+    assert chat.allow_message("session", "m1", "hi")  # the first attempt failed: the retry is free
+    chat.answered("session", "m1", "hi")
+    assert chat.allow_message("session", "m1", "hi")  # answered, then sent again: the second of two
+    chat.answered("session", "m1", "hi")
+    assert not chat.allow_message("session", "m1", "hi")
+    assert not chat.allow_message("session", "m2", "hello")
 
 
 def test_only_configured_origins_may_call_the_api(api: str) -> None:
