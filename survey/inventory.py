@@ -23,7 +23,7 @@ PURPOSES: dict[tuple[str, str], tuple[str, str]] = {
     ("consultations", "last_used_at"): ("when the definition was last used", "the current definition"),
     ("responses", "id"): ("row number", "database key"),
     ("responses", "respondent"): (
-        "HMAC-SHA256 of channel and channel user id under a secret pepper",
+        "pseudonym: HMAC-SHA256 under a secret pepper of the channel and the resident's id (survey/pseudonyms.py)",
         "one current response per resident and consultation; access and erasure requests",
     ),
     ("responses", "survey_id"): ("which consultation's survey", "results per consultation"),

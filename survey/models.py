@@ -55,7 +55,8 @@ class SurveyResponse(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # HMAC-SHA256 of channel and channel user id under a secret pepper; one current response per consultation.
+    # The pseudonym (survey/pseudonyms.py): HMAC-SHA256 under a secret pepper of the channel and the sender id (for a
+    # conversation itself keyed by the pepper) or the id an import gives; one current response per consultation.
     respondent: Mapped[str] = mapped_column(String(64))
     survey_id: Mapped[str] = mapped_column(String(SURVEY))
     notice_version: Mapped[str] = mapped_column(String(40))
