@@ -7,13 +7,20 @@ Create Date: 2026-11-22 18:08:38.184693
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import sqlalchemy as sa
+import yaml
 from alembic import op
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+# The answer columns of the first consultation: data beside this file, so that no code names a consultation.
+ANSWERS: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "0001_answer_columns.yaml").read_text())
 
 
 def upgrade() -> None:
@@ -34,36 +41,21 @@ def upgrade() -> None:
         sa.Column("survey_id", sa.String(length=80), nullable=False),
         sa.Column("notice_version", sa.String(length=40), nullable=False),
         sa.Column("channel", sa.String(length=20), nullable=False),
-        sa.Column("district", sa.String(length=40), nullable=True),
-        sa.Column("age_band", sa.String(length=40), nullable=True),
-        sa.Column("priority_1", sa.String(length=40), nullable=False),
-        sa.Column("priority_2", sa.String(length=40), nullable=False),
-        sa.Column("priority_3", sa.String(length=40), nullable=False),
-        sa.Column("facial_recognition", sa.String(length=40), nullable=True),
+        *(sa.Column(c["name"], sa.String(length=40), nullable=c["nullable"]) for c in ANSWERS["columns"]),
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "priority_1 <> priority_2 AND priority_1 <> priority_3 AND priority_2 <> priority_3",
-            name="priorities_differ",
-        ),
+        *(sa.CheckConstraint(condition, name=name) for name, condition in ANSWERS["checks"].items()),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("respondent"),
     )
+    indexes = list(ANSWERS["indexes"].items())
     with op.batch_alter_table("responses", schema=None) as batch_op:
-        batch_op.create_index("responses_age_facial", ["survey_id", "age_band", "facial_recognition"], unique=False)
-        batch_op.create_index(
-            "responses_age_ranking", ["survey_id", "age_band", "priority_1", "priority_2", "priority_3"], unique=False
-        )
+        for name, columns in indexes[:2]:
+            batch_op.create_index(name, columns, unique=False)
         batch_op.create_index("responses_by_time", ["survey_id", "submitted_at", "channel"], unique=False)
-        batch_op.create_index(
-            "responses_district_facial", ["survey_id", "district", "facial_recognition"], unique=False
-        )
-        batch_op.create_index(
-            "responses_district_ranking",
-            ["survey_id", "district", "priority_1", "priority_2", "priority_3"],
-            unique=False,
-        )
+        for name, columns in indexes[2:]:
+            batch_op.create_index(name, columns, unique=False)
 
     op.create_table(
         "seen_submissions",
@@ -84,11 +76,8 @@ def downgrade() -> None:
 
     op.drop_table("seen_submissions")
     with op.batch_alter_table("responses", schema=None) as batch_op:
-        batch_op.drop_index("responses_district_ranking")
-        batch_op.drop_index("responses_district_facial")
-        batch_op.drop_index("responses_by_time")
-        batch_op.drop_index("responses_age_ranking")
-        batch_op.drop_index("responses_age_facial")
+        for name in [*ANSWERS["indexes"], "responses_by_time"]:
+            batch_op.drop_index(name)
 
     op.drop_table("responses")
     op.drop_table("officials")
