@@ -127,14 +127,25 @@ class _WriterQueue:
 
 @contextmanager
 def driver_errors(connection: Connection) -> Iterator[None]:
-    """Work done on the driver's own connection or cursor (the write path, where SQLAlchemy's per-statement work
-    would dominate) raises what SQLAlchemy would (IntegrityError, OperationalError, ...), so that every caller's
-    `except SQLAlchemyError` still holds."""
+    """Work done on the driver's own connection raises what SQLAlchemy would (IntegrityError, OperationalError, ...),
+    so that every caller's `except SQLAlchemyError` still holds."""
     driver_error = connection.dialect.loaded_dbapi.Error
     try:
         yield
     except driver_error as error:
         raise DBAPIError.instance(None, None, error, driver_error) from error
+
+
+@contextmanager
+def driver_cursor(connection: Connection) -> Iterator[Any]:
+    """The driver's own cursor in this connection's transaction, for the write path, where SQLAlchemy's per-statement
+    work would double the time SQLite's single writer holds the lock; its errors are raised as SQLAlchemy's."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with driver_errors(connection):
+            yield cursor
+    finally:
+        cursor.close()
 
 
 def create_db_engine(url: str) -> Engine:

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import sqlite
 
 from survey import tallies
 from survey.answers import Answers, AnswerValue
-from survey.database import Database, driver_errors
+from survey.database import Database, driver_cursor
 from survey.definition import QuestionKind, SurveyDefinition
 from survey.models import Answer, SurveyResponse
 from survey.tallies import AnswerRow
@@ -99,12 +99,8 @@ def store_response(connection: Connection, submission: Submission, prepared: Pre
     holds the write lock."""
     prepared = prepared or prepare(submission, connection.dialect.name)
     sql = _driver_sql(connection.dialect.name)
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        with driver_errors(connection):
-            return _store(cursor, sql, submission, prepared)
-    finally:
-        cursor.close()
+    with driver_cursor(connection) as cursor:
+        return _store(cursor, sql, submission, prepared)
 
 
 def _store(cursor: Any, sql: _DriverSql, submission: Submission, prepared: Prepared) -> Receipt:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, delete, select
 
-from survey.database import driver_errors
+from survey.database import driver_cursor
 from survey.definition import QuestionKind, SurveyDefinition
 from survey.models import Answer, SurveyResponse, Tally
 
@@ -102,12 +102,8 @@ def tally_rows(survey_id: str, changes: Mapping[Cell, Sums]) -> list[tuple[Any, 
 
 
 def write_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        with driver_errors(connection):
-            run_writes(cursor, writes(connection.dialect.name, rows))
-    finally:
-        cursor.close()
+    with driver_cursor(connection) as cursor:
+        run_writes(cursor, writes(connection.dialect.name, rows))
 
 
 @dataclass(frozen=True)
