@@ -4,20 +4,17 @@ on failed sign-ins."""
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Annotated, Any
 
 from asgi_csrf import asgi_csrf_decorator  # type: ignore[import-untyped]
 from fastapi import Depends, FastAPI, HTTPException, Request, Response, status
-from fastapi.routing import iter_route_contexts
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
-from starlette.routing import compile_path
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from survey.dashboard.deps import DashboardDep
@@ -161,24 +158,19 @@ def _checked_here(scope: Scope) -> bool:
     method = str(scope["method"])
     if method in SAFE_METHODS:
         return method in {"GET", "HEAD"}
-    return not _method_not_allowed(scope, method)
+    return not _method_not_allowed(scope)
 
 
 def _on_dashboard(path: str) -> bool:
     return path == DASHBOARD_PATH or path.startswith(DASHBOARD_PATH + "/")
 
 
-def _method_not_allowed(scope: Scope, method: str) -> bool:
-    """Routes serve this path, all with known methods and none with this one. Anything else (a route that takes the
-    method, a path no route serves, a mounted application) is checked: refusing by mistake is the safe error."""
-    path = str(scope["path"])
-    serving = [r for r in iter_route_contexts(scope["app"].routes) if r.path and _path_pattern(r.path).match(path)]
-    return bool(serving) and all(route.methods is not None and method not in route.methods for route in serving)
-
-
-@cache  # one entry per route's path: compiling them on every request cost more than the check itself
-def _path_pattern(route_path: str) -> re.Pattern[str]:
-    return compile_path(route_path)[0]
+def _method_not_allowed(scope: Scope) -> bool:
+    """The router's own test for a 405: a route serves this path, but none with this method (Starlette's PARTIAL
+    match). Anything else (a route that takes the method, a path no route serves, a mounted application) is checked:
+    refusing by mistake is the safe error."""
+    matches = {route.matches(scope)[0] for route in scope["app"].routes}
+    return Match.FULL not in matches and Match.PARTIAL in matches
 
 
 def _without_bearer(scope: Scope) -> list[tuple[bytes, bytes]]:
