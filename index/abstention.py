@@ -110,14 +110,14 @@ class Abstention:
             (max(self.retriever.sentence_scores(question.vector, h.chunk_id), default=0.0) for h in close),
             default=0.0,
         )
-        weights = self.retriever.term_weights(question.terms)
+        weights = self.retriever.term_weights(question.topic_terms)
         total = sum(weights.values())
         unseen = sum(w for t, w in weights.items() if not self.retriever.data.lexical.knows(t))
         return Signals(
             chunk_cosine=max((h.dense for h in close), default=0.0),
             sentence_cosine=sentence,
             coverage=max(
-                (self.retriever.coverage(question.terms, h.chunk_id) for h in hits[:COVERAGE_CHUNKS]), default=0.0
+                (self.retriever.coverage(question.topic_terms, h.chunk_id) for h in hits[:COVERAGE_CHUNKS]), default=0.0
             ),
             unknown=unseen / total if total else 0.0,
         )

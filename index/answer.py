@@ -156,7 +156,14 @@ class AnswerPipeline:
         # Others are measured against the best other source, so a named source's strong match does not crowd them out.
         unnamed = [q.score for q in candidates if q.doc_id not in question.named] or [candidates[0].score]
         floor = max(self.policy.min_quote_score, unnamed[0] - margin)
-        named = [q for q in candidates if q.doc_id in question.named and q.score >= self.policy.min_named_score]
+        # A named source's passage holding the question's topic is on topic even where the model misses a word
+        # ("specials"): its meaning score alone would hide what the resident asked that source about.
+        named = [
+            q
+            for q in candidates
+            if q.doc_id in question.named
+            and (q.score >= self.policy.min_named_score or q.overlap >= self.policy.named_overlap)
+        ]
         others = [q for q in candidates if q.doc_id not in question.named and q.score >= floor]
         return shown_quotes((named + others)[: self.policy.max_sources], self.policy.max_sources)
 

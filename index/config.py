@@ -17,7 +17,8 @@ class AnswerPolicy:
     min_quote_score: float = 0.50  # a source's best sentence must score this to be quoted
     source_margin: float = 0.30  # and be within this of the best source's sentence
     compare_margin: float = 0.45  # wider when the question compares sources: every source on the topic is shown
-    min_named_score: float = 0.40  # a source the question names is quoted from this score on
+    min_named_score: float = 0.40  # a source the question names is quoted from this score on,
+    named_overlap: float = 0.5  # or when its passage holds this share of the question's topic words
     max_sources: int = 5
     max_quote_words: int = 70
     report_online_url: str | None = None

@@ -31,8 +31,8 @@ _WANTS = (
     (
         Wanted.NUMBER,
         re.compile(
-            r"\b(?:how (?:many|much|often|long)|number of|percentage|per ?cent|rate|figures?|"
-            r"statistics|stats|target|amount|count)\b",
+            r"\b(?:how (?:many|much|often|long|old|far|big|large|high|low|fast)|what age|number of|percentage|"
+            r"per ?cent|rate|figures?|statistics|stats|target|amount|count)\b",
             re.IGNORECASE,
         ),
     ),
@@ -143,6 +143,12 @@ class ParsedQuestion:
     detail: Detail | None = None
     identity: bool = False  # asks who holds a role: only a passage naming someone answers it
     premise: tuple[str, ...] = ()  # stems of the action the question takes for granted, which the quote must state
+    name_terms: frozenset[str] = frozenset()  # stems of the source names it mentions: not topic words
+
+    @property
+    def topic_terms(self) -> tuple[str, ...]:
+        """The terms without the names of sources: what a passage must hold to be on the question's topic."""
+        return tuple(t for t in self.terms if t not in self.name_terms) or self.terms
 
 
 class SourceNames:
@@ -169,6 +175,10 @@ class SourceNames:
             if _mentions(text, name):
                 found |= owners
         return frozenset(found)
+
+    def name_terms(self, text: str) -> frozenset[str]:
+        """The stemmed words of the source names the text mentions ("hirst"): who is asked about, not the topic."""
+        return frozenset(stem for name in self._names if _mentions(text, name) for stem in analyse(name))
 
 
 def _names_of(document: Document, lowercase_words: set[str]) -> set[str]:
@@ -254,4 +264,5 @@ def parse_question(
         detail=wanted_detail(text),
         identity=_IDENTITY.search(text) is not None,
         premise=premise(corrected),
+        name_terms=names.name_terms(corrected),
     )

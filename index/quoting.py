@@ -22,7 +22,7 @@ CHUNKS_PER_SOURCE = 3
 # Weights, set on the dev split of the labelled questions (never the test split).
 PASSAGE_WEIGHT, SENTENCE_WEIGHT, CHUNK_WEIGHT, OVERLAP_WEIGHT = 0.5, 0.3, 0.2, 0.4
 HEADING_SHARE = 0.5  # a topic word found only in the section heading counts half
-RUNNER_UP_MARGIN = 0.08  # a source's second passage is shown when it scores within this of its best
+RUNNER_UP_MARGIN = 0.16  # a source's second passage is shown when it scores within this of its best
 NUMBER_BONUS, POSITION_BONUS, WORDS_BONUS = 0.12, 0.06, 0.06
 SHORT_WORDS, LONG_WORDS, LENGTH_PENALTY = 15, 55, 0.08
 STANCE = re.compile(
@@ -47,6 +47,7 @@ class Quote:
     doc_id: str
     span: Span
     score: float
+    overlap: float = 0.0  # the weighted share of the question's topic words it holds (see QuoteChooser._overlap)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ class SourceQuotes:
     @property
     def score(self) -> float:
         return self.best.score
+
+    @property
+    def overlap(self) -> float:
+        return self.best.overlap
 
     def close_runner_up(self) -> Quote | None:
         """The runner-up when it scores almost as well as the best: two passages apart in one source (a figure and the
@@ -103,15 +108,17 @@ class QuoteChooser:
 
     def _best_of(self, question: ParsedQuestion, chunk_ids: list[int]) -> SourceQuotes | None:
         scored: list[Quote] = []
-        weights = self.retriever.term_weights(question.terms)
+        weights = self.retriever.term_weights(question.topic_terms)
         for chunk_id in chunk_ids:
             chunk_score = float(self.retriever.data.chunk_vectors[chunk_id] @ question.vector)
             heading = set(analyse(self.retriever.data.chunks[chunk_id].section or ""))
             for passage in self.passages.of_chunk(chunk_id):
                 if not self._can_answer(question, passage):
                     continue
-                score = self._score(question, passage, weights, heading) + CHUNK_WEIGHT * chunk_score
-                scored.append(Quote(passage.doc_id, passage.span, score))
+                text = self.retriever.data.documents[passage.doc_id].text[passage.span.start : passage.span.end]
+                overlap = self._overlap(weights, frozenset(analyse(text)), heading)
+                score = self._score(question, passage, text, overlap) + CHUNK_WEIGHT * chunk_score
+                scored.append(Quote(passage.doc_id, passage.span, score, overlap))
         if not scored:
             return None
         best = max(scored, key=lambda q: q.score)
@@ -141,7 +148,7 @@ class QuoteChooser:
                 return True
         return False
 
-    def _score(self, question: ParsedQuestion, passage: Passage, weights: dict[str, float], heading: set[str]) -> float:
+    def _score(self, question: ParsedQuestion, passage: Passage, text: str, overlap: float) -> float:
         data = self.retriever.data
         rows = np.asarray(data.sentence_vectors[passage.rows.start : passage.rows.stop])
         sentence_cosines = rows @ question.vector
@@ -149,9 +156,8 @@ class QuoteChooser:
         passage_cosine = float(mean @ question.vector) / max(float(np.linalg.norm(mean)), 1e-6)
         if passage.is_list:  # the lead-in says what the list is about: its items should not dilute that
             passage_cosine = max(passage_cosine, float(sentence_cosines[0]))
-        text = data.documents[passage.doc_id].text[passage.span.start : passage.span.end]
         score = PASSAGE_WEIGHT * passage_cosine + SENTENCE_WEIGHT * float(sentence_cosines.max())
-        score += OVERLAP_WEIGHT * self._overlap(weights, frozenset(analyse(text)), heading)
+        score += OVERLAP_WEIGHT * overlap
         if question.wants is Wanted.NUMBER and NUMBER.search(text):
             score += NUMBER_BONUS
         # Comparing sources is comparing what each would do: their stated positions.
