@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
 from typing import Literal
 
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 MAX_QUESTION_CHARS = 1000
+_WORD = re.compile(r"[\w'’-]+")
 SEARCH_DEPTH = 40  # deep enough that a source whose passage sits in a long chunk on many topics is still seen
 
 AnswerKind = Literal["answer", "abstain", "emergency", "crime_report", "refuse"]
@@ -98,6 +100,9 @@ class AnswerPipeline:
         self.corrector = Corrector.towards_documents(_corpus_words(retriever), retriever.embedder.whole_words())
         self.abstention = Abstention(retriever)
         self.quotes = QuoteChooser(retriever, Passages(retriever.data))
+        self._written = frozenset(
+            w.casefold() for d in retriever.data.documents.values() for w in _WORD.findall(d.text)
+        )
 
     def triage(self, message: str) -> Triage | None:
         """The rules, and closeness to labelled emergencies as a second signal: 999 when either says so."""
@@ -132,7 +137,8 @@ class AnswerPipeline:
 
     def retrieve(self, text: str) -> tuple[ParsedQuestion, list[Hit]]:
         """The question understood once (typos corrected for the lexical side), and the passages retrieved for it."""
-        parsed = parse_question(text, self.retriever.encode(text), self.names, self.corrector)
+        vector = self.retriever.encode(self.retriever.synonyms.spelled_out(text, self._written.__contains__))
+        parsed = parse_question(text, vector, self.names, self.corrector)
         return parsed, self.retriever.search(parsed.corrected, SEARCH_DEPTH, vector=parsed.vector)
 
     def relevance(self, question: ParsedQuestion, hits: list[Hit]) -> Decision:

@@ -124,6 +124,10 @@ _SAYING = frozenset(
         "suggested",
     }
 )
+# "the <kind>", a few words between ("the new police and crime plan"), singular: not "the plan to ..." (a plan, not
+# the document), nor "the plans" (everyone's).
+_KIND_PHRASE = r"\bthe (?:[\w'’-]+,? ){{0,5}}?{}\b(?! to\b)"
+TITLE_PHRASE_WORDS = 4  # fewer would name a document by a topic phrase ("live facial recognition")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z]\b")
 _WORD = re.compile(r"[\w'’-]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“(]\s*)$")
@@ -168,11 +172,20 @@ class SourceNames:
             # A word every document uses (a county, "Police") names none of them.
             if mentioned_by <= owners and len(owners) < max(2, len(documents) // 2):
                 self._names[name] = frozenset(owners)
+        # "the plan", "the new crime plan", "the manifestos": a kind of document that few documents are.
+        self._kinds: dict[re.Pattern[str], frozenset[str]] = {}
+        for kind in {d.meta.kind for d in documents}:
+            owners = {d.id for d in documents if d.meta.kind == kind}
+            if len(owners) < max(2, len(documents) // 2):
+                self._kinds[re.compile(_KIND_PHRASE.format(re.escape(kind.value)), re.IGNORECASE)] = frozenset(owners)
 
     def named_in(self, text: str) -> frozenset[str]:
         found: set[str] = set()
         for name, owners in self._names.items():
             if _mentions(text, name):
+                found |= owners
+        for phrase, owners in self._kinds.items():
+            if phrase.search(text):
                 found |= owners
         return frozenset(found)
 
@@ -195,7 +208,16 @@ def _names_of(document: Document, lowercase_words: set[str]) -> set[str]:
     # "Commitments".
     used_as_names = {w for w in title_words if re.search(rf"[a-z,;] {re.escape(w)}\b", document.text)}
     names.update(_proper_nouns(" ".join(used_as_names), lowercase_words))
+    names.update(_title_phrases(meta.title))
     return {n for n in names if len(n) >= 3}
+
+
+def _title_phrases(title: str) -> set[str]:
+    """Runs of TITLE_PHRASE_WORDS words of a title ("fire and crime plan"): a resident naming a document by its title.
+    Kept only if no other document uses them (SourceNames checks), so a topic phrase names nothing."""
+    words = [w.casefold() for w in _WORD.findall(title)]
+    runs = (words[i : i + TITLE_PHRASE_WORDS] for i in range(len(words) - TITLE_PHRASE_WORDS + 1))
+    return {" ".join(run) for run in runs if sum(len(analyse(w)) > 0 for w in run) >= TITLE_PHRASE_WORDS - 1}
 
 
 def _proper_nouns(text: str, lowercase_words: set[str]) -> set[str]:
@@ -204,7 +226,9 @@ def _proper_nouns(text: str, lowercase_words: set[str]) -> set[str]:
 
 
 def _mentions(text: str, name: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?:'s|’s|s)?(?![\w-])", text, re.IGNORECASE) is not None
+    """Whether the text names it, whatever the punctuation between its words ("Police, Fire and Crime Plan")."""
+    words = r"\W+".join(re.escape(w.strip("'’")) for w in _WORD.findall(name))
+    return re.search(rf"(?<![\w-]){words}(?:'s|’s|s)?(?![\w-])", text, re.IGNORECASE) is not None
 
 
 def unknown_names(text: str, known: Callable[[str], bool]) -> list[str]:

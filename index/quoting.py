@@ -165,8 +165,9 @@ class QuoteChooser:
             score += POSITION_BONUS
         if question.wants is Wanted.WORDS and SPEECH.search(text):
             score += WORDS_BONUS
-        # A lead-in with its list is long by nature: what it must not be is cut off from its items.
-        return score - (0.0 if passage.is_list else LENGTH_PENALTY * _length_cost(passage.words))
+        # A lead-in with a long list pays for its length like any passage: the item that answers is then quoted alone
+        # (never the lead-in alone, which is not a passage).
+        return score - LENGTH_PENALTY * _length_cost(passage.words)
 
     def _overlap(self, weights: dict[str, float], words: frozenset[str], heading: set[str]) -> float:
         """The weighted share of the question's topic words the passage holds, a listed synonym counting ("specials"

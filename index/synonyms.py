@@ -5,6 +5,7 @@ Only for deciding whether a passage covers the question's topic: retrieval's den
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -17,6 +18,11 @@ SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
 class Synonyms:
     def __init__(self, groups: list[list[str]]) -> None:
         self._related: dict[str, frozenset[str]] = {}
+        self._phrases: dict[str, tuple[str, ...]] = {}
+        for group in groups:
+            for phrase in group:
+                if len(phrase.split()) == 1:
+                    self._phrases[phrase.casefold()] = tuple(p for p in group if len(p.split()) > 1)
         for group in groups:
             stems = frozenset(stem for phrase in group for stem in analyse(phrase))
             for stem in stems:
@@ -30,3 +36,11 @@ class Synonyms:
     def any_in(self, term: str, words: frozenset[str]) -> bool:
         """Whether the (stemmed) term or one of its synonyms is among the words."""
         return term in words or not self._related.get(term, frozenset()).isdisjoint(words)
+
+    def spelled_out(self, text: str, used: Callable[[str], bool]) -> str:
+        """The text with the longer names added of its words that the documents never use as written ("specials" ->
+        "special constable"), for the dense model, which does not know a resident's short word for what the
+        documents spell out."""
+        words = [w.strip("?!.,;:'\"") for w in text.casefold().split()]
+        extra = [p for w in words if not used(w) for p in self._phrases.get(w, ())]
+        return f"{text} ({'; '.join(dict.fromkeys(extra))})" if extra else text

@@ -113,3 +113,33 @@ def _with_document(
     index_dir = tmp_path / "index"
     shutil.copytree(index_config.index_dir / "cache", index_dir / "cache")  # only the new document is embedded
     return IndexConfig(corpus_dir=corpus_copy, index_dir=index_dir)
+
+
+def test_a_document_named_by_its_title_comes_first(pipeline: AnswerPipeline) -> None:
+    """A run of the plan's title words names the plan, whatever the punctuation the resident types."""
+    for question in ("what does the fire and crime plan say about road safety", "Fire, and Crime Plan: road safety?"):
+        answer = pipeline.answer(question)
+        assert answer.kind == "answer", question
+        assert answer.citations[0].doc_id == "pfcc-police-fire-crime-plan", question
+
+
+def test_a_topic_phrase_of_a_title_names_no_document(pipeline: AnswerPipeline) -> None:
+    """Title words other documents also use are a topic, not a name: asking about it favours no source."""
+    assert pipeline.names.named_in("what is live facial recognition") == frozenset()
+    assert pipeline.names.named_in("police fire and crime commissioners") == frozenset()
+
+
+def test_the_kind_of_a_document_names_it_but_plans_in_general_do_not(pipeline: AnswerPipeline) -> None:
+    assert pipeline.names.named_in("what does the plan say about young people") == {"pfcc-police-fire-crime-plan"}
+    assert pipeline.names.named_in("what does the new crime plan say") == {"pfcc-police-fire-crime-plan"}
+    assert pipeline.names.named_in("what is the plan to stop knife crime") == frozenset()
+    assert pipeline.names.named_in("compare the plans on knife crime") == frozenset()
+
+
+def test_a_named_source_is_quoted_on_the_topic_asked_not_on_its_own_name(pipeline: AnswerPipeline) -> None:
+    """The candidate's name is not a topic word, and a short word the documents never use ("specials") is read as
+    what they spell out: his pledge on Special Constables comes first, not a passage that merely shares words."""
+    answer = pipeline.answer("is roger hirst going to recruit more specials")
+    assert answer.kind == "answer"
+    assert answer.citations[0].speaker == "Roger Hirst"
+    assert "Special Constabulary" in answer.citations[0].quote, answer.citations[0].quote

@@ -1,0 +1,19 @@
+"""A resident's short word that the documents never use is spelled out for the dense model."""
+
+from index.synonyms import Synonyms
+
+GROUPS = [["specials", "special constable", "special constabulary"], ["knife", "knives", "sharp object"]]
+
+
+def test_a_word_the_documents_never_use_is_spelled_out() -> None:
+    synonyms = Synonyms(GROUPS)
+    written = {"knife", "special", "constable"}
+    assert synonyms.spelled_out("More specials?", written.__contains__) == (
+        "More specials? (special constable; special constabulary)"
+    )
+
+
+def test_a_word_the_documents_use_is_left_as_it_is() -> None:
+    synonyms = Synonyms(GROUPS)
+    assert synonyms.spelled_out("knife crime", {"knife"}.__contains__) == "knife crime"
+    assert synonyms.spelled_out("more specials", {"specials"}.__contains__) == "more specials"
