@@ -42,6 +42,7 @@ class Signals:
     sentence_cosine: float  # best cosine with one sentence of a top chunk: a topic mentioned once in a long chunk
     coverage: float  # best IDF-weighted share of the question's topic words (or synonyms) in a top chunk
     unknown: float  # IDF-weighted share of the question's topic words the corpus never uses
+    quote_score: float  # the best passage's score as a quote (index/quoting.py): how well some passage answers
 
     def features(self) -> tuple[float, ...]:
         return astuple(self)
@@ -95,8 +96,8 @@ class Abstention:
         self.retriever = retriever
         self.model = model or AbstentionModel.load()
 
-    def decide(self, question: ParsedQuestion, hits: list[Hit]) -> Decision:
-        signals = self.signals(question, hits)
+    def decide(self, question: ParsedQuestion, hits: list[Hit], quote_score: float) -> Decision:
+        signals = self.signals(question, hits, quote_score)
         probability = self.model.probability(signals)
         if unknown_names(question.corrected or question.text, self.retriever.data.lexical.knows):
             return Decision(signals, probability, False, "unknown name")
@@ -104,7 +105,7 @@ class Abstention:
             return Decision(signals, probability, False, str(question.detail))
         return Decision(signals, probability, probability >= self.model.threshold, "model")
 
-    def signals(self, question: ParsedQuestion, hits: list[Hit]) -> Signals:
+    def signals(self, question: ParsedQuestion, hits: list[Hit], quote_score: float) -> Signals:
         close = sorted(hits, key=lambda h: -h.dense)[:CLOSE_CHUNKS]
         sentence = max(
             (max(self.retriever.sentence_scores(question.vector, h.chunk_id), default=0.0) for h in close),
@@ -120,6 +121,7 @@ class Abstention:
                 (self.retriever.coverage(question.topic_terms, h.chunk_id) for h in hits[:COVERAGE_CHUNKS]), default=0.0
             ),
             unknown=unseen / total if total else 0.0,
+            quote_score=quote_score,
         )
 
     def _states(self, detail: Detail, hits: list[Hit]) -> bool:

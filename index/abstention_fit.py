@@ -1,4 +1,5 @@
-"""Fitting the abstention model on the dev split: `consult eval --split dev --calibrate` writes index/abstention.yaml.
+"""Fitting the abstention model on the dev split and our own training questions (abstention_training.yaml):
+`consult eval --split dev --calibrate` writes index/abstention.yaml.
 
 The regression is fitted on the questions the rules leave to the model (a question about an unknown name or an
 unstated local detail is abstained on before the model is asked). The threshold is chosen on held-out predictions
@@ -9,15 +10,18 @@ both must hold; the curve is smoothed first, so the choice sits on a plateau rat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import yaml
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 
 from index.abstention import AbstentionModel
 from index.answer import AnswerPipeline
 from index.evaluation import LabelledQuestion
 
+TRAINING_FILE = Path(__file__).with_name("abstention_training.yaml")
 REGULARISATION = 1.0  # sklearn's C: four signals, about a hundred and fifty questions
 FOLDS = 5
 SHUFFLES = 5
@@ -54,14 +58,33 @@ def signal_rows(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> 
     return FitRows(np.array(features, dtype=float), np.array(answerable, dtype=bool), ruled[0], ruled[1])
 
 
-def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> Fit:
+def training_questions(path: Path = TRAINING_FILE) -> list[LabelledQuestion]:
+    """Our own questions labelled only answer or abstain (abstention_training.yaml): more to learn from than dev's."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [
+        LabelledQuestion(id=f"training-{expect}-{n}", split="dev", expect=expect, question=str(text))
+        for expect in ("answer", "abstain")
+        for n, text in enumerate(raw.get(expect) or [])
+    ]
+
+
+def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion], training: list[LabelledQuestion]) -> Fit:
+    """Fitted on the dev questions and the training questions; the threshold and the figures reported come from dev
+    questions held out of each fold (the training questions are always in the fitting part)."""
     rows = signal_rows(pipeline, questions)
+    extra = signal_rows(pipeline, training)
     regression = LogisticRegression(C=REGULARISATION, class_weight="balanced")
     precision = np.zeros(len(THRESHOLDS))
     recall = np.zeros(len(THRESHOLDS))
     for seed in range(SHUFFLES):
         folds = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
-        held_out = cross_val_predict(regression, rows.features, rows.answerable, cv=folds, method="predict_proba")[:, 1]
+        held_out = np.zeros(len(rows.answerable))
+        for fitting, testing in folds.split(rows.features, rows.answerable):
+            regression.fit(
+                np.vstack([rows.features[fitting], extra.features]),
+                np.r_[rows.answerable[fitting], extra.answerable],
+            )
+            held_out[testing] = regression.predict_proba(rows.features[testing])[:, 1]
         for i, threshold in enumerate(THRESHOLDS):
             p, r = _abstention_figures(rows, held_out < threshold)
             precision[i] += p / SHUFFLES
@@ -69,7 +92,7 @@ def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> Fit:
     worse = np.minimum(precision, recall)
     smoothed = np.convolve(np.pad(worse, SMOOTHING, mode="edge"), np.ones(2 * SMOOTHING + 1), mode="valid")
     best = int(np.argmax(smoothed))
-    regression.fit(rows.features, rows.answerable)
+    regression.fit(np.vstack([rows.features, extra.features]), np.r_[rows.answerable, extra.answerable])
     model = AbstentionModel(
         weights=tuple(float(w) for w in regression.coef_[0]),
         intercept=float(regression.intercept_[0]),

@@ -18,7 +18,7 @@ from index.lexical import analyse
 from index.loading import open_index
 from index.passages import Passages
 from index.question import ParsedQuestion, SourceNames, parse_question
-from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser, shown_quotes
+from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser, SourceQuotes, shown_quotes
 from index.replies import attribution, compose, crime_report_text, emergency_text, ends_sentence, refuse_text
 from index.retriever import Hit, Retriever
 from index.safety import EmergencySignal
@@ -128,9 +128,10 @@ class AnswerPipeline:
         if rule is Triage.VOTE_ADVICE:
             return Answer(kind="refuse", text=refuse_text(self._examples()))
         parsed, hits = self.retrieve(text)
-        if not self.relevance(parsed, hits).answerable:
+        candidates = self._candidates(parsed, hits)
+        if not self._decide(parsed, hits, candidates).answerable:
             return Answer(kind="abstain", text=self._abstain_text())
-        quotes = self._quotes(parsed, hits)
+        quotes = self._quotes(parsed, candidates)
         if not quotes:  # relevant passages but none that supports a quote: never answer without one
             return Answer(kind="abstain", text=self._abstain_text())
         return self._quoted_answer(quotes, parsed.named)
@@ -145,17 +146,24 @@ class AnswerPipeline:
         """Whether the documents answer the question: meaning alone cannot tell a covered topic from a neighbouring
         one the corpus never mentions, so closeness, topic words and what the question asks for are weighed together
         (index/abstention.py)."""
-        return self.abstention.decide(question, hits)
+        return self._decide(question, hits, self._candidates(question, hits))
 
-    def _quotes(self, question: ParsedQuestion, hits: list[Hit]) -> list[Quote]:
-        """The best passage of every source that speaks to the question; the sources it names always get theirs."""
+    def _decide(self, question: ParsedQuestion, hits: list[Hit], candidates: list[SourceQuotes]) -> Decision:
+        """How well the best passage would answer as a quote is one of the signals: closeness alone cannot tell it."""
+        return self.abstention.decide(question, hits, candidates[0].score if candidates else 0.0)
+
+    def _candidates(self, question: ParsedQuestion, hits: list[Hit]) -> list[SourceQuotes]:
+        """The best passages of every source that speaks to the question, best first; the sources it names, and each
+        source's chunk sharing most words with it, are looked at even when retrieval ranked them low."""
         found = {hit.chunk_id for hit in hits}
         extra = [c for d in question.named for c in self._chunks_of(d, question)] + self._best_lexical_per_source(
             question
         )
-        candidates = self.quotes.best_per_source(
-            question, hits + [Hit(c, 0.0, 0.0, 0.0) for c in extra if c not in found]
-        )
+        return self.quotes.best_per_source(question, hits + [Hit(c, 0.0, 0.0, 0.0) for c in extra if c not in found])
+
+    def _quotes(self, question: ParsedQuestion, candidates: list[SourceQuotes]) -> list[Quote]:
+        """The best passage of every source close enough to the best; the sources the question names always get
+        theirs when on topic."""
         if not candidates:
             return []
         margin = self.policy.compare_margin if question.compare else self.policy.source_margin
@@ -253,11 +261,14 @@ class AnswerPipeline:
 
 
 def _corpus_words(retriever: Retriever) -> list[str]:
-    """The documents' text and the names in their manifest entries: the words a typo is corrected towards."""
+    """The documents' text, the names in their manifest entries and the synonyms we know: the words a typo is corrected
+    towards ("dubble" is "double", which synonyms.yaml pairs with the documents' "doubling")."""
     documents = retriever.data.documents.values()
-    return [d.text for d in documents] + [
-        " ".join(filter(None, (d.meta.title, d.meta.speaker, d.meta.publisher))) for d in documents
-    ]
+    return (
+        [d.text for d in documents]
+        + [" ".join(filter(None, (d.meta.title, d.meta.speaker, d.meta.publisher))) for d in documents]
+        + [" ".join(sorted(retriever.synonyms.words))]
+    )
 
 
 def _sort_name(meta: DocumentMeta) -> str:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from index.abstention import MODEL_FILE
-from index.abstention_fit import fit
+from index.abstention_fit import fit, training_questions
 from index.answer import Answer, AnswerPipeline, open_pipeline
 from index.build import build_index, read_manifest
 from index.config import IndexConfig
@@ -141,14 +141,15 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
             record(run, figures)
             typer.echo(f"Recorded the {split} figures in {figures}.", err=as_json)
         if calibrate_thresholds:
-            fitted = fit(pipeline, load_questions(questions, "dev"))
+            fitted = fit(pipeline, load_questions(questions, "dev"), training_questions())
             note = FIT_NOTE.format(precision=fitted.precision, recall=fitted.recall)
             fitted.model.save(MODEL_FILE, note)
             typer.echo(f"{note.splitlines()[-1]} Written to {MODEL_FILE}.", err=as_json)
 
 
 FIT_NOTE = """The abstention model (index/abstention.py): logistic regression over the signals, fitted on the dev split
-of tests/eval/questions.yaml only. Written by `consult eval --split dev --calibrate`; do not edit by hand.
+of tests/eval/questions.yaml and our own questions in index/abstention_training.yaml only.
+Written by `consult eval --split dev --calibrate`; do not edit by hand.
 Cross-validated on dev: abstention precision {precision:.3f}, recall {recall:.3f}."""
 
 

@@ -62,6 +62,18 @@ FRAMING_WORDS = {
     "happening",
     "done",
     "doing",
+    "list",
+    "lists",
+    "listed",
+    "mention",
+    "mentions",
+    "mentioned",
+    "outline",
+    "outlines",
+    "describe",
+    "describes",
+    "explain",
+    "explains",
 }
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | FRAMING_WORDS
 _STEMMER = Stemmer.Stemmer("english")

@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
+from rapidfuzz.distance import OSA
 
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # a word of a question: letters, perhaps with an apostrophe
 _TYPED = re.compile(r"[a-z0-9']+")  # a word of a lower-cased message, shorthand such as "sum1" included
@@ -98,10 +99,12 @@ class Corrector:
                 return british
         if folded in self._known:
             return word
-        close = difflib.get_close_matches(folded, self._candidates(folded), n=1, cutoff=self._similarity(len(folded)))
+        close = difflib.get_close_matches(folded, self._candidates(folded), n=5, cutoff=self._similarity(len(folded)))
         if not close or self._is_word(folded):
             return word
-        return close[0]
+        # Fewest edits first, a swap of two letters counting as one ("polcie" is "police", not "policies"); difflib's
+        # order breaks ties.
+        return min(close, key=lambda target: OSA.distance(folded, target))
 
     def _candidates(self, folded: str) -> list[str]:
         """A short target is no candidate either: "witham" is a town, not a typo of "with"."""

@@ -17,6 +17,7 @@ SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
 
 class Synonyms:
     def __init__(self, groups: list[list[str]]) -> None:
+        self.words = frozenset(word for group in groups for phrase in group for word in phrase.casefold().split())
         self._related: dict[str, frozenset[str]] = {}
         self._phrases: dict[str, tuple[str, ...]] = {}
         for group in groups:

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.abstention import AbstentionModel, Signals
+from index.abstention_fit import training_questions
 from index.answer import AnswerPipeline
+from index.embedding import Embedder
+from index.evaluation import load_questions
 from index.question import Detail, wanted_detail
 from index.spelling import Corrector
+
+NEAR_DUPLICATE = 0.85  # cosine above which two questions are the same question reworded
 
 
 @pytest.mark.parametrize(
@@ -56,6 +62,17 @@ def test_typos_are_corrected_towards_the_documents_words_only() -> None:
     assert corrector.correct("braintree police") == "braintree police"  # a name nothing in the documents resembles
 
 
+def test_a_typo_is_corrected_to_the_word_fewest_edits_away() -> None:
+    """Two letters swapped is one slip: "polcie" is "police", not the longer "policies" that shares more letters."""
+    corrector = Corrector.towards_documents(["Police policies on officers."])
+    assert corrector.correct("polcie and offcers") == "police and officers"
+
+
+def test_a_typo_of_a_known_synonym_is_corrected_towards_it(pipeline: AnswerPipeline) -> None:
+    """The documents write "doubling"; "dubble" is a typo of "double", a synonym we know, so the question is read."""
+    assert "double" in pipeline.corrector.correct("will he dubble the specials")
+
+
 @pytest.mark.parametrize(
     ("question", "detail"),
     [
@@ -75,8 +92,8 @@ def test_questions_asking_for_a_local_detail_are_recognised(question: str, detai
 def test_the_fitted_model_is_stored_as_readable_coefficients(tmp_path: Path) -> None:
     model = AbstentionModel.load()
     assert len(model.weights) == len(Signals.__dataclass_fields__)
-    close = Signals(chunk_cosine=0.7, sentence_cosine=0.75, coverage=1.0, unknown=0.0)
-    far = Signals(chunk_cosine=0.1, sentence_cosine=0.15, coverage=0.0, unknown=1.0)
+    close = Signals(chunk_cosine=0.7, sentence_cosine=0.75, coverage=1.0, unknown=0.0, quote_score=0.9)
+    far = Signals(chunk_cosine=0.1, sentence_cosine=0.15, coverage=0.0, unknown=1.0, quote_score=0.2)
     assert model.probability(close) >= model.threshold > model.probability(far)
     model.save(tmp_path / "model.yaml", "a note")
     assert AbstentionModel.load(tmp_path / "model.yaml") == model
@@ -109,3 +126,14 @@ def test_who_holds_a_role_is_answered_only_by_a_passage_naming_someone(pipeline:
     assert any("Sir Mark Rowley" in c.quote for c in named.citations), [c.quote for c in named.citations]
     unnamed = pipeline.answer("Who is the chief fire officer in Essex?")  # the plan names the role, never the person
     assert unnamed.kind == "abstain", [c.quote for c in unnamed.citations]
+
+
+def test_no_training_question_paraphrases_a_held_out_question(embedder: Embedder) -> None:
+    """The abstention model's own training questions must not leak the labelled test split, or its figures would
+    flatter."""
+    training = [q.question for q in training_questions()]
+    held_out = [q.question for q in load_questions(split="test")]
+    similarity = np.asarray(embedder.encode(training)) @ np.asarray(embedder.encode(held_out)).T
+    pairs = [(training[i], held_out[j]) for i, j in zip(*np.nonzero(similarity >= NEAR_DUPLICATE), strict=True)]
+    assert pairs == []
+    assert {"answer", "abstain"} == {q.expect for q in training_questions()}
