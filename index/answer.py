@@ -155,11 +155,15 @@ class AnswerPipeline:
     def _candidates(self, question: ParsedQuestion, hits: list[Hit]) -> list[SourceQuotes]:
         """The best passages of every source that speaks to the question, best first; the sources it names, and each
         source's chunk sharing most words with it, are looked at even when retrieval ranked them low."""
+        return self.quotes.best_per_source(question, self.candidate_hits(question, hits))
+
+    def candidate_hits(self, question: ParsedQuestion, hits: list[Hit]) -> list[Hit]:
+        """The hits, then the named sources' closest chunks and each source's chunk sharing most words with it."""
         found = {hit.chunk_id for hit in hits}
         extra = [c for d in question.named for c in self._chunks_of(d, question)] + self._best_lexical_per_source(
             question
         )
-        return self.quotes.best_per_source(question, hits + [Hit(c, 0.0, 0.0, 0.0) for c in extra if c not in found])
+        return hits + [Hit(c, 0.0, 0.0, 0.0) for c in extra if c not in found]
 
     def _quotes(self, question: ParsedQuestion, candidates: list[SourceQuotes]) -> list[Quote]:
         """The best passage of every source close enough to the best; the sources the question names always get

@@ -1,16 +1,23 @@
 """Choosing each source's quote: the passage that answers the question, not the sentence sharing most words with it.
 
-A passage scores by its meaning (its own vector and its best sentence's), the question's topic words it holds (words
-of its section heading count for less), whether it carries the kind of answer asked for (a number, a stated
-position), and its length (a few words say too little; a long stretch buries the answer).
+What is known of a passage (PassageFeatures): its meaning (its own vector, its best sentence's and its chunk's), the
+question's topic words it holds (words of its section heading count for less), whether it carries the kind of answer
+asked for (a number, a stated position, someone's own words), and its length (a few words say too little; a long
+stretch buries the answer). Two weightings of it: the ranking, fitted on dev (quote_ranking.yaml), picks a source's
+passage; the hand-set SCORE_WEIGHTS say how strongly it answers, on the scale the floors across sources and the
+abstention model are set on.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
+import yaml
 
 from index.chunking import Span
 from index.lexical import analyse
@@ -19,12 +26,10 @@ from index.question import ParsedQuestion, Wanted
 from index.retriever import Hit, Retriever
 
 CHUNKS_PER_SOURCE = 3
-# Weights, set on the dev split of the labelled questions (never the test split).
-PASSAGE_WEIGHT, SENTENCE_WEIGHT, CHUNK_WEIGHT, OVERLAP_WEIGHT = 0.5, 0.3, 0.2, 0.4
 HEADING_SHARE = 0.5  # a topic word found only in the section heading counts half
 RUNNER_UP_MARGIN = 0.16  # a source's second passage is shown when it scores within this of its best
-NUMBER_BONUS, POSITION_BONUS, WORDS_BONUS = 0.12, 0.06, 0.06
-SHORT_WORDS, LONG_WORDS, LENGTH_PENALTY = 15, 55, 0.08
+SHORT_WORDS, LONG_WORDS = 15, 55
+RANKING_FILE = Path(__file__).with_name("quote_ranking.yaml")
 STANCE = re.compile(
     r"\b(?:I|we)(?: would| will| shall|'d|'ll| am going to| must| should| want| plan| intend| pledge| propose|"
     r" support| oppose| believe| commit)\b|\b(?:ban|banned|banning|pledge|commit|commitment|will|would|must|should|"
@@ -42,12 +47,41 @@ _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
 HONORIFICS = frozenset({"sir", "dame", "lord", "lady", "mr", "mrs", "ms", "miss", "dr", "judge", "pc", "dc", "insp"})
 
 
+class PassageFeatures(NamedTuple):
+    """What is known of a passage as the answer to a question (each weighted by SCORE_WEIGHTS and the ranking)."""
+
+    passage_cosine: float  # the passage's meaning (a list's lead-in alone, so its items do not dilute it)
+    sentence_cosine: float  # its closest sentence's
+    chunk_cosine: float  # its chunk's
+    overlap: float  # the weighted share of the question's topic words it holds
+    number: float  # 1 when a number is asked for and it holds one
+    stance: float  # 1 when a position is asked for (or sources compared) and it states one
+    speech: float  # 1 when someone's words are asked for and it quotes speech
+    length_cost: float  # 0 inside about 15-55 words, rising to 1 for a fragment or a 90-word stretch
+
+
+# How strongly a passage answers, comparable across sources: the scale the quote floors and margins of AnswerPolicy,
+# the runner-up margin and the abstention model read. Set by hand on the dev split.
+SCORE_WEIGHTS = PassageFeatures(0.5, 0.3, 0.2, 0.4, 0.12, 0.06, 0.06, -0.08)
+
+
+def weighted(features: PassageFeatures, weights: Sequence[float]) -> float:
+    return float(sum(f * w for f, w in zip(features, weights, strict=True)))
+
+
+def load_ranking(path: Path = RANKING_FILE) -> PassageFeatures:
+    """Which of a source's passages holds the answer: weights fitted on the dev split (index/quote_fit.py)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return PassageFeatures(*(float(raw["weights"][name]) for name in PassageFeatures._fields))
+
+
 @dataclass(frozen=True)
 class Quote:
     doc_id: str
     span: Span
-    score: float
+    score: float  # how strongly it answers (SCORE_WEIGHTS), comparable across sources
     overlap: float = 0.0  # the weighted share of the question's topic words it holds (see QuoteChooser._overlap)
+    rank: float = 0.0  # how likely it is the one of its source's passages that holds the answer (the ranking)
 
 
 @dataclass(frozen=True)
@@ -88,9 +122,10 @@ def shown_quotes(sources: list[SourceQuotes], limit: int) -> list[Quote]:
 
 
 class QuoteChooser:
-    def __init__(self, retriever: Retriever, passages: Passages) -> None:
+    def __init__(self, retriever: Retriever, passages: Passages, ranking: PassageFeatures | None = None) -> None:
         self.retriever = retriever
         self.passages = passages
+        self.ranking = ranking or load_ranking()
         texts = [d.text for d in retriever.data.documents.values()]
         self._lowercase = frozenset(w for text in texts for w in _WORD.findall(text) if w.islower())
         self._alone = _used_alone(texts)
@@ -98,32 +133,41 @@ class QuoteChooser:
 
     def best_per_source(self, question: ParsedQuestion, hits: list[Hit]) -> list[SourceQuotes]:
         """The best passages of every source among the hits, best source first."""
+        quotes = [self._best_of(question, chunk_ids) for chunk_ids in self.chunks_per_source(hits).values()]
+        return sorted((q for q in quotes if q is not None), key=lambda q: -q.score)
+
+    def chunks_per_source(self, hits: list[Hit]) -> dict[str, list[int]]:
+        """Each source's first few chunks among the hits: where its quote is looked for."""
         chunks_by_doc: dict[str, list[int]] = {}
         for hit in hits:
             doc_chunks = chunks_by_doc.setdefault(self.retriever.data.chunks[hit.chunk_id].doc_id, [])
             if len(doc_chunks) < CHUNKS_PER_SOURCE:
                 doc_chunks.append(hit.chunk_id)
-        quotes = [self._best_of(question, chunk_ids) for chunk_ids in chunks_by_doc.values()]
-        return sorted((q for q in quotes if q is not None), key=lambda q: -q.score)
+        return chunks_by_doc
 
-    def _best_of(self, question: ParsedQuestion, chunk_ids: list[int]) -> SourceQuotes | None:
-        scored: list[Quote] = []
+    def features(self, question: ParsedQuestion, chunk_ids: list[int]) -> list[tuple[Passage, PassageFeatures]]:
+        """Every passage of the chunks that could answer the question, with what is known of it."""
+        found: list[tuple[Passage, PassageFeatures]] = []
         weights = self.retriever.term_weights(question.topic_terms)
         for chunk_id in chunk_ids:
-            chunk_score = float(self.retriever.data.chunk_vectors[chunk_id] @ question.vector)
+            chunk_cosine = float(self.retriever.data.chunk_vectors[chunk_id] @ question.vector)
             heading = set(analyse(self.retriever.data.chunks[chunk_id].section or ""))
             for passage in self.passages.of_chunk(chunk_id):
-                if not self._can_answer(question, passage):
-                    continue
-                text = self.retriever.data.documents[passage.doc_id].text[passage.span.start : passage.span.end]
-                overlap = self._overlap(weights, frozenset(analyse(text)), heading)
-                score = self._score(question, passage, text, overlap) + CHUNK_WEIGHT * chunk_score
-                scored.append(Quote(passage.doc_id, passage.span, score, overlap))
+                if self._can_answer(question, passage):
+                    found.append((passage, self._features(question, passage, chunk_cosine, weights, heading)))
+        return found
+
+    def _best_of(self, question: ParsedQuestion, chunk_ids: list[int]) -> SourceQuotes | None:
+        """The source's passage most likely to hold the answer (the ranking), and its best other one apart from it."""
+        scored = [
+            Quote(p.doc_id, p.span, weighted(f, SCORE_WEIGHTS), f.overlap, weighted(f, self.ranking))
+            for p, f in self.features(question, chunk_ids)
+        ]
         if not scored:
             return None
-        best = max(scored, key=lambda q: q.score)
+        best = max(scored, key=lambda q: q.rank)
         apart = [q for q in scored if q.span.end <= best.span.start or best.span.end <= q.span.start]
-        return SourceQuotes(best, max(apart, key=lambda q: q.score, default=None))
+        return SourceQuotes(best, max(apart, key=lambda q: q.rank, default=None))
 
     def _can_answer(self, question: ParsedQuestion, passage: Passage) -> bool:
         """A passage that cannot answer whatever it shares with the question: one without the action a why/when-did
@@ -148,26 +192,35 @@ class QuoteChooser:
                 return True
         return False
 
-    def _score(self, question: ParsedQuestion, passage: Passage, text: str, overlap: float) -> float:
+    def _features(
+        self,
+        question: ParsedQuestion,
+        passage: Passage,
+        chunk_cosine: float,
+        weights: dict[str, float],
+        heading: set[str],
+    ) -> PassageFeatures:
         data = self.retriever.data
+        text = data.documents[passage.doc_id].text[passage.span.start : passage.span.end]
         rows = np.asarray(data.sentence_vectors[passage.rows.start : passage.rows.stop])
         sentence_cosines = rows @ question.vector
         mean = rows.sum(axis=0)
         passage_cosine = float(mean @ question.vector) / max(float(np.linalg.norm(mean)), 1e-6)
         if passage.is_list:  # the lead-in says what the list is about: its items should not dilute that
             passage_cosine = max(passage_cosine, float(sentence_cosines[0]))
-        score = PASSAGE_WEIGHT * passage_cosine + SENTENCE_WEIGHT * float(sentence_cosines.max())
-        score += OVERLAP_WEIGHT * overlap
-        if question.wants is Wanted.NUMBER and NUMBER.search(text):
-            score += NUMBER_BONUS
-        # Comparing sources is comparing what each would do: their stated positions.
-        if (question.wants is Wanted.POSITION or question.compare) and STANCE.search(text):
-            score += POSITION_BONUS
-        if question.wants is Wanted.WORDS and SPEECH.search(text):
-            score += WORDS_BONUS
-        # A lead-in with a long list pays for its length like any passage: the item that answers is then quoted alone
-        # (never the lead-in alone, which is not a passage).
-        return score - LENGTH_PENALTY * _length_cost(passage.words)
+        return PassageFeatures(
+            passage_cosine=passage_cosine,
+            sentence_cosine=float(sentence_cosines.max()),
+            chunk_cosine=chunk_cosine,
+            overlap=self._overlap(weights, frozenset(analyse(text)), heading),
+            number=float(question.wants is Wanted.NUMBER and NUMBER.search(text) is not None),
+            # Comparing sources is comparing what each would do: their stated positions.
+            stance=float((question.wants is Wanted.POSITION or question.compare) and STANCE.search(text) is not None),
+            speech=float(question.wants is Wanted.WORDS and SPEECH.search(text) is not None),
+            # A lead-in with a long list pays for its length like any passage: the item that answers is then quoted
+            # alone (never the lead-in alone, which is not a passage).
+            length_cost=_length_cost(passage.words),
+        )
 
     def _overlap(self, weights: dict[str, float], words: frozenset[str], heading: set[str]) -> float:
         """The weighted share of the question's topic words the passage holds, a listed synonym counting ("specials"

@@ -128,3 +128,20 @@ def test_a_one_line_answer_is_quoted_with_the_paragraph_that_explains_it(pipelin
     assert answer.kind == "answer"
     quotes = _quotes_of(answer, MILLER)
     assert any("not the end goal" in q and "live and feel safe" in q for q in quotes), quotes
+
+
+def test_the_fitted_ranking_weighs_what_answers_and_is_stored_readably(pipeline: AnswerPipeline) -> None:
+    """The ranking of a source's passages is fitted on dev questions; its weights are a readable file, and a passage
+    holding the question's topic words and the number asked for outranks one that is only close in meaning."""
+    from index.evaluation import load_questions
+    from index.quote_fit import fit_ranking
+    from index.quoting import PassageFeatures, load_ranking, weighted
+
+    ranking = load_ranking()
+    on_topic = PassageFeatures(0.5, 0.5, 0.5, overlap=1.0, number=1.0, stance=0.0, speech=0.0, length_cost=0.0)
+    only_close = PassageFeatures(0.6, 0.6, 0.5, overlap=0.2, number=0.0, stance=0.0, speech=0.0, length_cost=0.0)
+    assert weighted(on_topic, ranking) > weighted(only_close, ranking)
+
+    fitted = fit_ranking(pipeline, load_questions(split="dev")[:60])
+    assert 0.0 <= fitted.hand_accuracy <= 1.0 and 0.0 <= fitted.accuracy <= 1.0
+    assert abs(sum(fitted.weights[:3]) - 1.0) < 1e-9  # the cosines' weights add up to 1, as the file says
