@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import Enum
 from typing import Literal
 
@@ -17,7 +16,7 @@ from index.embedding import Embedder
 from index.lexical import analyse
 from index.loading import open_index
 from index.passages import Passages
-from index.question import ParsedQuestion, SourceNames, parse_question
+from index.question import WORD, ParsedQuestion, SourceNames, parse_question
 from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser, SourceQuotes, shown_quotes
 from index.replies import attribution, compose, crime_report_text, emergency_text, ends_sentence, refuse_text
 from index.retriever import Hit, Retriever
@@ -40,7 +39,6 @@ __all__ = [
 ]
 
 MAX_QUESTION_CHARS = 1000
-_WORD = re.compile(r"[\w'’-]+")
 SEARCH_DEPTH = 40  # deep enough that a source whose passage sits in a long chunk on many topics is still seen
 
 AnswerKind = Literal["answer", "abstain", "emergency", "crime_report", "refuse"]
@@ -100,9 +98,7 @@ class AnswerPipeline:
         self.corrector = Corrector.towards_documents(_corpus_words(retriever), retriever.embedder.whole_words())
         self.abstention = Abstention(retriever)
         self.quotes = QuoteChooser(retriever, Passages(retriever.data))
-        self._written = frozenset(
-            w.casefold() for d in retriever.data.documents.values() for w in _WORD.findall(d.text)
-        )
+        self._written = frozenset(w.casefold() for d in retriever.data.documents.values() for w in WORD.findall(d.text))
 
     def triage(self, message: str) -> Triage | None:
         """The rules, and closeness to labelled emergencies as a second signal: 999 when either says so."""

@@ -27,7 +27,7 @@ from knowledge.corpus import corpus_hash, load_corpus
 from knowledge.documents import Document, DocumentMeta
 
 FORMAT_VERSION = 1
-CHUNKING_VERSION = 3  # 2: the title joined the context; 2, 3: more question-framing stop words
+CHUNKING_VERSION = 3  # 2: the title joined the context, more framing stop words; 3: more framing stop words
 CURRENT = "current"
 KEEP_BUILDS = 2
 

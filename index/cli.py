@@ -144,7 +144,8 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
             typer.echo(f"Recorded the {split} figures in {figures}.", err=as_json)
         if calibrate_thresholds:
             # The ranking first: which passage is a source's best changes the abstention model's quote signal.
-            ranking = fit_ranking(pipeline, load_questions(questions, "dev"))
+            dev = load_questions(questions, "dev")
+            ranking = fit_ranking(pipeline, dev)
             save_ranking(ranking, RANKING_NOTE.format(accuracy=ranking.accuracy, hand=ranking.hand_accuracy))
             pipeline.quotes.ranking = ranking.weights
             typer.echo(
@@ -152,7 +153,7 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
                 f"{ranking.hand_accuracy:.3f}). Written to {RANKING_FILE}.",
                 err=as_json,
             )
-            fitted = fit(pipeline, load_questions(questions, "dev"), training_questions())
+            fitted = fit(pipeline, dev, training_questions())
             note = FIT_NOTE.format(precision=fitted.precision, recall=fitted.recall)
             fitted.model.save(MODEL_FILE, note)
             typer.echo(f"{note.splitlines()[-1]} Written to {MODEL_FILE}.", err=as_json)
@@ -165,7 +166,7 @@ Cross-validated on dev by gold passage group: the top-ranked passage of the gold
 {accuracy:.3f} of questions (the hand-set score weights: {hand:.3f})."""
 
 FIT_NOTE = """The abstention model (index/abstention.py): logistic regression over the signals, fitted on the dev split
-of tests/eval/questions.yaml and our own questions in index/abstention_training.yaml only.
+of tests/eval/questions.yaml and our own questions in tests/eval/abstention_training.yaml only.
 Written by `consult eval --split dev --calibrate`; do not edit by hand.
 Cross-validated on dev: abstention precision {precision:.3f}, recall {recall:.3f}."""
 

@@ -15,6 +15,7 @@ from index.retriever import Hit, Mode
 EVAL_DIR = Path(__file__).resolve().parents[1] / "tests" / "eval"
 DEFAULT_QUESTIONS = EVAL_DIR / "questions.yaml"
 DEFAULT_SAFETY = EVAL_DIR / "safety.yaml"
+DEFAULT_TRAINING = EVAL_DIR / "abstention_training.yaml"  # our own questions for the abstention model
 RETRIEVAL_DEPTH = 10
 RECALL_AT = (1, 3, 5)
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from index.embedding import Vectors
 from index.lexical import analyse
 from index.spelling import Corrector
-from knowledge.documents import Document
+from knowledge.documents import Document, Kind
 
 
 class Wanted(StrEnum):
@@ -31,7 +31,7 @@ _WANTS = (
     (
         Wanted.NUMBER,
         re.compile(
-            r"\b(?:how (?:many|much|often|long|old|far|big|large|high|low|fast)|what age|number of|percentage|"
+            r"\b(?:how (?:many|much|often|long|old|big|large|high|low|fast)|what age|number of|percentage|"
             r"per ?cent|rate|figures?|statistics|stats|target|amount|count)\b",
             re.IGNORECASE,
         ),
@@ -124,12 +124,12 @@ _SAYING = frozenset(
         "suggested",
     }
 )
-# "the <kind>", a few words between ("the new police and crime plan"), singular: not "the plan to ..." (a plan, not
-# the document), nor "the plans" (everyone's).
-_KIND_PHRASE = r"\bthe (?:[\w'’-]+,? ){{0,5}}?{}\b(?! to\b)"
+# The kinds of document a resident names as "the <kind>" ("the plan", "the manifesto"); the others ("news",
+# "policy", "statement") are words of ordinary questions.
+NAMEABLE_KINDS = frozenset({Kind.MANIFESTO, Kind.PLAN, Kind.REPORT})
 TITLE_PHRASE_WORDS = 4  # fewer would name a document by a topic phrase ("live facial recognition")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z]\b")
-_WORD = re.compile(r"[\w'’-]+")
+WORD = re.compile(r"[\w'’-]+")  # a word as written, apostrophes and hyphens kept
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“(]\s*)$")
 
 
@@ -157,41 +157,60 @@ class ParsedQuestion:
 
 class SourceNames:
     """Names that point at sources, taken from the corpus manifest: speakers, publishers and the proper nouns of a
-    title that no other document uses (a "Kent plan" is named by "Kent" only if Kent is that document's alone)."""
+    title that no other document uses (a "Kent plan" is named by "Kent" only if Kent is that document's alone); runs
+    of title words holding the document's kind or a proper noun ("fire and crime plan"); and "the <kind>" when few
+    documents are of that kind ("the plan", "the crime plan", with only the plan's own title words between)."""
 
     def __init__(self, documents: Iterable[Document]) -> None:
         documents = list(documents)
-        self._names: dict[str, frozenset[str]] = {}
-        lowercase_words = {w for d in documents for w in _WORD.findall(d.text) if w.islower()}
-        candidates: dict[str, set[str]] = {}
-        for document in documents:
-            for name in _names_of(document, lowercase_words):
-                candidates.setdefault(name, set()).add(document.id)
-        for name, owners in candidates.items():
-            mentioned_by = {d.id for d in documents if _mentions(d.text, name)}
-            # A word every document uses (a county, "Police") names none of them.
-            if mentioned_by <= owners and len(owners) < max(2, len(documents) // 2):
-                self._names[name] = frozenset(owners)
-        # "the plan", "the new crime plan", "the manifestos": a kind of document that few documents are.
-        self._kinds: dict[re.Pattern[str], frozenset[str]] = {}
-        for kind in {d.meta.kind for d in documents}:
-            owners = {d.id for d in documents if d.meta.kind == kind}
+        lowercase_words = {w for d in documents for w in WORD.findall(d.text) if w.islower()}
+        self._names = _unique(documents, {d.id: _names_of(d, lowercase_words) for d in documents})
+        self._titles = _unique(documents, {d.id: _title_phrases(d, lowercase_words) for d in documents})
+        self._patterns = {
+            name: pattern for name in self._names | self._titles if (pattern := _name_pattern(name)) is not None
+        }
+        self._kinds: list[tuple[re.Pattern[str], frozenset[str]]] = []
+        for kind in NAMEABLE_KINDS & {d.meta.kind for d in documents}:
+            owners = [d for d in documents if d.meta.kind == kind]
             if len(owners) < max(2, len(documents) // 2):
-                self._kinds[re.compile(_KIND_PHRASE.format(re.escape(kind.value)), re.IGNORECASE)] = frozenset(owners)
+                self._kinds.append((_kind_pattern(kind, owners), frozenset(d.id for d in owners)))
 
-    def named_in(self, text: str) -> frozenset[str]:
+    def named_in(self, text: str, kinds: bool = True) -> frozenset[str]:
+        """The documents the text names; `kinds=False` leaves "the plan" aside (a compare question names no kind)."""
         found: set[str] = set()
-        for name, owners in self._names.items():
-            if _mentions(text, name):
+        for name, owners in (self._names | self._titles).items():
+            if name in self._patterns and self._patterns[name].search(text):
                 found |= owners
-        for phrase, owners in self._kinds.items():
-            if phrase.search(text):
+        for pattern, owners in self._kinds if kinds else ():
+            if pattern.search(text):
                 found |= owners
         return frozenset(found)
 
     def name_terms(self, text: str) -> frozenset[str]:
-        """The stemmed words of the source names the text mentions ("hirst"): who is asked about, not the topic."""
-        return frozenset(stem for name in self._names if _mentions(text, name) for stem in analyse(name))
+        """The stemmed words of the people and publishers the text names ("hirst"): who is asked about, not the
+        topic. A title's words stay topic words ("front line policing")."""
+        return frozenset(
+            stem
+            for name in self._names
+            if name in self._patterns and self._patterns[name].search(text)
+            for stem in analyse(name)
+        )
+
+
+def _unique(documents: list[Document], names_by_document: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    """Each name with the documents it names, kept only if no other document mentions it and it names few."""
+    owners_of: dict[str, set[str]] = {}
+    for doc_id, names in names_by_document.items():
+        for name in names:
+            owners_of.setdefault(name, set()).add(doc_id)
+    kept: dict[str, frozenset[str]] = {}
+    for name, owners in owners_of.items():
+        pattern = _name_pattern(name)
+        mentioned_by = {d.id for d in documents if pattern is not None and pattern.search(d.text)}
+        # A word every document uses (a county, "Police") names none of them.
+        if mentioned_by <= owners and len(owners) < max(2, len(documents) // 2):
+            kept[name] = frozenset(owners)
+    return kept
 
 
 def _names_of(document: Document, lowercase_words: set[str]) -> set[str]:
@@ -208,16 +227,31 @@ def _names_of(document: Document, lowercase_words: set[str]) -> set[str]:
     # "Commitments".
     used_as_names = {w for w in title_words if re.search(rf"[a-z,;] {re.escape(w)}\b", document.text)}
     names.update(_proper_nouns(" ".join(used_as_names), lowercase_words))
-    names.update(_title_phrases(meta.title))
     return {n for n in names if len(n) >= 3}
 
 
-def _title_phrases(title: str) -> set[str]:
-    """Runs of TITLE_PHRASE_WORDS words of a title ("fire and crime plan"): a resident naming a document by its title.
-    Kept only if no other document uses them (SourceNames checks), so a topic phrase names nothing."""
-    words = [w.casefold() for w in _WORD.findall(title)]
+def _title_phrases(document: Document, lowercase_words: set[str]) -> set[str]:
+    """Runs of TITLE_PHRASE_WORDS words of a title that hold the document's kind or a proper noun ("fire and crime
+    plan", "decision to charge caroline"): a resident naming the document by its title. A run of topic words alone
+    ("offensive social media posts") names nothing, or a headline would name its document whenever its topic is asked
+    about."""
+    meta = document.meta
+    words = [w.casefold() for w in WORD.findall(meta.title)]
+    marks = _proper_nouns(meta.title, lowercase_words) | ({meta.kind.value} if meta.kind in NAMEABLE_KINDS else set())
     runs = (words[i : i + TITLE_PHRASE_WORDS] for i in range(len(words) - TITLE_PHRASE_WORDS + 1))
-    return {" ".join(run) for run in runs if sum(len(analyse(w)) > 0 for w in run) >= TITLE_PHRASE_WORDS - 1}
+    return {
+        " ".join(run)
+        for run in runs
+        if sum(len(analyse(w)) > 0 for w in run) >= TITLE_PHRASE_WORDS - 1 and not marks.isdisjoint(run)
+    }
+
+
+def _kind_pattern(kind: Kind, owners: list[Document]) -> re.Pattern[str]:
+    """ "the plan", "the crime plan", "the Police, Fire and Crime Plan": "the", a few of the documents' own title
+    words, the kind; singular (not "the plans", everyone's) and not "the plan to ..." (a plan, not the document)."""
+    title_words = sorted({w.casefold() for d in owners for w in WORD.findall(d.meta.title)} - {kind.value})
+    between = "|".join(re.escape(w) for w in title_words) or "(?!)"
+    return re.compile(rf"\bthe\W+(?:(?:{between})\W+){{0,6}}{re.escape(kind.value)}\b(?!\W+to\b)", re.IGNORECASE)
 
 
 def _proper_nouns(text: str, lowercase_words: set[str]) -> set[str]:
@@ -225,10 +259,13 @@ def _proper_nouns(text: str, lowercase_words: set[str]) -> set[str]:
     return {w.casefold() for w in _CAPITALISED.findall(text) if w.casefold() not in lowercase_words}
 
 
-def _mentions(text: str, name: str) -> bool:
-    """Whether the text names it, whatever the punctuation between its words ("Police, Fire and Crime Plan")."""
-    words = r"\W+".join(re.escape(w.strip("'’")) for w in _WORD.findall(name))
-    return re.search(rf"(?<![\w-]){words}(?:'s|’s|s)?(?![\w-])", text, re.IGNORECASE) is not None
+def _name_pattern(name: str) -> re.Pattern[str] | None:
+    """The name whatever the punctuation between its words ("Police, Fire and Crime Plan"); None for no words."""
+    words = [re.escape(w.strip("'’")) for w in WORD.findall(name) if w.strip("'’")]
+    if not words:
+        return None
+    joined = r"\W+".join(words)
+    return re.compile(rf"(?<![\w-]){joined}(?:'s|’s|s)?(?![\w-])", re.IGNORECASE)
 
 
 def unknown_names(text: str, known: Callable[[str], bool]) -> list[str]:
@@ -277,13 +314,14 @@ def parse_question(
     text: str, vector: Vectors, names: SourceNames, corrector: Corrector | None = None
 ) -> ParsedQuestion:
     corrected = corrector.correct(text) if corrector else text
+    compare = _COMPARE.search(text) is not None
     return ParsedQuestion(
         text=text,
         terms=analyse(corrected),
         vector=vector,
-        named=names.named_in(corrected),
+        named=names.named_in(corrected, kinds=not compare),
         wants=wanted(text),
-        compare=_COMPARE.search(text) is not None,
+        compare=compare,
         corrected=corrected,
         detail=wanted_detail(text),
         identity=_IDENTITY.search(text) is not None,

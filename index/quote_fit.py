@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import yaml
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
@@ -63,19 +64,22 @@ def candidates(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> l
 def fit_ranking(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> RankingFit:
     rows = candidates(pipeline, questions)
     groups = [c.group for c in rows]
+    if len(set(groups)) < 2:
+        raise ValueError("too few answerable questions with gold evidence to fit the ranking of passages")
     right = hand = 0
-    for fitting, testing in GroupKFold(FOLDS).split(rows, groups=groups):
+    for fitting, testing in GroupKFold(min(FOLDS, len(set(groups)))).split(rows, groups=groups):
         weights = _fit([rows[i] for i in fitting])
         right += sum(_top_holds(rows[i], weights) for i in testing)
         hand += sum(_top_holds(rows[i], np.array(SCORE_WEIGHTS)) for i in testing)
     weights = _fit(rows)
-    weights /= weights[:3].sum()  # the three cosines' weights add up to 1, as in SCORE_WEIGHTS: easier to read
+    cosines = float(weights[:3].sum())
+    if cosines <= 0:  # closeness in meaning making a passage less likely to answer: a fit not to trust
+        raise ValueError(f"the fitted ranking weighs meaning negatively ({cosines:.3f}); not written")
+    weights /= cosines  # the three cosines' weights add up to 1, as in SCORE_WEIGHTS: easier to read
     return RankingFit(PassageFeatures(*(float(w) for w in weights)), right / len(rows), hand / len(rows))
 
 
 def save_ranking(fitted: RankingFit, note: str) -> None:
-    import yaml
-
     body = {"weights": {name: round(w, 4) for name, w in zip(PassageFeatures._fields, fitted.weights, strict=True)}}
     header = "".join(f"# {line}\n" for line in note.splitlines())
     RANKING_FILE.write_text(header + yaml.safe_dump(body, sort_keys=False), encoding="utf-8")

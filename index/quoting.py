@@ -22,7 +22,7 @@ import yaml
 from index.chunking import Span
 from index.lexical import analyse
 from index.passages import NUMBER, Passage, Passages
-from index.question import ParsedQuestion, Wanted
+from index.question import WORD, ParsedQuestion, Wanted
 from index.retriever import Hit, Retriever
 
 CHUNKS_PER_SOURCE = 3
@@ -42,7 +42,6 @@ STANCE = re.compile(
 SPEECH = re.compile(r"(?:^|[\s(:])['‘“\"][A-Z]|\b(?:said|says|told|tells|added|stated|warned)\b")
 # A name: capitalised words in a row ("Judge Jane Doe", "Sir John Smith").
 NAME = re.compile(r"\b[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)+")
-_WORD = re.compile(r"[\w'’-]+")
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
 HONORIFICS = frozenset({"sir", "dame", "lord", "lady", "mr", "mrs", "ms", "miss", "dr", "judge", "pc", "dc", "insp"})
 
@@ -70,7 +69,10 @@ def weighted(features: PassageFeatures, weights: Sequence[float]) -> float:
 
 
 def load_ranking(path: Path = RANKING_FILE) -> PassageFeatures:
-    """Which of a source's passages holds the answer: weights fitted on the dev split (index/quote_fit.py)."""
+    """Which of a source's passages holds the answer: weights fitted on the dev split (index/quote_fit.py); the
+    hand-set SCORE_WEIGHTS until they are."""
+    if not path.exists():
+        return SCORE_WEIGHTS
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return PassageFeatures(*(float(raw["weights"][name]) for name in PassageFeatures._fields))
 
@@ -127,7 +129,7 @@ class QuoteChooser:
         self.passages = passages
         self.ranking = ranking or load_ranking()
         texts = [d.text for d in retriever.data.documents.values()]
-        self._lowercase = frozenset(w for text in texts for w in _WORD.findall(text) if w.islower())
+        self._lowercase = frozenset(w for text in texts for w in WORD.findall(text) if w.islower())
         self._alone = _used_alone(texts)
         self._common = retriever.embedder.whole_words()
 
@@ -183,7 +185,7 @@ class QuoteChooser:
         """A person's name: capitalised words neither the question's nor ever written in lower case (not the role the
         question gives, "Chief Constable"), after an honorific ("Sir John Smith") or ending in a surname: one the
         documents use alone ("Doe") or no common English word ("Okonkwo", where "Labour Party" ends in one)."""
-        asked = {w.casefold() for w in _WORD.findall(question.corrected or question.text)}
+        asked = {w.casefold() for w in WORD.findall(question.corrected or question.text)}
         for match in NAME.finditer(text):
             words = [w.casefold() for w in match.group().split()]
             if not asked.isdisjoint(words) or not self._lowercase.isdisjoint(words):

@@ -19,12 +19,13 @@ class Synonyms:
     def __init__(self, groups: list[list[str]]) -> None:
         self.words = frozenset(word for group in groups for phrase in group for word in phrase.casefold().split())
         self._related: dict[str, frozenset[str]] = {}
-        self._phrases: dict[str, tuple[str, ...]] = {}
+        self._phrases: dict[str, tuple[str, ...]] = {}  # a one-word synonym -> the longer ones of its groups
         for group in groups:
+            longer = tuple(p for p in group if len(p.split()) > 1)
             for phrase in group:
                 if len(phrase.split()) == 1:
-                    self._phrases[phrase.casefold()] = tuple(p for p in group if len(p.split()) > 1)
-        for group in groups:
+                    word = phrase.casefold()
+                    self._phrases[word] = self._phrases.get(word, ()) + longer
             stems = frozenset(stem for phrase in group for stem in analyse(phrase))
             for stem in stems:
                 self._related[stem] = self._related.get(stem, frozenset()) | stems

@@ -142,6 +142,7 @@ def test_the_fitted_ranking_weighs_what_answers_and_is_stored_readably(pipeline:
     only_close = PassageFeatures(0.6, 0.6, 0.5, overlap=0.2, number=0.0, stance=0.0, speech=0.0, length_cost=0.0)
     assert weighted(on_topic, ranking) > weighted(only_close, ranking)
 
-    fitted = fit_ranking(pipeline, load_questions(split="dev")[:60])
-    assert 0.0 <= fitted.hand_accuracy <= 1.0 and 0.0 <= fitted.accuracy <= 1.0
-    assert abs(sum(fitted.weights[:3]) - 1.0) < 1e-9  # the cosines' weights add up to 1, as the file says
+    # On dev questions held out of each fold, the fitted ranking picks the passage holding the evidence at least as
+    # often as the hand-set weights (which were set on all of dev).
+    fitted = fit_ranking(pipeline, load_questions(split="dev"))
+    assert fitted.accuracy >= fitted.hand_accuracy, fitted
