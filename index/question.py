@@ -164,11 +164,9 @@ class SourceNames:
     def __init__(self, documents: Iterable[Document]) -> None:
         documents = list(documents)
         lowercase_words = {w for d in documents for w in WORD.findall(d.text) if w.islower()}
-        self._names = _unique(documents, {d.id: _names_of(d, lowercase_words) for d in documents})
-        self._titles = _unique(documents, {d.id: _title_phrases(d, lowercase_words) for d in documents})
-        self._patterns = {
-            name: pattern for name in self._names | self._titles if (pattern := _name_pattern(name)) is not None
-        }
+        # A title's words stay topic words ("front line policing"); a person's or publisher's name does not.
+        self._names = _unique(documents, {d.id: _names_of(d, lowercase_words) for d in documents}, topic=False)
+        self._names += _unique(documents, {d.id: _title_phrases(d, lowercase_words) for d in documents}, topic=True)
         self._kinds: list[tuple[re.Pattern[str], frozenset[str]]] = []
         for kind in NAMEABLE_KINDS & {d.meta.kind for d in documents}:
             owners = [d for d in documents if d.meta.kind == kind]
@@ -177,39 +175,45 @@ class SourceNames:
 
     def named_in(self, text: str, kinds: bool = True) -> frozenset[str]:
         """The documents the text names; `kinds=False` leaves "the plan" aside (a compare question names no kind)."""
+        return self.read(text, kinds)[0]
+
+    def read(self, text: str, kinds: bool = True) -> tuple[frozenset[str], frozenset[str]]:
+        """The documents the text names, and the stemmed words of the people and publishers it names ("hirst"): who
+        is asked about, not the topic."""
         found: set[str] = set()
-        for name, owners in (self._names | self._titles).items():
-            if name in self._patterns and self._patterns[name].search(text):
-                found |= owners
+        name_terms: set[str] = set()
+        for name in self._names:
+            if name.pattern.search(text):
+                found |= name.owners
+                name_terms |= name.stems
         for pattern, owners in self._kinds if kinds else ():
             if pattern.search(text):
                 found |= owners
-        return frozenset(found)
-
-    def name_terms(self, text: str) -> frozenset[str]:
-        """The stemmed words of the people and publishers the text names ("hirst"): who is asked about, not the
-        topic. A title's words stay topic words ("front line policing")."""
-        return frozenset(
-            stem
-            for name in self._names
-            if name in self._patterns and self._patterns[name].search(text)
-            for stem in analyse(name)
-        )
+        return frozenset(found), frozenset(name_terms)
 
 
-def _unique(documents: list[Document], names_by_document: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+@dataclass(frozen=True)
+class _Name:
+    pattern: re.Pattern[str]
+    owners: frozenset[str]  # the documents it names
+    stems: frozenset[str]  # its words that are not topic words: none for a title's
+
+
+def _unique(documents: list[Document], names_by_document: dict[str, set[str]], topic: bool) -> list[_Name]:
     """Each name with the documents it names, kept only if no other document mentions it and it names few."""
     owners_of: dict[str, set[str]] = {}
     for doc_id, names in names_by_document.items():
         for name in names:
             owners_of.setdefault(name, set()).add(doc_id)
-    kept: dict[str, frozenset[str]] = {}
-    for name, owners in owners_of.items():
+    kept: list[_Name] = []
+    for name, owners in sorted(owners_of.items()):
         pattern = _name_pattern(name)
-        mentioned_by = {d.id for d in documents if pattern is not None and pattern.search(d.text)}
+        if pattern is None:
+            continue
+        mentioned_by = {d.id for d in documents if pattern.search(d.text)}
         # A word every document uses (a county, "Police") names none of them.
         if mentioned_by <= owners and len(owners) < max(2, len(documents) // 2):
-            kept[name] = frozenset(owners)
+            kept.append(_Name(pattern, frozenset(owners), frozenset() if topic else frozenset(analyse(name))))
     return kept
 
 
@@ -315,16 +319,17 @@ def parse_question(
 ) -> ParsedQuestion:
     corrected = corrector.correct(text) if corrector else text
     compare = _COMPARE.search(text) is not None
+    named, name_terms = names.read(corrected, kinds=not compare)
     return ParsedQuestion(
         text=text,
         terms=analyse(corrected),
         vector=vector,
-        named=names.named_in(corrected, kinds=not compare),
+        named=named,
         wants=wanted(text),
         compare=compare,
         corrected=corrected,
         detail=wanted_detail(text),
         identity=_IDENTITY.search(text) is not None,
         premise=premise(corrected),
-        name_terms=names.name_terms(corrected),
+        name_terms=name_terms,
     )
