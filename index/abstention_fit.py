@@ -1,5 +1,6 @@
-"""Fitting the abstention model on the dev split and our own training questions (abstention_training.yaml):
-`consult eval --split dev --calibrate` writes index/abstention.yaml.
+"""Fitting the abstention model on the dev split and our own questions (training.yaml, with gold evidence, and
+abstention_training.yaml, labelled only answer or abstain): `consult eval --split dev --calibrate` writes
+index/abstention.yaml.
 
 The regression is fitted on the questions the rules leave to the model (a question about an unknown name or an
 unstated local detail is abstained on before the model is asked). The threshold is chosen on held-out predictions
@@ -71,8 +72,9 @@ def training_questions(path: Path = DEFAULT_TRAINING) -> list[LabelledQuestion]:
 
 
 def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion], training: list[LabelledQuestion]) -> Fit:
-    """Fitted on the dev questions and the training questions; the threshold and the figures reported come from dev
-    questions held out of each fold (the training questions are always in the fitting part)."""
+    """Fitted on the questions (dev and training.yaml) and the extra training questions (abstention_training.yaml);
+    the threshold and the figures reported come from the questions held out of each fold (the extra ones are always
+    in the fitting part)."""
     rows = signal_rows(pipeline, questions)
     extra = signal_rows(pipeline, training)
     regression = LogisticRegression(C=REGULARISATION, class_weight="balanced")

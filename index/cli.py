@@ -16,7 +16,7 @@ from index.abstention_fit import fit, training_questions
 from index.answer import Answer, AnswerPipeline, open_pipeline
 from index.build import build_index, read_manifest
 from index.config import IndexConfig
-from index.evaluation import DEFAULT_QUESTIONS, DEFAULT_SAFETY, load_questions, load_safety
+from index.evaluation import DEFAULT_FITTING, DEFAULT_QUESTIONS, DEFAULT_SAFETY, load_questions, load_safety
 from index.evaluation_figures import DEFAULT_FIGURES, record, run_evaluation
 from index.evaluation_report import print_run
 from index.loading import IndexNotReadyError, index_state
@@ -145,30 +145,32 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
         if calibrate_thresholds:
             # The ranking first: which passage is a source's best changes the abstention model's quote signal.
             dev = load_questions(questions, "dev")
-            ranking = fit_ranking(pipeline, dev)
+            training = load_questions(DEFAULT_FITTING, "train")
+            ranking = fit_ranking(pipeline, dev + training)
             save_ranking(ranking, RANKING_NOTE.format(accuracy=ranking.accuracy, hand=ranking.hand_accuracy))
             pipeline.quotes.ranking = ranking.weights
             typer.echo(
-                f"Ranking of passages: cross-validated on dev {ranking.accuracy:.3f} (hand-set weights "
-                f"{ranking.hand_accuracy:.3f}). Written to {RANKING_FILE}.",
+                f"Ranking of passages: cross-validated on dev and training.yaml {ranking.accuracy:.3f} "
+                f"(hand-set weights {ranking.hand_accuracy:.3f}). Written to {RANKING_FILE}.",
                 err=as_json,
             )
-            fitted = fit(pipeline, dev, training_questions())
+            fitted = fit(pipeline, dev + training, training_questions())
             note = FIT_NOTE.format(precision=fitted.precision, recall=fitted.recall)
             fitted.model.save(MODEL_FILE, note)
             typer.echo(f"{note.splitlines()[-1]} Written to {MODEL_FILE}.", err=as_json)
 
 
 RANKING_NOTE = """The ranking of a source's passages (index/quoting.py): pairwise logistic regression on features,
-fitted on the dev split of tests/eval/questions.yaml only (index/quote_fit.py).
+fitted on the dev split of tests/eval/questions.yaml and our own questions in tests/eval/training.yaml only
+(index/quote_fit.py).
 Written by `consult eval --split dev --calibrate`; do not edit by hand.
-Cross-validated on dev by gold passage group: the top-ranked passage of the gold source holds the evidence for
+Cross-validated on both by gold passage group: the top-ranked passage of the gold source holds the evidence for
 {accuracy:.3f} of questions (the hand-set score weights: {hand:.3f})."""
 
 FIT_NOTE = """The abstention model (index/abstention.py): logistic regression over the signals, fitted on the dev split
-of tests/eval/questions.yaml and our own questions in tests/eval/abstention_training.yaml only.
+of tests/eval/questions.yaml and our own questions in tests/eval/abstention_training.yaml and training.yaml only.
 Written by `consult eval --split dev --calibrate`; do not edit by hand.
-Cross-validated on dev: abstention precision {precision:.3f}, recall {recall:.3f}."""
+Cross-validated on dev and training.yaml: abstention precision {precision:.3f}, recall {recall:.3f}."""
 
 
 def _open(load_config: LoadConfig, ctx: typer.Context) -> AnswerPipeline:

@@ -16,10 +16,11 @@ EVAL_DIR = Path(__file__).resolve().parents[1] / "tests" / "eval"
 DEFAULT_QUESTIONS = EVAL_DIR / "questions.yaml"
 DEFAULT_SAFETY = EVAL_DIR / "safety.yaml"
 DEFAULT_TRAINING = EVAL_DIR / "abstention_training.yaml"  # our own questions for the abstention model
+DEFAULT_FITTING = EVAL_DIR / "training.yaml"  # our own questions with gold evidence, to fit on beside dev
 RETRIEVAL_DEPTH = 10
 RECALL_AT = (1, 3, 5)
 
-Split = Literal["dev", "test"]
+Split = Literal["dev", "test", "train"]  # train: our own questions to fit on, never evaluated
 
 
 class GoldSpan(BaseModel):

@@ -220,6 +220,13 @@ TREND_QUESTION = _any(
     r"more common|less common)\b",
 )
 
+# A message about what is done about crime ("cracking down on dealers in our streets", "updates for victims after they
+# report a crime") asks about policy, not to report one.
+POLICY_ACTION = _any(
+    r"\b(?:crack(?:s|ing)? down|clamp(?:s|ing)? down|tackl\w*|deal(?:s|ing)? with|(?:be|being) done|updates?|"
+    r"feedback|easier|improv\w*|victims)\b",
+)
+
 VOTE_ADVICE = _any(
     r"\bwho\b.{0,20}\b(?:should|shall|to|do i|would you|must|will you|would i|do you)\b.{0,15}\b(?:vote|back|support|"
     r"choose|pick|elect)\b",
@@ -253,7 +260,9 @@ def triage(message: str) -> Triage | None:
     text = SAFETY_CORRECTOR.correct(" ".join(message.replace("’", "'").split()))
     if is_emergency(text):
         return Triage.EMERGENCY
-    if CRIME_REPORT.search(text) and not TREND_QUESTION.search(text):
+    if CRIME_REPORT.search(text) and not (
+        TREND_QUESTION.search(text) or POLICY_QUESTION.search(text) or POLICY_ACTION.search(text)
+    ):
         return Triage.CRIME_REPORT
     if VOTE_ADVICE.search(text):
         return Triage.VOTE_ADVICE

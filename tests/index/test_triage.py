@@ -102,3 +102,20 @@ def test_only_a_writer_who_says_it_is_not_urgent_is_believed() -> None:
 
 def test_a_question_about_a_crime_trend_is_not_a_crime_report() -> None:
     assert triage("my shed was broken into in the spring, is burglary going up round here") is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what will be done to stop drug dealers in our town",
+        "clamping down on dealers on our estate",
+        "will victims get feedback after reporting a crime",
+        "make reporting a theft easier",
+    ],
+)
+def test_a_question_about_what_is_done_about_crime_is_not_a_crime_report(message: str) -> None:
+    assert triage(message) is None
+
+
+def test_a_resident_reporting_dealing_in_their_street_gets_the_101_advice() -> None:
+    assert triage("there are dealers outside our block every evening") is Triage.CRIME_REPORT
