@@ -20,6 +20,9 @@ LABEL_WORDS = 9  # a line without a full stop needs this many words not to be a 
 MAX_WORDS = 90
 CUT_WORDS = 60  # where a single sentence longer than MAX_WORDS is cut
 SHORT_PARAGRAPH_WORDS = 15  # a paragraph of one sentence this short is a lead into the next one
+# A lettered or roman-numbered line ("b. Stalking involving fear of violence (Section 4A)") without a full stop is a
+# sub-heading, as in statutes and reports; digits mark list items instead (chunking.ITEM_MARKER).
+SUBHEADING_MARKER = re.compile(r"^(?:[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+\S")
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|"
     r"half|halve|double|doubling|per ?cent)\b",
@@ -101,7 +104,7 @@ def _windows(text: str, sentences: list[_Sentence], first: int, doc_id: str) -> 
             break
         if words > MAX_WORDS:  # one very long sentence: its first words, cut at a word boundary
             span, words = _first_words(text, span, CUT_WORDS), CUT_WORDS
-        if _stands_alone(text[span.start : span.end], words):
+        if _stands_alone(text[span.start : span.end], words) and not _in_subheading(text, span):
             passages.append(
                 Passage(
                     doc_id,
@@ -138,6 +141,13 @@ def _stands_alone(quote: str, words: int) -> bool:
     """Not a fragment: enough words, and a short line without a full stop is a heading-like label ("Finance")."""
     ended = quote.rstrip("”’\"') ").endswith((".", "!", ";"))
     return words >= (MIN_WORDS if ended else LABEL_WORDS) and not quote.rstrip().endswith(":")
+
+
+def _in_subheading(text: str, span: Span) -> bool:
+    line_start = text.rfind("\n", 0, span.start) + 1
+    line_end = text.find("\n", span.start)
+    line = text[line_start : len(text) if line_end == -1 else line_end].rstrip()
+    return SUBHEADING_MARKER.match(line) is not None and not line.rstrip("”’\"') ").endswith((".", "!", "?", ";"))
 
 
 def _is_lead_in(text: str, sentences: list[_Sentence], index: int) -> bool:

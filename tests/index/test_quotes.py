@@ -130,6 +130,16 @@ def test_a_one_line_answer_is_quoted_with_the_paragraph_that_explains_it(pipelin
     assert any("not the end goal" in q and "live and feel safe" in q for q in quotes), quotes
 
 
+def test_a_lettered_sub_heading_is_never_quoted_on_its_own(pipeline: AnswerPipeline) -> None:
+    """ "b. Stalking involving fear of violence ... (Section 4A)" heads the text about that offence: a label, not a
+    passage; the quote is the text under it."""
+    answer = pipeline.answer("what is the penalty for stalking that puts someone in fear of violence")
+    assert answer.kind == "answer", answer.text
+    headings = [c.quote for c in answer.citations if c.quote.rstrip().endswith("(Section 4A)")]
+    assert headings == []
+    assert any("10 years" in c.quote or "fear that violence" in c.quote for c in answer.citations), answer.text
+
+
 def test_the_fitted_ranking_weighs_what_answers_and_is_stored_readably(pipeline: AnswerPipeline) -> None:
     """The ranking of a source's passages is fitted on dev questions; its weights are a readable file, and a passage
     holding the question's topic words and the number asked for outranks one that is only close in meaning."""
