@@ -21,6 +21,7 @@ from index.embedding import Embedder
 from index.evaluation import load_questions
 from index.lexical import LexicalIndex
 from index.loading import IndexData
+from index.places import PlaceNames
 from index.retriever import Retriever
 from knowledge.corpus import default_corpus_dir
 from knowledge.documents import Document, DocumentMeta, Kind
@@ -96,4 +97,5 @@ def synthetic_index(real: IndexData, size: int, seed: int = 7) -> IndexData:
         sentence_vectors=vectors,
         dense=build_dense(vectors, HNSW_THRESHOLD),
         lexical=LexicalIndex.build(chunk_texts),
+        places=PlaceNames(()),  # synthetic text: no places to tell apart
     )

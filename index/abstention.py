@@ -1,7 +1,8 @@
 """Whether the documents can answer a question: two rules that say why not, then a small fitted model.
 
 The rules catch what closeness cannot: a question asking for a local detail (a phone number, opening hours, an email
-or a postal address) that no retrieved passage states, and a name (a town, a person) the documents never mention. The
+or a postal address) that no retrieved passage states, and a name (a town, a person) the documents never mention,
+capitalised or a place name in any case (index/places.py). The
 model then weighs a few signals of how well the best passages match; its coefficients live in abstention.yaml,
 fitted on the dev split of the labelled questions with `consult eval --calibrate` (see index/abstention_fit.py).
 """
@@ -95,11 +96,18 @@ class Abstention:
     def __init__(self, retriever: Retriever, model: AbstentionModel | None = None) -> None:
         self.retriever = retriever
         self.model = model or AbstentionModel.load()
+        documents = retriever.data.documents.values()
+        self._written = " ".join(
+            [d.text for d in documents] + [" ".join(filter(None, (d.meta.title, d.meta.speaker))) for d in documents]
+        ).casefold()
 
     def decide(self, question: ParsedQuestion, hits: list[Hit], quote_score: float) -> Decision:
         signals = self.signals(question, hits, quote_score)
         probability = self.model.probability(signals)
-        if unknown_names(question.corrected or question.text, self.retriever.data.lexical.knows):
+        text = question.corrected or question.text
+        if unknown_names(text, self.retriever.data.lexical.knows) or self.retriever.data.places.unknown_in(
+            text, self._written
+        ):
             return Decision(signals, probability, False, "unknown name")
         if question.detail is not None and not self._states(question.detail, hits):
             return Decision(signals, probability, False, str(question.detail))

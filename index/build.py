@@ -23,6 +23,7 @@ from index.config import IndexConfig
 from index.dense import build_dense, index_type, save_dense
 from index.embedding import Embedder, Vectors, text_key
 from index.lexical import LexicalIndex
+from index.places import PlaceNames, gazetteer_names
 from knowledge.corpus import corpus_hash, load_corpus
 from knowledge.documents import Document, DocumentMeta
 
@@ -113,6 +114,7 @@ def build_index(
     dense = build_dense(chunk_vectors, config.hnsw_threshold)
     save_dense(dense, folder / "dense.faiss")
     LexicalIndex.build(chunk_texts).save(folder / "bm25")
+    PlaceNames(gazetteer_names()).save(folder)
     np.save(folder / "chunk_vectors.npy", chunk_vectors)
     np.save(folder / "sentence_vectors.npy", sentence_vectors)
     _write_json(

@@ -17,6 +17,7 @@ from index.config import IndexConfig
 from index.dense import load_dense
 from index.embedding import Embedder, Vectors
 from index.lexical import LexicalIndex
+from index.places import PlaceNames
 from knowledge.corpus import load_corpus
 from knowledge.documents import Document, DocumentMeta
 
@@ -41,6 +42,7 @@ class IndexData:
     sentence_vectors: Vectors
     dense: faiss.Index
     lexical: LexicalIndex
+    places: PlaceNames  # place names in any case, to tell a town the documents never mention
 
 
 def index_state(config: IndexConfig) -> IndexState:
@@ -101,4 +103,5 @@ def load_index(index_dir: Path) -> IndexData:
         sentence_vectors=np.load(folder / "sentence_vectors.npy", mmap_mode="r"),
         dense=load_dense(folder / "dense.faiss"),
         lexical=LexicalIndex.load(folder / "bm25"),
+        places=PlaceNames.load(folder),
     )

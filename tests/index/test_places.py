@@ -1,0 +1,40 @@
+"""A town the documents never mention is abstained on however it is typed; everyday words that are also places
+("reading", "march") and the places the documents do mention are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.answer import AnswerPipeline
+from index.places import PlaceNames, gazetteer_names
+
+
+def test_the_gazetteer_holds_small_towns_but_not_everyday_words() -> None:
+    names = set(gazetteer_names())
+    assert {"basildon", "tiptree", "canvey island", "clacton", "clacton-on-sea"} <= names
+    assert names.isdisjoint({"reading", "march", "deal", "bath", "cars", "wil"})
+
+
+def test_places_are_found_in_any_case_and_only_when_the_documents_never_mention_them() -> None:
+    places = PlaceNames(["tiptree", "canvey island", "sheffield"])
+    assert places.unknown_in("how many pcsos in tiptree", written="") == ["tiptree"]
+    assert places.unknown_in("Is CANVEY ISLAND safe at night?", written="") == ["canvey island"]
+    assert places.unknown_in("what happened at sheffield crown court", written="at sheffield crown court") == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many special constables are there in basildon",  # Essex's figure is no answer about one town
+        "knife crime figures for brentwood",
+        "how many asb incidents were there in tiptree",
+    ],
+)
+def test_a_lower_case_town_the_documents_never_mention_is_abstained_on(pipeline: AnswerPipeline, question: str) -> None:
+    answer = pipeline.answer(question)
+    assert answer.kind == "abstain", [c.quote for c in answer.citations]
+
+
+def test_a_lower_case_place_the_documents_mention_is_answered(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.answer("knife crime figures for essex")
+    assert answer.kind == "answer", answer.text
