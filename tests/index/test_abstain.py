@@ -137,3 +137,10 @@ def test_no_training_question_paraphrases_a_labelled_question(embedder: Embedder
     pairs = [(training[i], held_out[j]) for i, j in zip(*np.nonzero(similarity >= NEAR_DUPLICATE), strict=True)]
     assert pairs == []
     assert {"answer", "abstain"} == {q.expect for q in training_questions()}
+
+
+def test_an_everyday_word_finds_the_documents_formal_one(pipeline: AnswerPipeline) -> None:
+    """Residents say "mum" where the article says "her mother" (index/synonyms.yaml)."""
+    answer = pipeline.answer("what does caroline flack's mum think")
+    assert answer.kind == "answer", answer.text
+    assert any("her mother" in c.quote for c in answer.citations), [c.quote for c in answer.citations]
