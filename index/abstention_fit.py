@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 
 from index.abstention import AbstentionModel, Signals
 from index.answer import AnswerPipeline
@@ -33,6 +33,7 @@ SMOOTHING = 5  # thresholds averaged on each side
 class FitRows:
     features: np.ndarray  # signals of the questions the model decides
     answerable: np.ndarray  # whether the documents answer each of them
+    groups: np.ndarray  # each one's gold passage group (or its own id): a group stays in one fold
     ruled_right: int  # questions the rules abstained on that should be abstained on
     ruled_wrong: int  # and that the documents do answer
 
@@ -40,24 +41,30 @@ class FitRows:
 @dataclass(frozen=True)
 class Fit:
     model: AbstentionModel
-    precision: float  # cross-validated abstention precision and recall on dev at the chosen threshold
+    precision: float  # cross-validated abstention precision and recall at the chosen threshold
     recall: float
 
 
 def signal_rows(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> FitRows:
     features: list[tuple[float, ...]] = []
     answerable: list[bool] = []
+    groups: list[str] = []
     ruled = [0, 0]
     for question in questions:
         decision = pipeline.relevance(*pipeline.retrieve(question.question))
         if decision.reason == "model":
             features.append(decision.signals.features())
             answerable.append(question.expect == "answer")
+            groups.append(question.passage or question.id)
         else:
             ruled[question.expect == "answer"] += 1
     columns = len(Signals.__dataclass_fields__)
     return FitRows(
-        np.array(features, dtype=float).reshape(-1, columns), np.array(answerable, dtype=bool), ruled[0], ruled[1]
+        np.array(features, dtype=float).reshape(-1, columns),
+        np.array(answerable, dtype=bool),
+        np.array(groups),
+        ruled[0],
+        ruled[1],
     )
 
 
@@ -81,9 +88,9 @@ def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion], training: l
     precision = np.zeros(len(THRESHOLDS))
     recall = np.zeros(len(THRESHOLDS))
     for seed in range(SHUFFLES):
-        folds = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
+        folds = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=seed)
         held_out = np.zeros(len(rows.answerable))
-        for fitting, testing in folds.split(rows.features, rows.answerable):
+        for fitting, testing in folds.split(rows.features, rows.answerable, rows.groups):
             regression.fit(
                 np.vstack([rows.features[fitting], extra.features]),
                 np.r_[rows.answerable[fitting], extra.answerable],

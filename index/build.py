@@ -27,7 +27,7 @@ from index.places import PlaceNames, gazetteer_names
 from knowledge.corpus import corpus_hash, load_corpus
 from knowledge.documents import Document, DocumentMeta
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: places.txt (index/places.py) beside the index
 CHUNKING_VERSION = 3  # 2: the title joined the context, more framing stop words; 3: more framing stop words
 CURRENT = "current"
 KEEP_BUILDS = 2

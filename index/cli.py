@@ -123,7 +123,12 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
         record_run: Annotated[bool, typer.Option("--record", help="Store the figures for the test gates.")] = False,
         figures: Annotated[Path, typer.Option(help="Where --record stores the figures.")] = DEFAULT_FIGURES,
         calibrate_thresholds: Annotated[
-            bool, typer.Option("--calibrate", help="Fit the abstention model on dev and write it.")
+            bool,
+            typer.Option(
+                "--calibrate",
+                help="Fit the ranking of passages and the abstention model on dev and tests/eval/training.yaml; "
+                "write them.",
+            ),
         ] = False,
     ) -> None:
         """Evidence in the quote (per question style), Recall@1/3/5, MRR@10, abstention, quote length and routing for

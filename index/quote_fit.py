@@ -4,14 +4,13 @@
 For each answerable question and each source holding its gold evidence, the passages looked at for that source
 are compared in pairs, one holding the evidence and one not: a logistic regression on the differences of their
 features (no intercept) learns how to weigh meaning, topic words and the kind of answer asked for. Its accuracy is
-cross-validated on the dev questions by gold passage group (the share of questions whose top-ranked passage of the
-gold source holds the evidence; the training questions are always in the fitting part), next to the hand-set
+cross-validated by gold passage group (the share of questions whose top-ranked passage of the gold source holds the
+evidence; a training question sharing a paragraph with a dev question is in its group), next to the hand-set
 SCORE_WEIGHTS on the same folds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,20 +62,17 @@ def candidates(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> l
     return found
 
 
-def fit_ranking(
-    pipeline: AnswerPipeline, questions: list[LabelledQuestion], training: Sequence[LabelledQuestion] = ()
-) -> RankingFit:
+def fit_ranking(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> RankingFit:
     rows = candidates(pipeline, questions)
-    extra = candidates(pipeline, list(training))
     groups = [c.group for c in rows]
     if len(set(groups)) < 2:
         raise ValueError("too few answerable questions with gold evidence to fit the ranking of passages")
     right = hand = 0
     for fitting, testing in GroupKFold(min(FOLDS, len(set(groups)))).split(rows, groups=groups):
-        weights = _fit([rows[i] for i in fitting] + extra)
+        weights = _fit([rows[i] for i in fitting])
         right += sum(_top_holds(rows[i], weights) for i in testing)
         hand += sum(_top_holds(rows[i], np.array(SCORE_WEIGHTS)) for i in testing)
-    weights = _fit(rows + extra)
+    weights = _fit(rows)
     cosines = float(weights[:3].sum())
     if cosines <= 0:  # closeness in meaning making a passage less likely to answer: a fit not to trust
         raise ValueError(f"the fitted ranking weighs meaning negatively ({cosines:.3f}); not written")

@@ -202,12 +202,16 @@ CRIME_REPORT = _any(
     r"fly-? ?tipped)\b",
     r"\b(?:i|we)\s+(?:want|need|would like|wanna|'d like)\s+to\s+report\b",
     r"\b(?:how|where)\s+(?:do|can|should)\s+i\s+report\b",
-    r"\breport(?:ing)?\s+(?:a|an)\s+(?:\w+\s+)?(?:crime|burglary|theft|assault|incident|scam|fraud|(?:phone )?call|"
-    r"text|email|break-? ?in)\b",
     r"\b(?:someone|somebody|people|they|kids|youths)\s+(?:has|have|keeps?|is|are)\s+(?:been\s+)?(?:fly-? ?tipping|"
     r"dumping|spraying|stealing|vandalising|vandalizing)\b",
     r"\b(?:i've|i have|i was|i got|we've|we were)\s+(?:been\s+)?(?:scammed|defrauded|conned|burgled|robbed|mugged|"
     r"assaulted|attacked|hacked)\b",
+)
+# Words that mention reporting or dealing without saying that anything happened to the writer: a report when the
+# message is not about what is done about crime ("cracking down on dealers in our streets").
+CRIME_REPORT_MENTION = _any(
+    r"\breport(?:ing)?\s+(?:a|an)\s+(?:\w+\s+)?(?:crime|burglary|theft|assault|incident|scam|fraud|(?:phone )?call|"
+    r"text|email|break-? ?in)\b",
     r"\b(?:drug dealing|dealing drugs|drug dealers?|dealers)\b.{0,30}\b(?:on|in|at|outside|near)\s+(?:my|our)\b",
     r"\b(?:on|in|outside)\s+(?:my|our)\s+(?:street|road|estate|block)\b.{0,40}\b(?:dealing|dealers|fly-?tipping|"
     r"vandalism|graffiti)\b",
@@ -221,7 +225,7 @@ TREND_QUESTION = _any(
 )
 
 # A message about what is done about crime ("cracking down on dealers in our streets", "updates for victims after they
-# report a crime") asks about policy, not to report one.
+# report a crime") asks about policy, not to report one: it holds only a CRIME_REPORT_MENTION.
 POLICY_ACTION = _any(
     r"\b(?:crack(?:s|ing)? down|clamp(?:s|ing)? down|tackl\w*|deal(?:s|ing)? with|(?:be|being) done|updates?|"
     r"feedback|easier|improv\w*|victims)\b",
@@ -260,8 +264,9 @@ def triage(message: str) -> Triage | None:
     text = SAFETY_CORRECTOR.correct(" ".join(message.replace("’", "'").split()))
     if is_emergency(text):
         return Triage.EMERGENCY
-    if CRIME_REPORT.search(text) and not (
-        TREND_QUESTION.search(text) or POLICY_QUESTION.search(text) or POLICY_ACTION.search(text)
+    if (CRIME_REPORT.search(text) and not TREND_QUESTION.search(text)) or (
+        CRIME_REPORT_MENTION.search(text)
+        and not (TREND_QUESTION.search(text) or POLICY_QUESTION.search(text) or POLICY_ACTION.search(text))
     ):
         return Triage.CRIME_REPORT
     if VOTE_ADVICE.search(text):

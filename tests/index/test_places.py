@@ -12,14 +12,23 @@ from index.places import PlaceNames, gazetteer_names
 def test_the_gazetteer_holds_small_towns_but_not_everyday_words() -> None:
     names = set(gazetteer_names())
     assert {"basildon", "tiptree", "canvey island", "clacton", "clacton-on-sea"} <= names
-    assert names.isdisjoint({"reading", "march", "deal", "bath", "cars", "wil"})
+    assert names.isdisjoint({"reading", "march", "deal", "bath", "cars", "wil", "receiving", "biking"})
 
 
 def test_places_are_found_in_any_case_and_only_when_the_documents_never_mention_them() -> None:
-    places = PlaceNames(["tiptree", "canvey island", "sheffield"])
+    places = PlaceNames(["tiptree", "canvey island", "sheffield", "toyota", "southend-on-sea", "southend"])
     assert places.unknown_in("how many pcsos in tiptree", written="") == ["tiptree"]
+    assert places.unknown_in("tiptree's police station", written="") == ["tiptree"]
     assert places.unknown_in("Is CANVEY ISLAND safe at night?", written="") == ["canvey island"]
     assert places.unknown_in("what happened at sheffield crown court", written="at sheffield crown court") == []
+    assert places.unknown_in("crime in southend-on-sea", written="the southend seafront") == []
+
+
+def test_a_one_word_name_counts_only_where_a_place_is_spoken_of() -> None:
+    places = PlaceNames(["toyota", "tiptree"])
+    assert places.unknown_in("are toyota cars stolen more", written="") == []
+    assert places.unknown_in("tiptree crime", written="") == []
+    assert places.unknown_in("thefts in tiptree", written="") == ["tiptree"]
 
 
 @pytest.mark.parametrize(
@@ -36,5 +45,5 @@ def test_a_lower_case_town_the_documents_never_mention_is_abstained_on(pipeline:
 
 
 def test_a_lower_case_place_the_documents_mention_is_answered(pipeline: AnswerPipeline) -> None:
-    answer = pipeline.answer("knife crime figures for essex")
+    answer = pipeline.answer("what is happening to special constable numbers across essex")
     assert answer.kind == "answer", answer.text

@@ -140,6 +140,18 @@ def test_a_lettered_sub_heading_is_never_quoted_on_its_own(pipeline: AnswerPipel
     assert any("10 years" in c.quote or "fear that violence" in c.quote for c in answer.citations), answer.text
 
 
+def test_lettered_lines_in_a_row_are_a_list_not_sub_headings() -> None:
+    from index.chunking import Span
+    from index.passages import _in_subheading
+
+    text = "We will:\na) reduce knife crime by a tenth\nb) double the patrols in town centres\n\nMore follows."
+    start = text.index("double")
+    assert not _in_subheading(text, Span(start, start + 6))
+    heading = "The law.\n\nb. Stalking involving fear of violence (Section 4A)\n\nThis is a more serious offence."
+    start = heading.index("Stalking")
+    assert _in_subheading(heading, Span(start, start + 8))
+
+
 def test_the_fitted_ranking_weighs_what_answers_and_is_stored_readably(pipeline: AnswerPipeline) -> None:
     """The ranking of a source's passages is fitted on dev questions; its weights are a readable file, and a passage
     holding the question's topic words and the number asked for outranks one that is only close in meaning."""

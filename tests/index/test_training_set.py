@@ -27,7 +27,7 @@ def test_training_questions_are_generated_verbatim_and_all_marked_train() -> Non
         for gold in question.gold:
             assert texts[gold.doc][gold.start : gold.end] == gold.quote, question.id
     on_disk = yaml.safe_load((HERE / "training.yaml").read_text(encoding="utf-8"))
-    assert build_questions(texts, "training_source.yaml", train=True) == on_disk, (
+    assert build_questions(texts, "training_source.yaml", labelled=build_questions(texts)) == on_disk, (
         "run python -m tests.eval.build_questions"
     )
 

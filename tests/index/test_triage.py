@@ -117,5 +117,14 @@ def test_a_question_about_what_is_done_about_crime_is_not_a_crime_report(message
     assert triage(message) is None
 
 
-def test_a_resident_reporting_dealing_in_their_street_gets_the_101_advice() -> None:
-    assert triage("there are dealers outside our block every evening") is Triage.CRIME_REPORT
+@pytest.mark.parametrize(
+    "message",
+    [
+        "there are dealers outside our block every evening",
+        "my bike was stolen, will i get updates",
+        "my car was broken into last night, how do i deal with the insurance",
+        "how can i report a crime to the commissioner",
+    ],
+)
+def test_a_crime_that_happened_or_a_wish_to_report_one_gets_the_101_advice(message: str) -> None:
+    assert triage(message) is Triage.CRIME_REPORT
