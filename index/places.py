@@ -53,11 +53,8 @@ class PlaceNames:
 
     @classmethod
     def load(cls, folder: Path) -> PlaceNames:
-        """The list kept with the index; read from the gazetteer when an older index has none."""
-        path = folder / PLACES_FILE
-        if path.exists():
-            return cls(path.read_text(encoding="utf-8").splitlines())
-        return cls(gazetteer_names())
+        """The list kept with the index (an index without one is of an older format, so stale and rebuilt)."""
+        return cls((folder / PLACES_FILE).read_text(encoding="utf-8").splitlines())
 
     def save(self, folder: Path) -> None:
         (folder / PLACES_FILE).write_text("\n".join(sorted(self._names)) + "\n", encoding="utf-8")
