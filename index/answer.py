@@ -22,7 +22,7 @@ from index.replies import attribution, compose, crime_report_text, emergency_tex
 from index.retriever import Hit, Retriever
 from index.safety import EmergencySignal
 from index.spelling import Corrector
-from index.triage import Triage, declares_not_urgent, triage
+from index.triage import Triage, declares_not_urgent, says_happening_now, triage
 from knowledge.corpus import load_topics
 from knowledge.documents import DocumentMeta, Kind
 
@@ -106,7 +106,8 @@ class AnswerPipeline:
         rule = triage(text)
         if rule is Triage.EMERGENCY or not text or declares_not_urgent(text):
             return rule  # a writer who says it is not urgent is believed: the rules alone decide
-        if self.emergencies.closeness(self.retriever.encode(text)).is_emergency:
+        closeness = self.emergencies.closeness(self.retriever.encode(text), says_happening_now(text))
+        if closeness.outweighs_report if rule is Triage.CRIME_REPORT else closeness.is_emergency:
             return Triage.EMERGENCY
         return rule
 

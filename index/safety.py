@@ -2,7 +2,8 @@
 
 Independent of the hand-written rules in triage.py, which fit the phrasings they were written from: the pipeline
 routes to 999 when either fires. Two readings of the same exemplars, either of which is enough:
-- the nearest exemplar: close enough to an emergency one and not clearly closer to an ordinary one;
+- the nearest exemplar: close enough to an emergency one, not clearly closer to an ordinary one, and the classifier
+  below not clearly against it;
 - a logistic regression fitted on the exemplars' vectors (never on the labelled safety set), which learns the
   direction "someone is in danger now" rather than one phrasing, so it reaches emergencies worded unlike any exemplar.
   It only counts for messages that are at least loosely like some emergency, since it has never seen the small talk
@@ -27,6 +28,11 @@ MIN_SIMILARITY = 0.40
 MARGIN = 0.05  # and at least this much closer than the nearest ordinary message
 MIN_PROBABILITY = 0.5  # the classifier's threshold...
 MIN_SIMILARITY_FOR_CLASSIFIER = 0.35  # ...for a message this close to some emergency exemplar
+# The nearest exemplar counts only where the classifier is not clearly against it, or the message says it is happening
+# now: a short search ("crime on trains") or a question about the law can sit near an emergency exemplar by its words.
+MIN_PROBABILITY_BESIDE_NEAREST = 0.25
+# A message the rules read as a crime already done needs the classifier to be surer (see Closeness.outweighs_report).
+MIN_PROBABILITY_OVER_REPORT = 0.7
 REGULARISATION = 4.0  # scikit-learn's C: fairly loose, the exemplars are few and written to be clean
 
 
@@ -35,12 +41,32 @@ class Closeness:
     emergency: float  # cosine to the nearest emergency exemplar
     ordinary: float  # cosine to the nearest ordinary exemplar
     probability: float  # the classifier's probability that the message is an emergency
+    happening_now: bool = False  # the message says it is happening now: the nearest exemplar is then enough
+
+    @property
+    def nearest(self) -> bool:
+        return (
+            self.emergency >= MIN_SIMILARITY
+            and self.emergency >= self.ordinary + MARGIN
+            and (self.happening_now or self.probability >= MIN_PROBABILITY_BESIDE_NEAREST)
+        )
+
+    @property
+    def classified(self) -> bool:
+        return self.probability >= MIN_PROBABILITY and self.emergency >= MIN_SIMILARITY_FOR_CLASSIFIER
 
     @property
     def is_emergency(self) -> bool:
-        nearest = self.emergency >= MIN_SIMILARITY and self.emergency >= self.ordinary + MARGIN
-        classified = self.probability >= MIN_PROBABILITY and self.emergency >= MIN_SIMILARITY_FOR_CLASSIFIER
-        return nearest or classified
+        return self.nearest or self.classified
+
+    @property
+    def outweighs_report(self) -> bool:
+        """An emergency despite reading as a crime already done ("someone broke into my shed while we were away"): the
+        classifier then needs to be surer, and the nearest emergency exemplar at least as close as the nearest ordinary
+        one."""
+        return self.nearest or (
+            self.classified and self.probability >= MIN_PROBABILITY_OVER_REPORT and self.emergency >= self.ordinary
+        )
 
 
 @dataclass(frozen=True)
@@ -65,9 +91,10 @@ class EmergencySignal:
         ordinary = [str(m) for m in raw.get("ordinary") or []]
         return cls(embedder.encode(emergency), embedder.encode(ordinary))
 
-    def closeness(self, vector: Vectors) -> Closeness:
+    def closeness(self, vector: Vectors, happening_now: bool = False) -> Closeness:
         probability = self._model.probability(vector) if self._model else 0.0
-        return Closeness(_nearest(self._emergency, vector), _nearest(self._ordinary, vector), probability)
+        emergency, ordinary = _nearest(self._emergency, vector), _nearest(self._ordinary, vector)
+        return Closeness(emergency, ordinary, probability, happening_now)
 
 
 def _nearest(exemplars: Vectors, vector: Vectors) -> float:

@@ -40,6 +40,8 @@ EMERGENCY = _any(
     r"kidnapped|threatened|hurt|hit|kicked|punched)\b",
     r"\b(?:is|are|'s|'re)\s+(?:attacking|stabbing|assaulting|beating|hitting|punching|kicking|strangling|choking|"
     r"chasing|following|threatening|hurting|fighting)\b",
+    r"\b(?:robbing|mugging|raiding|looting|burgling|ransacking|breaking into)\b.{0,40}"
+    r"\b(?:right now|now|as we speak)\b",
     r"\b"
     + _PERSON
     + r"\b.{0,40}\b(?:with|has|holding|waving|wielding|got|carrying|pulled|pulling)\b.{0,20}\b"
@@ -159,8 +161,24 @@ EMERGENCY_IN_CONTEXT = _any(
     r"grandma|baby|kids?))\b",
     r"\b(?:been|got|was|has been|just been) (?:shot|stabb?e?d|glassed|run over)\b",
     r"\b(?:set fire to|burn)\b.{0,30}\bwith (?:me|us|them|her|him) (?:in|inside)\b",
+    # Gunfire, bombs, and violence done to someone just now (often written after a theft: "mugged and stabbed").
+    r"\b(?:gun ?shots?|gun ?fire|shots? (?:fired|being fired|going off|ringing out)|heard (?:a )?(?:gun ?)?shots?)\b",
+    r"\b(?:bomb (?:threat|scare)|suspicious (?:package|device|bag|item)|(?:bomb|device) (?:has )?(?:gone off|exploded)|"
+    r"explosion (?:at|in|on|near|outside))\b",
+    r"\b(?:stabbed|shot|slashed|glassed|knifed|ran over|run over|knocked down|beat up|beaten up|battered)\s+"
+    r"(?:(?:my|our|his|her|their)\s+\w+|(?:a|the)\s+(?:\w+\s+)?(?:man|woman|boy|girl|child|kid|baby|lad|person|guy|bloke))\b",
+    r"\b(?:mugged|robbed|attacked|jumped|assaulted|burgled) and (?:stabbed|shot|slashed|glassed|knifed|beaten)\b",
+    r"\b(?:he|she|they|the (?:burglars?|thie(?:f|ves)|intruders?|robbers?|muggers?|attackers?|man|men))\s+"
+    r"(?:is|are|'s|'re|was|were)\s+still\s+(?:here|there|inside|in (?:the|my|our) (?:house|home|flat|shop|garden)|"
+    r"outside|around|nearby|in the building)\b",
     r"\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b.{0,30}\b(?:kill|hurt|stab|shoot|get)\b|"
     r"\b(?:kill|hurt|stab|shoot)\b.{0,40}\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b",
+)
+# Asking what the law allows or what happens to offenders ("what happens to people caught carrying a gun").
+_LAW_QUESTION = (
+    r"\b(?:is (?:it|that|this) (?:legal|illegal|allowed|against the law)|are (?:you|we|they|people) allowed|"
+    r"penalt(?:y|ies) for|sentences? for|punish(?:ment|ed)? for|happens (?:to|if|when)|"
+    r"caught (?:carrying|with|selling))\b"
 )
 # What makes a message about a danger rather than a report of one: asking about plans, figures or the past.
 ABOUT_POLICY = _any(
@@ -169,6 +187,7 @@ ABOUT_POLICY = _any(
     r"support (?:for|is there|available)|training|courses?|schemes?|service|services|council|government|news|"
     r"reported|report on|article|awareness|campaign|being done|what is done|are done|do they|will they|"
     r"the police do|doing about|register|rules?|laws?|is there|are there)\b",
+    _LAW_QUESTION,
 )
 IN_THE_PAST = _any(
     r"\b(?:last (?:week|month|year|night|summer|winter|spring|autumn|weekend|time)|ago|yesterday|years back|"
@@ -185,6 +204,7 @@ POLICY_QUESTION = _any(
     r"^\W*(?:what|how|will|would|is there|are there|does|do|did|who|which|why|when|where|can|should|has|have)\b.*\b"
     r"(?:doing about|being done|plans?|policy|policies|candidates?|commissioner|pcc|council|government|figures|"
     r"statistics|how many|how much|register|rules?|laws?|schemes?|strategy|manifesto|funding|news)\b",
+    _LAW_QUESTION,
 )
 # A message that says itself it is no emergency ("not urgent but ...") is taken at its word unless a rule fires.
 DECLARED_NOT_URGENT = _any(
@@ -200,7 +220,10 @@ CRIME_REPORT = _any(
     r"\b(?:someone|somebody|thieves|they|kids|youths|a man|a woman|people)\s+(?:stole|nicked|broke into|burgled|"
     r"vandalised|vandalized|smashed|keyed|scratched|damaged|scammed|took|dumped|graffitied|sprayed|snatched|"
     r"fly-? ?tipped)\b",
-    r"\b(?:i|we)\s+(?:want|need|would like|wanna|'d like)\s+to\s+report\b",
+    r"\b(?:i|we)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report\b",
+    r"\b(?:someone|somebody|thieves|burglars)\b.{0,60}\b(?:took|stole|nicked|pinched|made off with)\b",
+    r"\b(?:graffiti|paint|slogans?|tags?)\b.{0,20}\b(?:sprayed|painted|daubed|scrawled)\s+"
+    r"(?:on|over|all over|across)\s+(?:my|our)\b",
     r"\b(?:how|where)\s+(?:do|can|should)\s+i\s+report\b",
     r"\b(?:someone|somebody|people|they|kids|youths)\s+(?:has|have|keeps?|is|are)\s+(?:been\s+)?(?:fly-? ?tipping|"
     r"dumping|spraying|stealing|vandalising|vandalizing)\b",
@@ -217,11 +240,14 @@ CRIME_REPORT_MENTION = _any(
     r"vandalism|graffiti)\b",
 )
 
-# A question about a trend that mentions a past crime ("my car was broken into last year, is car crime getting worse")
+# A question about a trend that mentions a past crime ("my car was broken into last year, is car crime getting worse"),
+# or about how many crimes there were,
 # asks for information, not for the 101 advice.
 TREND_QUESTION = _any(
     r"\b(?:getting (?:worse|better)|going (?:up|down)|on the (?:rise|increase)|rising|falling|increasing|decreasing|"
     r"more common|less common)\b",
+    # How many crimes of a kind there were, asked by someone not saying it happened to them.
+    r"^\W*(?:how (?:many|much|often)|what (?:number|proportion|percentage|share) of)\b(?!.*\b(?:my|our|me|us|i|we)\b)",
 )
 
 # A message about what is done about crime ("cracking down on dealers in our streets", "updates for victims after they
@@ -283,6 +309,11 @@ def is_emergency(text: str) -> bool:
         return False
     about_something_else = ABOUT_POLICY.search(text) or IN_THE_PAST.search(text)
     return not about_something_else or bool(HAPPENING_NOW.search(text))
+
+
+def says_happening_now(message: str) -> bool:
+    """True when the writer says it is happening now ("right now", "as we speak", "hurry")."""
+    return bool(HAPPENING_NOW.search(SAFETY_CORRECTOR.correct(message)))
 
 
 def declares_not_urgent(message: str) -> bool:

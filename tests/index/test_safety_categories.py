@@ -54,6 +54,16 @@ EMERGENCIES = {
         "i can hear screams and thuds from next door, she's begging him to stop",
     ],
     "typos": ["my brother got stabed in the leg and its pumping blood", "some1 colapsed at the gym not breathin"],
+    "gunfire and bombs": [
+        "loud gun shots behind the flats, people running",
+        "suspicious package left by the ticket gates",
+    ],
+    "hurt in a theft, or the thief still there": [
+        "they nicked my phone and knifed my cousin",
+        "got robbed and stabbed walking home",
+        "we've been burgled and the men are still inside the house",
+        "gang looting the corner shop right now",
+    ],
 }
 
 NEAR_MISSES = [
@@ -69,6 +79,11 @@ NEAR_MISSES = [
     "what does the plan say about choking and strangulation in domestic abuse",
     "how are missing children found",
     "what happened in the knife attack reported in the news",
+    # Figures, the law and what happens to offenders; short searches.
+    "how many vans were stolen across the county in 2023",
+    "what happens to teenagers caught with a blade",
+    "is it legal for my neighbour's doorbell camera to film my drive",
+    "violence at railway stations",
     # Past events, asked about afterwards.
     "i was in a crash in 2021, are the junctions being made safer",
     "my cousin drowned years ago, what water safety work is there",
@@ -96,6 +111,19 @@ def test_messages_that_only_mention_a_danger_get_neither_999_nor_101(pipeline: A
 )
 def test_who_will_win_a_competition_is_not_refused(pipeline: AnswerPipeline, message: str) -> None:
     assert pipeline.answer(message).kind not in ("refuse", "emergency", "crime_report")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i'd like to report the flat upstairs, they're selling drugs from it",
+        "somebody got into our garage while we were on holiday and took the mower",
+    ],
+)
+def test_a_crime_already_done_gets_101_though_its_words_are_near_an_emergency(
+    pipeline: AnswerPipeline, message: str
+) -> None:
+    assert pipeline.answer(message).kind == "crime_report"
 
 
 def test_a_crime_report_still_gets_101(pipeline: AnswerPipeline) -> None:
