@@ -1,10 +1,10 @@
 """Whether the documents can answer a question: two rules that say why not, then a small fitted model.
 
 The rules catch what closeness cannot: a question asking for a local detail (a phone number, opening hours, an email
-or a postal address) that no retrieved passage states, and a name (a town, a person) the documents never mention,
-capitalised or a place name in any case (index/places.py). The
-model then weighs a few signals of how well the best passages match; its coefficients live in abstention.yaml,
-fitted on the dev split of the labelled questions with `consult eval --calibrate` (see index/abstention_fit.py).
+or a postal address, what happened last weekend) that no retrieved passage states, and a name (a town, a person) the
+documents never mention, capitalised or a place name in any case (index/places.py). The model then weighs a few signals
+of how well the best passages match; its coefficients live in abstention.yaml, fitted on the dev split of the labelled
+questions with `consult eval --calibrate` (see index/abstention_fit.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from index.question import Detail, ParsedQuestion, unknown_names
+from index.question import RECENT_PERIOD, Detail, ParsedQuestion, unknown_names
 from index.retriever import Hit, Retriever
 
 MODEL_FILE = Path(__file__).with_name("abstention.yaml")
@@ -32,6 +32,7 @@ _EVIDENCE = {
         r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b|\bopening (?:hours|times)\b|\b24/7\b", re.IGNORECASE
     ),
     Detail.ADDRESS: re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b"),  # a UK postcode
+    Detail.RECENT: RECENT_PERIOD,
 }
 
 

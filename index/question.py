@@ -57,6 +57,14 @@ _WANTS = (
 )
 
 
+# A period close to the day the question is asked ("last weekend", "tonight"): the same words in a passage state it.
+RECENT_PERIOD = re.compile(
+    r"\b(?:tonight|tomorrow|yesterday|(?:this|last|next) (?:week|weekend|month)|this (?:morning|afternoon|evening)|"
+    r"last night|over the weekend)\b",
+    re.IGNORECASE,
+)
+
+
 class Detail(StrEnum):
     """A local detail a question asks for that only a passage stating one could answer (a station's phone number)."""
 
@@ -64,6 +72,7 @@ class Detail(StrEnum):
     EMAIL = "email"
     HOURS = "opening hours"
     ADDRESS = "address"
+    RECENT = "recent events"  # what happened last weekend, or will tonight: fixed documents state it only by chance
 
 
 _DETAILS = (
@@ -86,6 +95,7 @@ _DETAILS = (
         ),
     ),
     (Detail.ADDRESS, re.compile(r"\b(?:address|postcode|post code|directions to)\b", re.IGNORECASE)),
+    (Detail.RECENT, RECENT_PERIOD),
 )
 # "What do the candidates say…", "compare…", "all sources": every source that speaks to the topic is shown.
 _COMPARE = re.compile(

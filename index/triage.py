@@ -222,6 +222,9 @@ CRIME_REPORT = _any(
     r"fly-? ?tipped)\b",
     r"\b(?:i|we)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report\b",
     r"\b(?:someone|somebody|thieves|burglars)\b.{0,60}\b(?:took|stole|nicked|pinched|made off with)\b",
+    r"\b(?:my|our)\s+(?:bank\s+|credit\s+|debit\s+)?(?:card|account|details|identity)\b.{0,30}\b(?:used|taken|stolen|"
+    r"hacked|cloned|emptied)\b",
+    r"\b(?:want|like|need)\s+(?:it|this|them)\s+(?:logged|on record|recorded)\b",
     r"\b(?:graffiti|paint|slogans?|tags?)\b.{0,20}\b(?:sprayed|painted|daubed|scrawled)\s+"
     r"(?:on|over|all over|across)\s+(?:my|our)\b",
     r"\b(?:how|where)\s+(?:do|can|should)\s+i\s+report\b",

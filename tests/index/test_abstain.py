@@ -46,6 +46,7 @@ def test_specials_are_judged_answerable(pipeline: AnswerPipeline) -> None:
         "phone number of the Southend custody suite",  # a town the documents mention, but no phone number
         "is harlow police station open at weekends",
         "email for the commissioner's office",
+        "how many people did officers arrest across the county over the weekend",  # no document speaks of it
     ],
 )
 def test_local_facts_no_document_states_get_the_abstention(pipeline: AnswerPipeline, question: str) -> None:
@@ -81,6 +82,8 @@ def test_a_typo_of_a_known_synonym_is_corrected_towards_it(pipeline: AnswerPipel
         ("when does the station open", Detail.HOURS),
         ("e-mail of the commissioner", Detail.EMAIL),
         ("postcode of the police headquarters", Detail.ADDRESS),
+        ("were there any burglaries on my road last night", Detail.RECENT),
+        ("road closures this weekend", Detail.RECENT),
         ("how many officers will patrol at night", None),
         ("will the candidates open new police stations", None),
     ],
