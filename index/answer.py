@@ -101,15 +101,16 @@ class AnswerPipeline:
         self._written = frozenset(w.casefold() for d in retriever.data.documents.values() for w in WORD.findall(d.text))
 
     def triage(self, message: str) -> Triage | None:
-        """The rules, and closeness to labelled emergencies as a second signal: 999 when either says so."""
+        """The rules, and closeness to labelled emergencies as a second signal: 999 when either says so, the second
+        needing to be surer against a rule that reads the message as a crime already done."""
         text = normalise(message)
         rule = triage(text)
         if rule is Triage.EMERGENCY or not text or declares_not_urgent(text):
             return rule  # a writer who says it is not urgent is believed: the rules alone decide
         closeness = self.emergencies.closeness(self.retriever.encode(text), says_happening_now(text))
-        if closeness.outweighs_report if rule is Triage.CRIME_REPORT else closeness.is_emergency:
-            return Triage.EMERGENCY
-        return rule
+        if rule is Triage.CRIME_REPORT:
+            return Triage.EMERGENCY if closeness.outweighs_report else rule
+        return Triage.EMERGENCY if closeness.is_emergency else rule
 
     def answer(self, question: str, triaged: Triage | Untriaged | None = Untriaged.UNTRIAGED) -> Answer:
         """The reply to a question; `triaged` is its triage when the caller has done it (the action server triages

@@ -59,8 +59,14 @@ _WANTS = (
 
 # A period close to the day the question is asked ("last weekend", "tonight"): the same words in a passage state it.
 RECENT_PERIOD = re.compile(
-    r"\b(?:tonight|tomorrow|yesterday|(?:this|last|next) (?:week|weekend|month)|this (?:morning|afternoon|evening)|"
-    r"last night|over the weekend)\b",
+    r"\b(?:tonight|yesterday|(?:this|last) (?:week|weekend|month)|this (?:morning|afternoon|evening)|last night|"
+    r"over the weekend)\b",
+    re.IGNORECASE,
+)
+# A question asking what happened in such a period, not one that only sets the scene with it ("after the stabbing last
+# weekend, what are the candidates promising").
+_ASKS_RECENT = re.compile(
+    r"\b(?:what happened|were there|was there|how many|how much|any)\b.{0,60}" + RECENT_PERIOD.pattern,
     re.IGNORECASE,
 )
 
@@ -95,7 +101,7 @@ _DETAILS = (
         ),
     ),
     (Detail.ADDRESS, re.compile(r"\b(?:address|postcode|post code|directions to)\b", re.IGNORECASE)),
-    (Detail.RECENT, RECENT_PERIOD),
+    (Detail.RECENT, _ASKS_RECENT),
 )
 # "What do the candidates say…", "compare…", "all sources": every source that speaks to the topic is shown.
 _COMPARE = re.compile(

@@ -1,7 +1,8 @@
 """The second emergency signal: closeness in meaning to labelled example messages (safety_exemplars.yaml).
 
 Independent of the hand-written rules in triage.py, which fit the phrasings they were written from: the pipeline
-routes to 999 when either fires. Two readings of the same exemplars, either of which is enough:
+routes to 999 when either fires, except that a message the rules read as a crime already done (101) needs a surer
+classifier (Closeness.outweighs_report). Two readings of the same exemplars, either of which is enough:
 - the nearest exemplar: close enough to an emergency one, not clearly closer to an ordinary one, and the classifier
   below not clearly against it;
 - a logistic regression fitted on the exemplars' vectors (never on the labelled safety set), which learns the

@@ -40,8 +40,8 @@ EMERGENCY = _any(
     r"kidnapped|threatened|hurt|hit|kicked|punched)\b",
     r"\b(?:is|are|'s|'re)\s+(?:attacking|stabbing|assaulting|beating|hitting|punching|kicking|strangling|choking|"
     r"chasing|following|threatening|hurting|fighting)\b",
-    r"\b(?:robbing|mugging|raiding|looting|burgling|ransacking|breaking into)\b.{0,40}"
-    r"\b(?:right now|now|as we speak)\b",
+    r"^(?!\W*(?:why|what|how|who|will|would|are|is|do|does|did|can|should)\b).*\b(?:robbing|mugging|raiding|looting|"
+    r"burgling|ransacking|breaking into)\b.{0,40}\b(?:right now|now|as we speak)\b",
     r"\b"
     + _PERSON
     + r"\b.{0,40}\b(?:with|has|holding|waving|wielding|got|carrying|pulled|pulling)\b.{0,20}\b"
@@ -78,6 +78,11 @@ EMERGENCY = _any(
     r"\b(?:lying|laying|collapsed)\s+(?:in|on)\s+the\s+(?:road|pavement|ground|floor|street)\b",
 )
 
+_VICTIM = (
+    r"(?:friend|mate|cousin|son|daughter|mum|mom|mother|dad|father|brother|sister|wife|husband|partner|boyfriend|"
+    r"girlfriend|child|kid|kids|baby|nan|grandad|grandma|uncle|aunt|nephew|niece|neighbour|flatmate|housemate|colleague|"
+    r"man|woman|boy|girl|lad|person|guy|bloke|teenager)"
+)
 _SOMEONE = r"(?:someone|somebody|a (?:man|woman|person|child|kid|boy|girl|baby|toddler|teenager|lad|swimmer)|"
 _SOMEONE += r"he|she|they)"
 _VEHICLE_EVENT = (
@@ -166,19 +171,29 @@ EMERGENCY_IN_CONTEXT = _any(
     r"\b(?:bomb (?:threat|scare)|suspicious (?:package|device|bag|item)|(?:bomb|device) (?:has )?(?:gone off|exploded)|"
     r"explosion (?:at|in|on|near|outside))\b",
     r"\b(?:stabbed|shot|slashed|glassed|knifed|ran over|run over|knocked down|beat up|beaten up|battered)\s+"
-    r"(?:(?:my|our|his|her|their)\s+\w+|(?:a|the)\s+(?:\w+\s+)?(?:man|woman|boy|girl|child|kid|baby|lad|person|guy|bloke))\b",
+    r"(?:my|our|his|her|their|a|the)\s+(?:\w+\s+)?" + _VICTIM + r"\b",
     r"\b(?:mugged|robbed|attacked|jumped|assaulted|burgled) and (?:stabbed|shot|slashed|glassed|knifed|beaten)\b",
-    r"\b(?:he|she|they|the (?:burglars?|thie(?:f|ves)|intruders?|robbers?|muggers?|attackers?|man|men))\s+"
-    r"(?:is|are|'s|'re|was|were)\s+still\s+(?:here|there|inside|in (?:the|my|our) (?:house|home|flat|shop|garden)|"
-    r"outside|around|nearby|in the building)\b",
+    r"\b(?:he|she|they|(?:the )?(?:burglars?|thie(?:f|ves)|intruders?|robbers?|muggers?|attackers?)|the (?:man|men))"
+    r"(?:\s+(?:is|are|was|were)|'s|'re)\s+still\s+(?:here|there|inside|outside|around|nearby|in the building|"
+    r"in (?:the|my|our) (?:house|home|flat|shop|garden))\b",
+    r"\b(?:someone|somebody|a (?:man|woman|stranger)|strangers?)\b.{0,20}\b(?:took|has taken|taken|grabbed)\s+"
+    r"(?:my|our|a|the)\s+(?:child|kid|baby|toddler|son|daughter|girl|boy)\b",
+    r"\bwith (?:my|our|a|the|his|her) (?:baby|child|kid|son|daughter|toddler|little \w+) (?:still )?"
+    r"(?:inside|in (?:it|the back|the car))\b",
+    r"\b(?:he|she|they|someone|somebody|man|woman|person)\s+(?:is|'s|are|'re)\s+(?:\w+\s+){0,3}(?:bleeding|covered in "
+    r"blood)\b",
+    r"\b(?:drunk|drink|drugged|drug)[- ]?driv\w*\b.{0,40}\b(?:swerving|weaving|all over the road|right now|now)\b|"
+    r"\bswerving all over\b",
     r"\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b.{0,30}\b(?:kill|hurt|stab|shoot|get)\b|"
     r"\b(?:kill|hurt|stab|shoot)\b.{0,40}\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b",
 )
 # Asking what the law allows or what happens to offenders ("what happens to people caught carrying a gun").
+# Only a message that opens with such a question and says nothing of the writer's own people ("is it legal to break the
+# door down, my mum is unconscious inside" stays an emergency).
 _LAW_QUESTION = (
-    r"\b(?:is (?:it|that|this) (?:legal|illegal|allowed|against the law)|are (?:you|we|they|people) allowed|"
-    r"penalt(?:y|ies) for|sentences? for|punish(?:ment|ed)? for|happens (?:to|if|when)|"
-    r"caught (?:carrying|with|selling))\b"
+    r"^\W*(?:what happens (?:to|if|when)|is it (?:legal|illegal|allowed|against the law)|are (?:you|we|they|people) "
+    r"allowed|what(?:'s| is| are) the (?:penalty|penalties|sentences?|punishments?) for)\b"
+    r"(?!.*\b(?:my|me|mine|i'm|im|we're|us|our|help|now)\b)"
 )
 # What makes a message about a danger rather than a report of one: asking about plans, figures or the past.
 ABOUT_POLICY = _any(
@@ -221,7 +236,9 @@ CRIME_REPORT = _any(
     r"vandalised|vandalized|smashed|keyed|scratched|damaged|scammed|took|dumped|graffitied|sprayed|snatched|"
     r"fly-? ?tipped)\b",
     r"\b(?:i|we)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report\b",
-    r"\b(?:someone|somebody|thieves|burglars)\b.{0,60}\b(?:took|stole|nicked|pinched|made off with)\b",
+    r"\b(?:someone|somebody|thieves|burglars)\b.{0,60}\b(?:stole|nicked|pinched|made off with)\b",
+    r"\b(?:got|gets|broke|has got|have got) into (?:my|our|the) "
+    r"(?:garage|shed|car|van|lock-? ?up|allotment|outbuilding)\b",
     r"\b(?:my|our)\s+(?:bank\s+|credit\s+|debit\s+)?(?:card|account|details|identity)\b.{0,30}\b(?:used|taken|stolen|"
     r"hacked|cloned|emptied)\b",
     r"\b(?:want|like|need)\s+(?:it|this|them)\s+(?:logged|on record|recorded)\b",

@@ -128,3 +128,24 @@ def test_a_question_about_what_is_done_about_crime_is_not_a_crime_report(message
 )
 def test_a_crime_that_happened_or_a_wish_to_report_one_gets_the_101_advice(message: str) -> None:
     assert triage(message) is Triage.CRIME_REPORT
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "a man is following me with a knife, is that allowed",
+        "my husband is hitting me, what happens to him if i call",
+        "is it legal to break the door down my mum is unconscious inside",
+        "somebody just took my son from the park",
+        "they smashed the window and they're still in the shop",
+    ],
+)
+def test_a_question_about_the_law_or_a_theft_inside_an_emergency_leaves_it_an_emergency(message: str) -> None:
+    assert triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message", ["what happens to people caught carrying a gun", "why are so many gangs robbing shops now"]
+)
+def test_a_question_about_offenders_is_not_an_emergency(message: str) -> None:
+    assert triage(message) is None
