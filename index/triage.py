@@ -201,7 +201,7 @@ ABOUT_POLICY = _any(
     r"spending|budget|figures|statistics|stats|how many|how much|how often|prevent\w*|tackl\w*|reduc\w*|"
     r"support (?:for|is there|available)|training|courses?|schemes?|service|services|council|government|news|"
     r"reported|report on|article|awareness|campaign|being done|what is done|are done|do they|will they|"
-    r"the police do|doing about|register|rules?|laws?|is there|are there|what age|old enough)\b",
+    r"the police do|doing about|register|rules?|laws?|is there|are there)\b",
     _LAW_QUESTION,
 )
 IN_THE_PAST = _any(
@@ -244,9 +244,7 @@ CRIME_REPORT = _any(
     r"\b(?:want|like|need)\s+(?:it|this|them)\s+(?:logged|on record|recorded)\b",
     r"\b(?:graffiti|paint|slogans?|tags?)\b.{0,20}\b(?:sprayed|painted|daubed|scrawled)\s+"
     r"(?:on|over|all over|across)\s+(?:my|our)\b",
-    # Not what the council deals with ("how do i report a pothole").
-    r"\b(?:how|where)\s+(?:do|can|should)\s+i\s+report\b(?!\s+(?:an?\s+|the\s+)?(?:pothole|broken (?:street ?light|"
-    r"pavement)|street ?light|missed (?:bin|collection)|overgrown|blocked drain|problem with (?:my|the) (?:bin|road)))",
+    r"\b(?:how|where)\s+(?:do|can|should)\s+i\s+report\b",
     r"\b(?:someone|somebody|people|they|kids|youths)\s+(?:has|have|keeps?|is|are)\s+(?:been\s+)?(?:fly-? ?tipping|"
     r"dumping|spraying|stealing|vandalising|vandalizing)\b",
     r"\b(?:i've|i have|i was|i got|we've|we were)\s+(?:been\s+)?(?:scammed|defrauded|conned|burgled|robbed|mugged|"

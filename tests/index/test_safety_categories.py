@@ -84,8 +84,6 @@ NEAR_MISSES = [
     "what happens to teenagers caught with a blade",
     "is it legal for my neighbour's doorbell camera to film my drive",
     "violence at railway stations",
-    "at what age is it ok to leave a kid alone in the house",
-    "how do i report a broken street light",
     # Past events, asked about afterwards.
     "i was in a crash in 2021, are the junctions being made safer",
     "my cousin drowned years ago, what water safety work is there",
