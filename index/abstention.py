@@ -1,11 +1,11 @@
-"""Whether the documents can answer a question: two rules that say why not, then a small fitted model.
+"""Whether the documents can answer a question: rules that say why not, then a small fitted model.
 
-The rules catch what closeness cannot: a question asking for a local detail (a phone number, opening hours, an email
-or a postal address, what happened last weekend) that no retrieved passage states, and a name (a town, a person) the
-documents never mention, capitalised or a place name in any case (index/places.py). The model then weighs a few signals
-of how well the best passages match; its coefficients live in abstention.yaml, fitted on the dev split of the labelled
-questions with `consult eval --calibrate` (see index/abstention_fit.py).
-"""
+The rules catch what closeness cannot: a question asking who will win a contest (documents of positions, plans and news
+predict no winner); a question asking for a local detail (a phone number, opening hours, an email or a postal address,
+what happened last weekend) that no retrieved passage states; and a name (a town, a person) the documents never
+mention, capitalised or a place name in any case (index/places.py). The model then weighs a few signals of how well the
+best passages match; its coefficients live in abstention.yaml, fitted on the dev split of the labelled questions with
+`consult eval --calibrate` (see index/abstention_fit.py)."""
 
 from __future__ import annotations
 
@@ -110,6 +110,8 @@ class Abstention:
             text, self._written
         ):
             return Decision(signals, probability, False, "unknown name")
+        if question.prediction:
+            return Decision(signals, probability, False, "prediction")
         if question.detail is not None and not self._states(question.detail, hits):
             return Decision(signals, probability, False, str(question.detail))
         return Decision(signals, probability, probability >= self.model.threshold, "model")

@@ -111,6 +111,13 @@ _COMPARE = re.compile(
 )
 # "Who is the chief constable?" asks for a name: a passage naming only the role does not answer it.
 _IDENTITY = re.compile(r"^\W*who(?:'s|’s| is| are|'re) (?:currently |now )?(?:the|your|our|my)\b", re.IGNORECASE)
+# "Who will win the cup?": a prediction, which documents of positions, plans and news do not make. (Who will win the
+# election is vote advice, refused before retrieval: index/triage.py.)
+_PREDICTION = re.compile(
+    r"\b(?:who(?:'s|’s|s| is| are)?|which [\w'’-]+(?: is| are)?) (?:will|(?:is |are )?going to|gonna|"
+    r"do you think (?:will|is going to)|is likely to|(?:the )?favou?rites? to) win\b",
+    re.IGNORECASE,
+)
 # "Why did the commissioner ban X?", "When did Smith say he would sack Y?": the question takes an action for granted;
 # a passage that does not state that action answers something else.
 _PREMISE = re.compile(
@@ -164,6 +171,7 @@ class ParsedQuestion:
     identity: bool = False  # asks who holds a role: only a passage naming someone answers it
     premise: tuple[str, ...] = ()  # stems of the action the question takes for granted, which the quote must state
     name_terms: frozenset[str] = frozenset()  # stems of the source names it mentions: not topic words
+    prediction: bool = False  # asks who will win a contest: no document answers that
 
     @property
     def topic_terms(self) -> tuple[str, ...]:
@@ -348,4 +356,5 @@ def parse_question(
         identity=_IDENTITY.search(text) is not None,
         premise=premise(corrected),
         name_terms=name_terms,
+        prediction=_PREDICTION.search(text) is not None,
     )

@@ -244,7 +244,9 @@ CRIME_REPORT = _any(
     r"\b(?:want|like|need)\s+(?:it|this|them)\s+(?:logged|on record|recorded)\b",
     r"\b(?:graffiti|paint|slogans?|tags?)\b.{0,20}\b(?:sprayed|painted|daubed|scrawled)\s+"
     r"(?:on|over|all over|across)\s+(?:my|our)\b",
-    r"\b(?:how|where)\s+(?:do|can|should)\s+i\s+report\b",
+    # Not what the council deals with ("how do i report a pothole").
+    r"\b(?:how|where)\s+(?:do|can|should)\s+i\s+report\b(?!\s+(?:an?\s+|the\s+)?(?:pothole|broken (?:street ?light|"
+    r"pavement)|street ?light|missed (?:bin|collection)|overgrown|blocked drain|problem with (?:my|the) (?:bin|road)))",
     r"\b(?:someone|somebody|people|they|kids|youths)\s+(?:has|have|keeps?|is|are)\s+(?:been\s+)?(?:fly-? ?tipping|"
     r"dumping|spraying|stealing|vandalising|vandalizing)\b",
     r"\b(?:i've|i have|i was|i got|we've|we were)\s+(?:been\s+)?(?:scammed|defrauded|conned|burgled|robbed|mugged|"

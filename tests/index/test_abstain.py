@@ -55,6 +55,20 @@ def test_local_facts_no_document_states_get_the_abstention(pipeline: AnswerPipel
     assert answer.citations == []
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who will win strictly come dancing",  # a document mentions the show: closeness alone would answer
+        "whos the favourite to win the fa cup",
+        "which team is going to win the world cup",
+    ],
+)
+def test_who_will_win_a_contest_is_abstained_on_not_refused(pipeline: AnswerPipeline, question: str) -> None:
+    """A prediction no document makes: the abstention, not vote advice's refusal and not a quote about the contest."""
+    answer = pipeline.answer(question)
+    assert answer.kind == "abstain", [c.quote for c in answer.citations]
+
+
 def test_typos_are_corrected_towards_the_documents_words_only() -> None:
     documents = ["The police and fire service will double the Special Constabulary."]
     corrector = Corrector.towards_documents(documents, ["elderly", "police"])

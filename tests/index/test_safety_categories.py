@@ -84,6 +84,7 @@ NEAR_MISSES = [
     "what happens to teenagers caught with a blade",
     "is it legal for my neighbour's doorbell camera to film my drive",
     "violence at railway stations",
+    "where can i report an overgrown hedge blocking the pavement",
     # Past events, asked about afterwards.
     "i was in a crash in 2021, are the junctions being made safer",
     "my cousin drowned years ago, what water safety work is there",
