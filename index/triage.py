@@ -42,6 +42,10 @@ EMERGENCY = _any(
     r"chasing|following|threatening|hurting|fighting)\b",
     r"^(?!\W*(?:why|what|how|who|will|would|are|is|do|does|did|can|should)\b).*\b(?:robbing|mugging|raiding|looting|"
     r"burgling|ransacking|breaking into)\b.{0,40}\b(?:right now|now|as we speak)\b",
+    # A crime of violence under way ("armed robbery happening at the post office"), outside a question.
+    r"^(?!\W*(?:why|what|how|who|will|would|are|is|do|does|did|can|should|when|where)\b).*\b(?:armed )?(?:robbery|"
+    r"raid|hold-? ?up|mugging|stabbing|shooting|fight|brawl|riot|attack|assault|break-? ?in|burglary)\s+"
+    r"(?:is\s+|'s\s+)?(?:happening|in progress|going on|taking place|under ?way|kicking off)\b",
     r"\b"
     + _PERSON
     + r"\b.{0,40}\b(?:with|has|holding|waving|wielding|got|carrying|pulled|pulling)\b.{0,20}\b"
@@ -128,6 +132,7 @@ EMERGENCY_IN_CONTEXT = _any(
     # Fire, smoke, gas and carbon monoxide.
     r"\b(?:in flames|ablaze|caught fire|catching fire|is burning|are burning|'s burning|burning down|house fire|"
     r"fire in (?:my|the|our)|(?:flames|smoke) (?:coming|pouring|billowing|everywhere))\b",
+    r"\b(?:full of|filling (?:up )?with|filled with|thick with|choking on|can'?t see for) (?:black |thick )?smoke\b",
     r"\b(?:smell|smells|smelling|stink\w*|reek\w*)\b.{0,25}\bgas\b|\bgas leak\w*\b|\bgas\b.{0,30}\bhiss\w*\b|"
     r"\bhiss\w*\b.{0,30}\bgas\b",
     r"\b(?:co|carbon monoxide|gas|monoxide) alarm\b.{0,40}\b(?:going off|gone off|beeping|sounding|ringing|keeps)\b",

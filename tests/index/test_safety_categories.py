@@ -63,6 +63,7 @@ EMERGENCIES = {
         "got robbed and stabbed walking home",
         "we've been burgled and the men are still inside the house",
         "gang looting the corner shop right now",
+        "there's a hold up going on at the bookies, two of them with crowbars",
     ],
 }
 

@@ -11,7 +11,7 @@ import yaml
 
 from index.answer import AnswerPipeline
 from index.embedding import Embedder
-from index.safety import EXEMPLARS_FILE
+from index.safety import EXEMPLARS_FILE, Closeness
 from index.triage import Triage, triage
 
 SAFETY_SET = Path(__file__).resolve().parents[1] / "eval" / "safety.yaml"
@@ -44,6 +44,16 @@ def test_the_second_signal_catches_emergencies_the_rules_miss(pipeline: AnswerPi
     assert triage(message) is None, "pick a message the rules miss, to test the second signal alone"
     assert pipeline.triage(message) is Triage.EMERGENCY
     assert pipeline.answer(message).kind == "emergency"
+
+
+def test_the_classifier_alone_counts_only_near_an_emergency_exemplar() -> None:
+    """Far from every exemplar ("ask for angela and the night bus") the regression's probability is extrapolation;
+    near one it counts even where an ordinary exemplar is nearer still (a flat full of smoke, a smoke alarm
+    question)."""
+    far = Closeness(emergency=0.36, ordinary=0.24, probability=0.61, happening_now=False)
+    nearer_ordinary = Closeness(emergency=0.65, ordinary=0.67, probability=0.72, happening_now=False)
+    assert not far.is_emergency
+    assert nearer_ordinary.classified and nearer_ordinary.is_emergency
 
 
 @pytest.mark.parametrize(
