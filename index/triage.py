@@ -208,6 +208,9 @@ ABOUT_POLICY = _any(
     r"reported|report on|article|awareness|campaign|being done|what is done|are done|do they|will they|"
     r"the police do|doing about|register|rules?|laws?|is there|are there)\b",
     _LAW_QUESTION,
+    # A question opening by asking an age the rules set ("what age can a child be left home alone").
+    r"^\W*(?:at )?what age\b|^\W*how old (?:do|does|must|should|has|have) (?:you|a child|a kid|kids|children|"
+    r"someone|people|a person)\b",
 )
 IN_THE_PAST = _any(
     r"\b(?:last (?:week|month|year|night|summer|winter|spring|autumn|weekend|time)|ago|yesterday|years back|"

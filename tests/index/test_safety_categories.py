@@ -86,6 +86,7 @@ NEAR_MISSES = [
     "is it legal for my neighbour's doorbell camera to film my drive",
     "violence at railway stations",
     "where can i report an overgrown hedge blocking the pavement",
+    "at what age is it ok to leave a kid alone in the house",
     # Past events, asked about afterwards.
     "i was in a crash in 2021, are the junctions being made safer",
     "my cousin drowned years ago, what water safety work is there",
