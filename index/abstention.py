@@ -2,10 +2,12 @@
 
 The rules catch what closeness cannot: a question asking who will win a contest (documents of positions, plans and news
 predict no winner); a question asking for a local detail (a phone number, opening hours, an email or a postal address,
-what happened last weekend) that no retrieved passage states; and a name (a town, a person) the documents never
-mention, capitalised or a place name in any case (index/places.py). The model then weighs a few signals of how well the
-best passages match; its coefficients live in abstention.yaml, fitted on the dev split of the labelled questions with
-`consult eval --calibrate` (see index/abstention_fit.py)."""
+what happened last weekend) that no retrieved passage states, or for a figure of a local place that no passage to be
+quoted names; and a name (a town, a person) the documents never mention, capitalised or a place name in any case
+(index/places.py). The model then weighs a few signals of how well the best passages match; its coefficients live in
+abstention.yaml, fitted on the dev split of the labelled questions with `consult eval --calibrate` (see
+index/abstention_fit.py).
+"""
 
 from __future__ import annotations
 
@@ -16,13 +18,18 @@ from pathlib import Path
 
 import yaml
 
-from index.question import RECENT_PERIOD, Detail, ParsedQuestion, unknown_names
+from index.passages import NUMBER
+from index.places import mentions
+from index.question import RECENT_PERIOD, Detail, ParsedQuestion, Wanted, unknown_names
 from index.retriever import Hit, Retriever
 
 MODEL_FILE = Path(__file__).with_name("abstention.yaml")
 TOP_CHUNKS = 5  # the chunks whose words and local details abstention looks at: the best few hits
 CLOSE_CHUNKS = 10  # the chunks closest in meaning: a name in the question can pull lexical hits to the top
 COVERAGE_CHUNKS = 3
+# A place named in at least this share of the chunks is the area the documents are about (a county), not a local place
+# whose figures only a passage naming it could give.
+AREA_SHARE = 0.10
 
 # What a passage must contain to state each kind of local detail.
 _EVIDENCE = {
@@ -102,7 +109,10 @@ class Abstention:
             [d.text for d in documents] + [" ".join(filter(None, (d.meta.title, d.meta.speaker))) for d in documents]
         ).casefold()
 
-    def decide(self, question: ParsedQuestion, hits: list[Hit], quote_score: float) -> Decision:
+    def decide(
+        self, question: ParsedQuestion, hits: list[Hit], quote_score: float, passages: tuple[str, ...] = ()
+    ) -> Decision:
+        """`passages` are the texts the answer would quote from (each source's best passage)."""
         signals = self.signals(question, hits, quote_score)
         probability = self.model.probability(signals)
         text = question.corrected or question.text
@@ -112,6 +122,8 @@ class Abstention:
             return Decision(signals, probability, False, "unknown name")
         if question.prediction:
             return Decision(signals, probability, False, "prediction")
+        if question.wants is Wanted.NUMBER and self._local_places_unstated(text, passages):
+            return Decision(signals, probability, False, "local figure")
         if question.detail is not None and not self._states(question.detail, hits):
             return Decision(signals, probability, False, str(question.detail))
         return Decision(signals, probability, probability >= self.model.threshold, "model")
@@ -134,6 +146,18 @@ class Abstention:
             unknown=unseen / total if total else 0.0,
             quote_score=quote_score,
         )
+
+    def _local_places_unstated(self, text: str, passages: tuple[str, ...]) -> bool:
+        """A figure asked for a local place ("how many officers are based in harlow") that no passage to be quoted
+        gives: one naming the place and holding a number. A figure from elsewhere would answer for somewhere else."""
+        chunks = self.retriever.data.chunks
+        local = [
+            place
+            for place in self.retriever.data.places.named_in(text)
+            if sum(mentions(c.text.casefold(), place) for c in chunks) < AREA_SHARE * len(chunks)
+        ]
+        figures = [passage.casefold() for passage in passages if NUMBER.search(passage)]
+        return any(not any(mentions(passage, place) for passage in figures) for place in local)
 
     def _states(self, detail: Detail, hits: list[Hit]) -> bool:
         """Whether one of the top passages states a detail of that kind at all."""

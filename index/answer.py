@@ -148,7 +148,9 @@ class AnswerPipeline:
 
     def _decide(self, question: ParsedQuestion, hits: list[Hit], candidates: list[SourceQuotes]) -> Decision:
         """How well the best passage would answer as a quote is one of the signals: closeness alone cannot tell it."""
-        return self.abstention.decide(question, hits, candidates[0].score if candidates else 0.0)
+        documents = self.retriever.data.documents
+        passages = tuple(documents[c.doc_id].text[c.best.span.start : c.best.span.end] for c in candidates)
+        return self.abstention.decide(question, hits, candidates[0].score if candidates else 0.0, passages)
 
     def _candidates(self, question: ParsedQuestion, hits: list[Hit]) -> list[SourceQuotes]:
         """The best passages of every source that speaks to the question, best first; the sources it names, and each

@@ -60,8 +60,11 @@ class PlaceNames:
         (folder / PLACES_FILE).write_text("\n".join(sorted(self._names)) + "\n", encoding="utf-8")
 
     def unknown_in(self, text: str, written: str) -> list[str]:
-        """Places named in the text (one to three words, any case) that `written` (the documents' casefolded text)
-        never mentions."""
+        """Places named in the text that `written` (the documents' casefolded text) never mentions."""
+        return [place for place in self.named_in(text) if not mentions(written, place)]
+
+    def named_in(self, text: str) -> list[str]:
+        """Places named in the text (one to three words, any case), the longest reading of each."""
         words = [w.removesuffix("'s").removesuffix("’s") for w in _WORD.findall(text.casefold())]
         found: list[str] = []
         for size in range(MAX_WORDS, 0, -1):
@@ -70,7 +73,6 @@ class PlaceNames:
                 if (
                     phrase in self._names
                     and (size > 1 or _spoken_of_as_place(words, first))
-                    and not _mentions(written, phrase)
                     and not _inside(phrase, found)
                 ):
                     found.append(phrase)
@@ -83,8 +85,8 @@ def _spoken_of_as_place(words: list[str], index: int) -> bool:
     return before in _BEFORE_PLACE or after in _AFTER_PLACE
 
 
-def _mentions(written: str, phrase: str) -> bool:
-    """Whether the documents name the place, a hyphenated name also by its first part ("Weston" for
+def mentions(written: str, phrase: str) -> bool:
+    """Whether the (casefolded) text names the place, a hyphenated name also by its first part ("Weston" for
     Weston-super-Mare)."""
     return any(
         re.search(rf"(?<!\w){re.escape(form)}(?!\w)", written) is not None for form in {phrase, phrase.split("-")[0]}

@@ -47,12 +47,21 @@ def test_specials_are_judged_answerable(pipeline: AnswerPipeline) -> None:
         "is harlow police station open at weekends",
         "email for the commissioner's office",
         "how many people did officers arrest across the county over the weekend",  # no document speaks of it
+        "number of officers stationed at clacton",  # a town one passage names, with no figure for it
+        "how many pcsos are based in canvey island",
     ],
 )
 def test_local_facts_no_document_states_get_the_abstention(pipeline: AnswerPipeline, question: str) -> None:
     answer = pipeline.answer(question)
     assert answer.kind == "abstain", [c.quote for c in answer.citations]
     assert answer.citations == []
+
+
+def test_a_figure_for_the_area_the_documents_cover_is_answered(pipeline: AnswerPipeline) -> None:
+    """The county is named throughout the documents: its figures are not a local detail."""
+    answer = pipeline.answer("how many special constables are there in essex")
+    assert answer.kind == "answer", answer.text
+    assert any(char.isdigit() for c in answer.citations for char in c.quote)
 
 
 @pytest.mark.parametrize(
