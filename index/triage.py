@@ -287,9 +287,12 @@ POLICY_ACTION = _any(
     r"feedback|easier|improv\w*|victims)\b",
 )
 
+# "Back" a candidate, not "bring back" or "roll back" a policy ("which candidate wants to bring back youth centres").
+_BACK = r"(?<!bring )(?<!brings )(?<!bringing )(?<!brought )(?<!roll )(?<!rolling )(?<!cut )(?<!cutting )(?<!give )back"
 VOTE_ADVICE = _any(
-    r"\bwho\b.{0,20}\b(?:should|shall|to|do i|would you|must|will you|would i|do you)\b.{0,15}\b(?:vote|back|support|"
-    r"choose|pick|elect)\b",
+    r"\bwho\b.{0,20}\b(?:should|shall|to|do i|would you|must|will you|would i|do you)\b.{0,15}\b(?:vote|"
+    + _BACK
+    + r"|support|choose|pick|elect)\b",
     r"\b(?:my|your|ur) vote\b",
     r"\b(?:should|shall|do you think i should)\s+i\s+(?:vote|back|support|choose|pick|re-?elect|elect)\b",
     r"\b(?:your|ur)\s+(?:own\s+|honest\s+|personal\s+)?(?:opinion|view|verdict|pick|choice|recommendation)\b",
@@ -300,7 +303,9 @@ VOTE_ADVICE = _any(
     r"\b(?:safer|better|worse)\s+with\b.{1,40}\bas\s+(?:mayor|commissioner|pcc|pfcc)\b",
     r"\b(?:just\s+)?pick\s+one\b",
     r"\bwho\s+is\s+(?:tougher|stronger|softer|weaker|better|worse)\b",
-    r"\b(?:which|what)\s+(?:candidate|party|one|person)\b.{0,40}\b(?:best|better|vote|back|support|choose|pick|"
+    r"\b(?:which|what)\s+(?:candidate|party|one|person)\b.{0,40}\b(?:best|better|vote|"
+    + _BACK
+    + r"|support|choose|pick|"
     r"recommend|worst|worse|right|should)\b",
     r"\b(?:is|are)\s+.{1,40}\s+(?:better|worse|best|worst)\s+(?:than|candidate|choice|option|for)\b",
     r"\b(?:best|better|worst|right)\s+(?:candidate|choice|person|option)\b",

@@ -53,7 +53,10 @@ def test_crime_reports(message: str) -> None:
     assert triage(message) is Triage.CRIME_REPORT
 
 
-@pytest.mark.parametrize("message", ["Who should I vote for?", "which candidate is best on crime", "just pick one"])
+@pytest.mark.parametrize(
+    "message",
+    ["Who should I vote for?", "which candidate is best on crime", "just pick one", "which one should i back"],
+)
 def test_requests_for_voting_advice(message: str) -> None:
     assert triage(message) is Triage.VOTE_ADVICE
 
@@ -148,4 +151,17 @@ def test_a_question_about_the_law_or_a_theft_inside_an_emergency_leaves_it_an_em
     "message", ["what happens to people caught carrying a gun", "why are so many gangs robbing shops now"]
 )
 def test_a_question_about_offenders_is_not_an_emergency(message: str) -> None:
+    assert triage(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "which candidate wants to bring back national service",
+        "who plans to roll back the cuts to patrols",
+        "who wants to bring back youth centres",
+    ],
+)
+def test_asking_who_holds_a_position_is_not_vote_advice(message: str) -> None:
+    """Which candidate would bring something back is a question about positions, answered from the sources."""
     assert triage(message) is None
