@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import astuple, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -108,6 +109,7 @@ class Abstention:
         self._written = " ".join(
             [d.text for d in documents] + [" ".join(filter(None, (d.meta.title, d.meta.speaker))) for d in documents]
         ).casefold()
+        self._is_local = lru_cache(maxsize=4096)(self._named_in_few_chunks)
 
     def decide(
         self, question: ParsedQuestion, hits: list[Hit], quote_score: float, passages: tuple[str, ...] = ()
@@ -150,14 +152,14 @@ class Abstention:
     def _local_places_unstated(self, text: str, passages: tuple[str, ...]) -> bool:
         """A figure asked for a local place ("how many officers are based in harlow") that no passage to be quoted
         gives: one naming the place and holding a number. A figure from elsewhere would answer for somewhere else."""
-        chunks = self.retriever.data.chunks
-        local = [
-            place
-            for place in self.retriever.data.places.named_in(text)
-            if sum(mentions(c.text.casefold(), place) for c in chunks) < AREA_SHARE * len(chunks)
-        ]
+        local = [place for place in self.retriever.data.places.named_in(text) if self._is_local(place)]
         figures = [passage.casefold() for passage in passages if NUMBER.search(passage)]
         return any(not any(mentions(passage, place) for passage in figures) for place in local)
+
+    def _named_in_few_chunks(self, place: str) -> bool:
+        """A local place, not the area the documents cover (counted once per place: a scan of every chunk)."""
+        chunks = self.retriever.data.chunks
+        return sum(mentions(c.text.casefold(), place) for c in chunks) < AREA_SHARE * len(chunks)
 
     def _states(self, detail: Detail, hits: list[Hit]) -> bool:
         """Whether one of the top passages states a detail of that kind at all."""
