@@ -7,8 +7,8 @@ classifier (Closeness.outweighs_report). Two readings of the same exemplars, eit
   below not clearly against it;
 - a logistic regression fitted on the exemplars' vectors (never on the labelled safety set), which learns the
   direction "someone is in danger now" rather than one phrasing, so it reaches emergencies worded unlike any exemplar.
-  It only counts for messages close to some emergency exemplar, since it has never seen the small talk, trivia and
-  scheme names that sit far from both kinds.
+  It only counts for messages that are at least loosely like some emergency, since it has never seen the small talk
+  and trivia that sit far from both kinds.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ EXEMPLARS_FILE = Path(__file__).with_name("safety_exemplars.yaml")
 MIN_SIMILARITY = 0.40
 MARGIN = 0.05  # and at least this much closer than the nearest ordinary message
 MIN_PROBABILITY = 0.5  # the classifier's threshold...
-# ...for a message this close to some emergency exemplar: far from all of them the regression extrapolates ("ask for
-# angela and the night bus", 0.36). It need not be nearer to an emergency exemplar than to an ordinary one: a flat full
-# of smoke sits nearest to a question about smoke alarms.
-MIN_SIMILARITY_FOR_CLASSIFIER = MIN_SIMILARITY
+# ...for a message this close to some emergency exemplar. Kept loose, since this reading is what reaches emergencies
+# worded unlike any exemplar: 0.40 lost a boat sinking off a pier and a horse loose on a main road (about 0.37) to save
+# one false 999 ("ask for angela and the night bus", 0.36). It need not be nearer to an emergency exemplar than to an
+# ordinary one: a flat full of smoke sits nearest to a question about smoke alarms.
+MIN_SIMILARITY_FOR_CLASSIFIER = 0.35
 # The nearest exemplar counts only where the classifier is not clearly against it, or the message says it is happening
 # now: a short search ("crime on trains") or a question about the law can sit near an emergency exemplar by its words.
 MIN_PROBABILITY_BESIDE_NEAREST = 0.25

@@ -58,6 +58,11 @@ EMERGENCIES = {
         "loud gun shots behind the flats, people running",
         "suspicious package left by the ticket gates",
     ],
+    "worded unlike any exemplar (the classifier's reach)": [
+        "our boat is sinking off walton pier",
+        "there's a horse loose on the a12 and cars are swerving",
+        "what age can a child be home alone, there is a toddler alone next door screaming",
+    ],
     "hurt in a theft, or the thief still there": [
         "they nicked my phone and knifed my cousin",
         "got robbed and stabbed walking home",
@@ -86,7 +91,6 @@ NEAR_MISSES = [
     "is it legal for my neighbour's doorbell camera to film my drive",
     "violence at railway stations",
     "where can i report an overgrown hedge blocking the pavement",
-    "at what age is it ok to leave a kid alone in the house",
     # Past events, asked about afterwards.
     "i was in a crash in 2021, are the junctions being made safer",
     "my cousin drowned years ago, what water safety work is there",
