@@ -14,12 +14,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import astuple, dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from index.passages import NUMBER
+from index.lexical import analyse
 from index.places import mentions
 from index.question import RECENT_PERIOD, Detail, ParsedQuestion, Wanted, unknown_names
 from index.retriever import Hit, Retriever
@@ -31,6 +30,13 @@ COVERAGE_CHUNKS = 3
 # A place named in at least this share of the chunks is the area the documents are about (a county), not a local place
 # whose figures only a passage naming it could give.
 AREA_SHARE = 0.10
+_LOCATIVE = re.compile(r"\b(?:in|at|near|around|across|within|for)\s+(?:the\s+)?$")  # "in harlow", not "from wakefield"
+_FIGURE = re.compile(  # a figure, not the "one" of "one gigantic HQ"
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|half|halve|double|"
+    r"doubling|per ?cent)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 # What a passage must contain to state each kind of local detail.
 _EVIDENCE = {
@@ -109,7 +115,6 @@ class Abstention:
         self._written = " ".join(
             [d.text for d in documents] + [" ".join(filter(None, (d.meta.title, d.meta.speaker))) for d in documents]
         ).casefold()
-        self._is_local = lru_cache(maxsize=4096)(self._named_in_few_chunks)
 
     def decide(
         self, question: ParsedQuestion, hits: list[Hit], quote_score: float, passages: tuple[str, ...] = ()
@@ -150,16 +155,23 @@ class Abstention:
         )
 
     def _local_places_unstated(self, text: str, passages: tuple[str, ...]) -> bool:
-        """A figure asked for a local place ("how many officers are based in harlow") that no passage to be quoted
-        gives: one naming the place and holding a number. A figure from elsewhere would answer for somewhere else."""
-        local = [place for place in self.retriever.data.places.named_in(text) if self._is_local(place)]
-        figures = [passage.casefold() for passage in passages if NUMBER.search(passage)]
-        return any(not any(mentions(passage, place) for passage in figures) for place in local)
+        """A figure asked for a local place ("how many officers are based in harlow") that no source's best passage
+        gives in a sentence naming the place. A figure from elsewhere would answer for somewhere else."""
+        asked = text.casefold()
+        local = [
+            place
+            for place in self.retriever.data.places.named_in(text)
+            if _LOCATIVE.search(asked[: asked.find(place)]) and self._named_in_few_chunks(place)
+        ]
+        sentences = [s.casefold() for passage in passages for s in _SENTENCE_END.split(passage) if _FIGURE.search(s)]
+        return any(not any(mentions(sentence, place) for sentence in sentences) for place in local)
 
     def _named_in_few_chunks(self, place: str) -> bool:
-        """A local place, not the area the documents cover (counted once per place: a scan of every chunk)."""
-        chunks = self.retriever.data.chunks
-        return sum(mentions(c.text.casefold(), place) for c in chunks) < AREA_SHARE * len(chunks)
+        """A local place, not the area the documents cover; from the lexical index's counts, so it costs nothing
+        however many chunks there are (a place of several words counts by its rarest word)."""
+        lexical = self.retriever.data.lexical
+        chunks = min((lexical.document_frequency(stem) for stem in analyse(place)), default=0)
+        return chunks < AREA_SHARE * lexical.size
 
     def _states(self, detail: Detail, hits: list[Hit]) -> bool:
         """Whether one of the top passages states a detail of that kind at all."""

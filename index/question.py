@@ -111,11 +111,14 @@ _COMPARE = re.compile(
 )
 # "Who is the chief constable?" asks for a name: a passage naming only the role does not answer it.
 _IDENTITY = re.compile(r"^\W*who(?:'s|’s| is| are|'re) (?:currently |now )?(?:the|your|our|my)\b", re.IGNORECASE)
-# "Who will win the cup?": a prediction, which documents of positions, plans and news do not make. (Who will win the
-# election is vote advice, refused before retrieval: index/triage.py.)
+# "Who will win the cup?": a prediction, which documents of positions, plans and news do not make. ("Who will win the
+# election" is mostly refused as vote advice before retrieval: index/triage.py.) Not a prize that is awarded ("who will
+# win the contract", "which areas will win funding").
 _PREDICTION = re.compile(
-    r"\b(?:who(?:'s|’s|s| is| are)?|which [\w'’-]+(?: is| are)?) (?:will|(?:is |are )?going to|gonna|"
-    r"do you think (?:will|is going to)|is likely to|(?:the )?favou?rites? to) win\b",
+    r"\bwho(?:'s|’s|s| is| are)? (?:will|(?:is |are )?going to|gonna|do you think (?:will|is going to)|is likely to|"
+    r"(?:the )?favou?rites? to) win\b"
+    r"(?! (?:the |a |an |any |more |new )?(?:contracts?|funding|funds?|money|grants?|bids?|tenders?|awards?|prizes?|"
+    r"cash)\b)",
     re.IGNORECASE,
 )
 # "Why did the commissioner ban X?", "When did Smith say he would sack Y?": the question takes an action for granted;

@@ -252,8 +252,9 @@ CRIME_REPORT = _any(
     r"\b(?:graffiti|paint|slogans?|tags?)\b.{0,20}\b(?:sprayed|painted|daubed|scrawled)\s+"
     r"(?:on|over|all over|across)\s+(?:my|our)\b",
     # Not what the council deals with ("how do i report a pothole").
-    r"\b(?:how|where)\s+(?:do|can|should)\s+i\s+report\b(?!\s+(?:an?\s+|the\s+)?(?:pothole|broken (?:street ?light|"
-    r"pavement)|street ?light|missed (?:bin|collection)|overgrown|blocked drain|problem with (?:my|the) (?:bin|road)))",
+    r"\b(?:how|where)\s+(?:do|can|should)\s+i\s+report\b(?!.{0,30}\b(?:pot ?holes?|broken (?:street ?light|"
+    r"pavement)|street ?lights?|missed (?:bin|collection)|overgrown|blocked drain|"
+    r"problem with (?:my|the) (?:bin|road)))",
     r"\b(?:someone|somebody|people|they|kids|youths)\s+(?:has|have|keeps?|is|are)\s+(?:been\s+)?(?:fly-? ?tipping|"
     r"dumping|spraying|stealing|vandalising|vandalizing)\b",
     r"\b(?:i've|i have|i was|i got|we've|we were)\s+(?:been\s+)?(?:scammed|defrauded|conned|burgled|robbed|mugged|"
@@ -286,8 +287,50 @@ POLICY_ACTION = _any(
     r"feedback|easier|improv\w*|victims)\b",
 )
 
-# "Back" a candidate, not "bring back" or "roll back" a policy ("which candidate wants to bring back youth centres").
-_BACK = r"(?<!bring )(?<!brings )(?<!bringing )(?<!brought )(?<!roll )(?<!rolling )(?<!cut )(?<!cutting )(?<!give )back"
+# "Back" a candidate, not "bring back", "scale back" or "claw back" a policy or money, nor "bring it back".
+_BACK = (
+    "".join(
+        rf"(?<!{word} )"
+        for word in (
+            "bring",
+            "brings",
+            "bringing",
+            "brought",
+            "roll",
+            "rolling",
+            "cut",
+            "cutting",
+            "give",
+            "scale",
+            "scaling",
+            "claw",
+            "clawing",
+            "pull",
+            "pulling",
+            "hold",
+            "holding",
+            "win",
+            "get",
+            "pay",
+            "paying",
+            "go",
+            "come",
+            "coming",
+            "fight",
+            "push",
+            "turn",
+            "step",
+            "set",
+            "it",
+            "them",
+            "this",
+            "that",
+            "these",
+            "those",
+        )
+    )
+    + "back"
+)
 VOTE_ADVICE = _any(
     r"\bwho\b.{0,20}\b(?:should|shall|to|do i|would you|must|will you|would i|do you)\b.{0,15}\b(?:vote|"
     + _BACK

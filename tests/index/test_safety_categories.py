@@ -91,6 +91,7 @@ NEAR_MISSES = [
     "is it legal for my neighbour's doorbell camera to film my drive",
     "violence at railway stations",
     "where can i report an overgrown hedge blocking the pavement",
+    "how do i report a dangerous pot hole",
     # Past events, asked about afterwards.
     "i was in a crash in 2021, are the junctions being made safer",
     "my cousin drowned years ago, what water safety work is there",

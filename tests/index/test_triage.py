@@ -160,6 +160,8 @@ def test_a_question_about_offenders_is_not_an_emergency(message: str) -> None:
         "which candidate wants to bring back national service",
         "who plans to roll back the cuts to patrols",
         "who wants to bring back youth centres",
+        "who wants to scale back stop and search",
+        "which candidate wants to bring it back",
     ],
 )
 def test_asking_who_holds_a_position_is_not_vote_advice(message: str) -> None:
