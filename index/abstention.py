@@ -30,7 +30,8 @@ COVERAGE_CHUNKS = 3
 # A place named in at least this share of the chunks is the area the documents are about (a county), not a local place
 # whose figures only a passage naming it could give.
 AREA_SHARE = 0.10
-_LOCATIVE = re.compile(r"\b(?:in|at|near|around|across|within|for)\s+(?:the\s+)?$")  # "in harlow", not "from wakefield"
+# A place asked about ("in <town>"), not one that only says who someone is ("the officer from <town>").
+_LOCATIVE = re.compile(r"\b(?:in|at|near|around|across|within|for)\s+(?:the\s+)?$")
 _FIGURE = re.compile(  # a figure, not the "one" of "one gigantic HQ"
     r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|half|halve|double|"
     r"doubling|per ?cent)\b",
@@ -155,7 +156,7 @@ class Abstention:
         )
 
     def _local_places_unstated(self, text: str, passages: tuple[str, ...]) -> bool:
-        """A figure asked for a local place ("how many officers are based in harlow") that no source's best passage
+        """A figure asked for a local place ("how many officers are based in <town>") that no source's best passage
         gives in a sentence naming the place. A figure from elsewhere would answer for somewhere else."""
         asked = text.casefold()
         local = [
