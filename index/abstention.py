@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from index.lexical import analyse
+from index.passages import FIGURE
 from index.places import mentions
 from index.question import RECENT_PERIOD, Detail, ParsedQuestion, Wanted, unknown_names
 from index.retriever import Hit, Retriever
@@ -32,11 +33,6 @@ COVERAGE_CHUNKS = 3
 AREA_SHARE = 0.10
 # A place asked about ("in <town>"), not one that only says who someone is ("the officer from <town>").
 _LOCATIVE = re.compile(r"\b(?:in|at|near|around|across|within|for)\s+(?:the\s+)?$")
-_FIGURE = re.compile(  # a figure, not the "one" of "one gigantic HQ"
-    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|half|halve|double|"
-    r"doubling|per ?cent)\b",
-    re.IGNORECASE,
-)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 # What a passage must contain to state each kind of local detail.
@@ -164,7 +160,7 @@ class Abstention:
             for place in self.retriever.data.places.named_in(text)
             if _LOCATIVE.search(asked[: asked.find(place)]) and self._named_in_few_chunks(place)
         ]
-        sentences = [s.casefold() for passage in passages for s in _SENTENCE_END.split(passage) if _FIGURE.search(s)]
+        sentences = [s.casefold() for passage in passages for s in _SENTENCE_END.split(passage) if FIGURE.search(s)]
         return any(not any(mentions(sentence, place) for sentence in sentences) for place in local)
 
     def _named_in_few_chunks(self, place: str) -> bool:

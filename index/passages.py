@@ -23,11 +23,12 @@ SHORT_PARAGRAPH_WORDS = 15  # a paragraph of one sentence this short is a lead i
 # A lettered or roman-numbered line ("b. Stalking involving fear of violence (Section 4A)") without a full stop, with no
 # such line next to it, is a sub-heading, as in statutes and reports; lettered lines in a row are a list.
 SUBHEADING_MARKER = re.compile(r"^(?:[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+\S")
-NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|"
-    r"half|halve|double|doubling|per ?cent)\b",
-    re.IGNORECASE,
+_NUMBER_WORDS = (
+    r"two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|half|halve|double|doubling|per ?cent"
 )
+NUMBER = re.compile(rf"\d|\b(?:one|{_NUMBER_WORDS})\b", re.IGNORECASE)
+# A figure given for something: as NUMBER, without the "one" of "one gigantic HQ".
+FIGURE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -288,49 +288,11 @@ POLICY_ACTION = _any(
 )
 
 # "Back" a candidate, not "bring back", "scale back" or "claw back" a policy or money, nor "bring it back".
-_BACK = (
-    "".join(
-        rf"(?<!{word} )"
-        for word in (
-            "bring",
-            "brings",
-            "bringing",
-            "brought",
-            "roll",
-            "rolling",
-            "cut",
-            "cutting",
-            "give",
-            "scale",
-            "scaling",
-            "claw",
-            "clawing",
-            "pull",
-            "pulling",
-            "hold",
-            "holding",
-            "win",
-            "get",
-            "pay",
-            "paying",
-            "go",
-            "come",
-            "coming",
-            "fight",
-            "push",
-            "turn",
-            "step",
-            "set",
-            "it",
-            "them",
-            "this",
-            "that",
-            "these",
-            "those",
-        )
-    )
-    + "back"
+_NOT_BACKING = (
+    "bring brings bringing brought roll rolling cut cutting give scale scaling claw clawing pull pulling hold holding "
+    "win get pay paying go come coming fight push turn step set it them this that these those"
 )
+_BACK = "".join(rf"(?<!{word} )" for word in _NOT_BACKING.split()) + "back"
 VOTE_ADVICE = _any(
     r"\bwho\b.{0,20}\b(?:should|shall|to|do i|would you|must|will you|would i|do you)\b.{0,15}\b(?:vote|"
     + _BACK
