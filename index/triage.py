@@ -26,7 +26,7 @@ _PERSON += r"youths|guys|he|she|they|"
 _PERSON += r"my (?:partner|husband|wife|boyfriend|girlfriend|ex|dad|mum|father|mother|neighbour|son|daughter)|"
 _PERSON += r"(?:there(?:'s| is| are)|theres)(?: a)? (?:man|woman|guy|bloke|lads?|someone|somebody|people|group|gang))"
 _WEAPON = r"(?:knife|knives|guns?|machetes?|blades?|axes?|weapons?|firearms?|shotguns?|pistols?|crowbars?|"
-_WEAPON += r"(?:baseball )?bats?)"
+_WEAPON += r"(?:baseball )?bats?|hammers?|broken bottles?)"
 
 EMERGENCY = _any(
     # Violence or intrusion in progress.
@@ -38,7 +38,7 @@ EMERGENCY = _any(
     r"\b(?:in|inside) (?:my|our|the) (?:house|home|flat|room|garden|kitchen|bedroom|shed|garage)\b",
     r"\b(?:being|getting)\s+(?:attacked|stabbed|assaulted|beaten|mugged|robbed|raped|strangled|chased|followed|"
     r"kidnapped|threatened|hurt|hit|kicked|punched)\b",
-    r"\b(?:is|are|'s|'re)\s+(?:attacking|stabbing|assaulting|beating|hitting|punching|kicking|strangling|choking|"
+    r"\b(?:is|are|'s|'re|its|hes|shes|theyre)\s+(?:attacking|stabbing|assaulting|beating|hitting|punching|kicking|strangling|choking|"
     r"chasing|following|threatening|hurting|fighting)\b",
     r"^(?!\W*(?:why|what|how|who|will|would|are|is|do|does|did|can|should)\b).*\b(?:robbing|mugging|raiding|looting|"
     r"burgling|ransacking|breaking into)\b.{0,40}\b(?:right now|now|as we speak)\b",
@@ -54,6 +54,13 @@ EMERGENCY = _any(
     + _WEAPON
     + r"\b",
     r"\b(?:going to|gonna|threaten(?:ed|ing)? to)\s+(?:kill|stab|shoot|hurt)\b",
+    r"\bjust (?:went|gone|ran|run|walked|burst|stormed|barged|forced (?:their|his|her) way) in(?:to)?\b.{0,60}\b"
+    r"(?:with|has|holding|waving|carrying)\b.{0,20}\b" + _WEAPON + r"\b",
+    # Arson under way or threatened: fuel through a door, or a promise to come back and do it.
+    r"\b(?:poured|pouring|poring|put|putting|pushed|pushing|threw|throwing|squirted)\b.{0,30}\b(?:petrol|fuel|"
+    r"lighter fluid|paraffin|accelerant)\b.{0,20}\b(?:through|over|on|onto|into|around|round|under)\s+(?:the |our |my |"
+    r"his |her |their |a )?(?:letter ?box|door|house|home|flat|car|me|him|her|us|them|someone|somebody)\b",
+    r"\b(?:coming|come|be) back to (?:kill|stab|shoot|burn|torch|light|set fire|get (?:me|us|him|her|them))\b",
     # Someone in danger or hurt now.
     r"\b(?:i am|i'm|im|we are|we're|she is|she's|he is|he's|they are|they're)\s+(?:in danger|scared for my life|"
     r"trapped|being held|locked in)\b",
@@ -69,7 +76,8 @@ EMERGENCY = _any(
     r"\b(?:is ?n[o']?t|not|isnt) (?:breathing|moving|responding|waking up)\b",
     r"\b(?:unconscious|bleeding (?:badly|heavily|everywhere|a lot)|collapsed)\b",
     r"\b(?:on fire|flat is burning|smoke everywhere)\b",
-    r"\b(?:crash|collision|accident)\b.{0,40}\b(?:injured|hurt|trapped|bleeding|unconscious)\b",
+    r"\b(?:crash|collision|accident)\b.{0,40}(?<!nobody )(?<!no one )(?<!noone )(?<!nobody was )(?<!no one was )"
+    r"\b(?:injured|hurt|trapped|bleeding|unconscious)\b",
     r"\b(?:injured|hurt|trapped|bleeding|unconscious)\b.{0,40}\b(?:crash|collision|accident)\b",
     r"\b(?:child|son|daughter|kid|toddler|boy|girl|\d+ ?(?:year|yr)s? old)\b.{0,20}"
     r"\b(?:is missing|has gone missing|went missing|disappeared|can't find|cant find)\b",
@@ -104,6 +112,11 @@ _HARMED = (
 # Dangers named in words that also appear in questions about them ("how are drownings prevented", "we had a house
 # fire years ago"): they count only in a message that is not about policy or the past, or that says it is happening.
 EMERGENCY_IN_CONTEXT = _any(
+    # A building or structure coming down on people, or someone forcing their way in.
+    r"\b(?:fell|fallen|falling|collapsed|came down|come down|coming down|caved in|caving in|gave way)\b.{0,60}"
+    r"\b(?:inside|under(?:neath)?|trapped|buried)\b",
+    r"\b(?:trapped|buried)\b.{0,60}\b(?:fell|fallen|came|come|caved) (?:down|in)\b",
+    r"\b(?:trying|tryin|try|tried) to (?:get|climb|force (?:his|her|their|a) way) in\b(?!to)",
     # Road collisions with someone hurt or trapped, or many vehicles.
     _VEHICLE_EVENT + r"\b.{0,80}\b" + _HARMED + r"\b",
     _HARMED + r"\b.{0,60}\b" + _VEHICLE_EVENT,
@@ -208,7 +221,7 @@ ABOUT_POLICY = _any(
     r"spending|budget|figures|statistics|stats|how many|how much|how often|prevent\w*|tackl\w*|reduc\w*|"
     r"support (?:for|is there|available)|training|courses?|schemes?|service|services|council|government|news|"
     r"reported|report on|article|awareness|campaign|being done|what is done|are done|do they|will they|"
-    r"the police do|doing about|register|rules?|laws?|is there|are there)\b",
+    r"the police do|doing about|register|rules?|laws?|legal|legally|is there|are there|in case of|in the event of)\b",
     _LAW_QUESTION,
 )
 IN_THE_PAST = _any(
@@ -225,12 +238,50 @@ HAPPENING_NOW = _any(
 POLICY_QUESTION = _any(
     r"^\W*(?:what|how|will|would|is there|are there|does|do|did|who|which|why|when|where|can|should|has|have)\b.*\b"
     r"(?:doing about|being done|plans?|policy|policies|candidates?|commissioner|pcc|council|government|figures|"
-    r"statistics|how many|how much|register|rules?|laws?|schemes?|strategy|manifesto|funding|news)\b",
+    r"statistics|how many|how much|register|rules?|laws?|schemes?|strategy|manifesto|funding|news|training|trained)\b",
     _LAW_QUESTION,
 )
 # A message that says itself it is no emergency ("not urgent but ...") is taken at its word unless a rule fires.
 DECLARED_NOT_URGENT = _any(
     r"\b(?:not|isn'?t|no) (?:urgent|an emergency|emergency|in danger)\b",
+    r"\b(?:nobody|no ?one|nobodys|noones)(?:'s| is)? in (?:any )?danger\b",
+)
+# One that tells of something over and done with and of everyone being fine ("my mate choked on his pint last night,
+# he's fine") is no emergency even by the rules. Both are needed, since "he says he's fine" alone can come from someone
+# still in danger, and nothing after it may take it back ("...he's fine, but now he can't lift his arm").
+_OVER = (
+    r"\b(?:last (?:week|month|year|night|summer|winter|spring|autumn|weekend|time)|ago|yesterday|earlier|years back|"
+    r"in (?:19|20)\d\d|a while back|in the past|back in|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+)
+_FINE = r"(?:(?:totally|absolutely|completely|perfectly|all|now|doing) )?(?:fine|ok|okay|alright|all right|recovered|"
+_FINE += r"safe and well|doing well|recovering well)"
+_EVERYONE_FINE = "|".join(
+    (
+        r"\b(?:(?:he|she|they|we|i|it|everyone|everybody)\s*(?:'s|s|'re|re|'m|m|is|are|am|was|were)?|and (?:is|are|was|"
+        r"were)|been) " + _FINE + r"\b",
+        r"\b(?:has|have|'s|'ve) (?:now |since |fully |completely )?recovered\b",
+        r"\b(?:nobody|no ?one) (?:was |got |were )?(?:hurt|injured)\b",
+        r"\bstopped bleeding\b",
+        r"\bonly (?:a few |a bit )?(?:bruised|bruises?|a bruise|scratche?s?|a scratch|grazed|a graze|shaken(?: up)?)\b",
+        r"\bchecked (?:over )?by (?:a |the )?(?:doctor|gp|paramedics?|hospital)\b",
+    )
+)
+_TAKEN_BACK = (
+    r"(?!.*\b(?:but|except|although|though|however)\b.{0,40}\b(?:can'?t|cannot|won'?t|isn'?t|not|no longer|still|now|"
+    r"again|worse|collapsed|bleeding|breathing)\b)(?!.*\b(?:and now|again|still)\b)"
+)
+# So is a question the writer says is asked in general ("what should you do if you smell gas, just asking for future
+# reference", "how do you spot a stroke? we're making posters"). Not "just wondering": it opens real calls for help.
+_IN_GENERAL = "|".join(
+    (
+        r"\b(?:just asking|for future reference|for the future|hypothetical(?:ly)?|out of (?:interest|curiosity))\b",
+        r"\b(?:general advice|in general)\b",
+        r"\b(?:for|making) (?:a |some |the |our |my )?(?:[\w-]+ ){0,2}(?:quiz|project|posters?|leaflets?|essay|"
+        r"presentation|lesson|homework|assignment)\b",
+    )
+)
+NOT_HAPPENING = _any(
+    rf"{_OVER}.*(?:{_EVERYONE_FINE}){_TAKEN_BACK}", rf"(?:{_EVERYONE_FINE}){_TAKEN_BACK}.*{_OVER}", _IN_GENERAL
 )
 
 
@@ -242,7 +293,11 @@ CRIME_REPORT = _any(
     r"\b(?:someone|somebody|thieves|they|kids|youths|a man|a woman|people)\s+(?:stole|nicked|broke into|burgled|"
     r"vandalised|vandalized|smashed|keyed|scratched|damaged|scammed|took|dumped|graffitied|sprayed|snatched|"
     r"fly-? ?tipped)\b",
-    r"\b(?:i|we)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report\b",
+    r"\b(?:want|need|would like|wanna|'d like|d like)\s+to\s+report\b",
+    # A thing taken, named without "was" ("parcel nicked from my doorstep", "number plates stolen off my van").
+    r"\b(?:stolen|nicked|pinched|swiped|taken)\s+(?:from|off|out of|outside)\s+(?:outside\s+)?(?:my|our|the|a)\b",
+    r"\b(?:someone|somebody|thieves|they|kids|youths|a man|a woman|people)\s+(?:has\s+|have\s+)?(?:hacked|"
+    r"spray[- ]?painted|cloned|punched|slashed|cut off|sawed off|siphoned)\b",
     r"\b(?:someone|somebody|thieves|burglars)\b.{0,60}\b(?:stole|nicked|pinched|made off with)\b",
     r"\b(?:got|gets|broke|has got|have got) into (?:my|our|the) "
     r"(?:garage|shed|car|van|lock-? ?up|allotment|outbuilding)\b",
@@ -258,7 +313,7 @@ CRIME_REPORT = _any(
     r"\b(?:someone|somebody|people|they|kids|youths)\s+(?:has|have|keeps?|is|are)\s+(?:been\s+)?(?:fly-? ?tipping|"
     r"dumping|spraying|stealing|vandalising|vandalizing)\b",
     r"\b(?:i've|i have|i was|i got|we've|we were)\s+(?:been\s+)?(?:scammed|defrauded|conned|burgled|robbed|mugged|"
-    r"assaulted|attacked|hacked)\b",
+    r"assaulted|attacked|hacked|punched|kicked|groped|harassed|threatened)\b",
 )
 # Words that mention reporting or dealing without saying that anything happened to the writer: a report when the
 # message is not about what is done about crime ("cracking down on dealers in our streets").
@@ -278,6 +333,15 @@ TREND_QUESTION = _any(
     r"more common|less common)\b",
     # How many crimes of a kind there were, asked by someone not saying it happened to them.
     r"^\W*(?:how (?:many|much|often)|what (?:number|proportion|percentage|share) of)\b(?!.*\b(?:my|our|me|us|i|we)\b)",
+)
+
+# A crime the writer has already reported: the advice to report it would be no answer.
+ALREADY_REPORTED = _any(
+    r"\b(?:(?:crime|incident|police) (?:reference )?number|reference number)\b",
+    r"\b(?:already (?:reported|logged|told the police)|reported it (?:to the police|at the time))\b",
+    r"\b(?:police|they|officers) (?:already |have |had )?(?:logged|recorded) it\b",
+    r"\b(?:never heard (?:back|anything)|heard nothing (?:back|more))\b",
+    r"\b(?:no ?one|nobody) (?:ever )?got back to (?:me|us)\b",
 )
 
 # A message about what is done about crime ("cracking down on dealers in our streets", "updates for victims after they
@@ -329,9 +393,12 @@ def triage(message: str) -> Triage | None:
     text = SAFETY_CORRECTOR.correct(" ".join(message.replace("’", "'").split()))
     if is_emergency(text):
         return Triage.EMERGENCY
-    if (CRIME_REPORT.search(text) and not TREND_QUESTION.search(text)) or (
-        CRIME_REPORT_MENTION.search(text)
-        and not (TREND_QUESTION.search(text) or POLICY_QUESTION.search(text) or POLICY_ACTION.search(text))
+    if not ALREADY_REPORTED.search(text) and (
+        (CRIME_REPORT.search(text) and not TREND_QUESTION.search(text))
+        or (
+            CRIME_REPORT_MENTION.search(text)
+            and not (TREND_QUESTION.search(text) or POLICY_QUESTION.search(text) or POLICY_ACTION.search(text))
+        )
     ):
         return Triage.CRIME_REPORT
     if VOTE_ADVICE.search(text):
@@ -341,7 +408,10 @@ def triage(message: str) -> Triage | None:
 
 def is_emergency(text: str) -> bool:
     """A danger to someone now: a rule that holds anywhere, or a named danger in a message that is not asking about
-    plans, figures or the past (unless it also says that it is happening now)."""
+    plans, figures or the past (unless it also says that it is happening now); never one the writer says is over with
+    everyone fine, or asked in general."""
+    if NOT_HAPPENING.search(text):
+        return False
     if EMERGENCY.search(text):
         return not POLICY_QUESTION.search(text) or bool(HAPPENING_NOW.search(text))
     if not EMERGENCY_IN_CONTEXT.search(text):
@@ -356,5 +426,7 @@ def says_happening_now(message: str) -> bool:
 
 
 def declares_not_urgent(message: str) -> bool:
-    """True when the writer says it is no emergency; the emergency model then defers to the rules."""
-    return bool(DECLARED_NOT_URGENT.search(SAFETY_CORRECTOR.correct(message)))
+    """True when the writer says it is no emergency, or over and done with, or asked in general; the emergency model
+    then defers to the rules."""
+    text = SAFETY_CORRECTOR.correct(message)
+    return bool(DECLARED_NOT_URGENT.search(text) or NOT_HAPPENING.search(text))

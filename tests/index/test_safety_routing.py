@@ -69,6 +69,20 @@ def test_questions_that_mention_danger_are_not_emergencies(pipeline: AnswerPipel
     assert pipeline.triage(message) is None
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how do i get my motorbike back after the police seized it",
+        "my nephew choked on a sweet at the party on saturday but hes totally fine, should i do a first aid course",
+        "murder in the dark is the best party game, do you agree",
+        "how do you spot the signs of a heart attack, it's for a school project",
+        "what should you do if your house catches fire, just asking out of interest",
+    ],
+)
+def test_errands_and_things_over_and_done_with_or_asked_in_general_get_no_999(pipeline: AnswerPipeline, message: str) -> None:
+    assert pipeline.triage(message) is not Triage.EMERGENCY
+
+
 @pytest.mark.parametrize("message", ["who will win the world cup", "Who is going to win the Grand National?"])
 def test_a_sports_who_will_win_is_not_refused_as_vote_advice(pipeline: AnswerPipeline, message: str) -> None:
     assert pipeline.answer(message).kind != "refuse"

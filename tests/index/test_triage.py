@@ -103,6 +103,58 @@ def test_only_a_writer_who_says_it_is_not_urgent_is_believed() -> None:
     assert not declares_not_urgent("i rang the non-emergency number and nobody came, he is still hitting her")
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my son came off his scooter yesterday and banged his head, he's fine now, do kids have to wear helmets",
+        "we had a chip pan fire on sunday, nobody was hurt, does the fire service check your kitchen after",
+        "my nan fell in town last week but she was checked over by the paramedics, can i complain about the kerb",
+    ],
+)
+def test_a_writer_who_says_it_is_over_and_everyone_is_fine_is_believed(message: str) -> None:
+    assert declares_not_urgent(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my dad fell earlier and he says he's fine but now he can't lift his arm and his face looks droopy",
+        "he says he is fine but he's still bleeding everywhere",  # nothing says it is over
+        "a car crashed into the bus stop and he said he's ok",  # nor here
+    ],
+)
+def test_fine_without_it_being_over_or_with_a_danger_after_it_is_not_believed(message: str) -> None:
+    assert not declares_not_urgent(message) or triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "three lads in masks just ran into the petrol station with machetes",
+        "somebody is pouring lighter fluid through the door of the flat downstairs",
+        "my ex texted that he's coming back to burn the house down",
+        "there's a big fight on the green and one of them has a hammer",
+    ],
+)
+def test_raids_arson_and_weapons_under_way_are_emergencies(message: str) -> None:
+    assert triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what do the candidates say about the price of petrol",
+        "how much fuel should i put in the lawnmower",
+        "i had a bump in the car park last week and nobody was hurt, do i need to tell the police",
+        "what age can a kid legally walk to school on their own",
+        "what is a sensible thing to keep in the car in case of a crash in winter",
+        "what training do officers get for talking to someone threatening to jump off a bridge",
+    ],
+)
+def test_questions_that_name_a_danger_in_general_are_not_emergencies(message: str) -> None:
+    assert triage(message) is not Triage.EMERGENCY
+
+
 def test_a_question_about_a_crime_trend_is_not_a_crime_report() -> None:
     assert triage("my shed was broken into in the spring, is burglary going up round here") is None
 
@@ -167,3 +219,33 @@ def test_a_question_about_offenders_is_not_an_emergency(message: str) -> None:
 def test_asking_who_holds_a_position_is_not_vote_advice(message: str) -> None:
     """Which candidate would bring something back is a question about positions, answered from the sources."""
     assert triage(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my van was broken into in march, i've got a crime number but nobody has called, what is the plan for updates",
+        "i reported it at the time when my bike was nicked and heard nothing back, is that normal",
+    ],
+)
+def test_a_crime_already_reported_gets_no_advice_to_report_it(message: str) -> None:
+    assert triage(message) is None
+
+
+def test_a_crime_not_yet_reported_still_gets_the_101_advice() -> None:
+    assert triage("my van was broken into in march and i never told anyone, can i still report it") is (
+        Triage.CRIME_REPORT
+    )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "bike stolen from outside the library this afternoon",
+        "somebody spray-painted tags on the side of our garage overnight",
+        "i was kicked in the queue outside a club on friday, i'd like to report it",
+        "scratched my car in the car park, need to report it for insurance",
+    ],
+)
+def test_a_crime_told_in_few_words_gets_the_101_advice(message: str) -> None:
+    assert triage(message) is Triage.CRIME_REPORT
