@@ -31,10 +31,21 @@ COVERAGE_CHUNKS = 3
 # A place named in at least this share of the chunks is the area the documents are about (a county), not a local place
 # whose figures only a passage naming it could give.
 AREA_SHARE = 0.10
+# A word in at least this share of the chunks says nothing of what a figure counts ("police" in "police officers").
+COMMON_SHARE = 0.5
 # A place asked about ("in <town>"), not one that only says who someone is ("the officer from <town>").
 _LOCATIVE = re.compile(r"\b(?:in|at|near|around|across|within|for)\s+(?:the\s+)?$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
+# A year or a financial year is when, not how many ("Flack died in February 2020").
+_YEAR = re.compile(r"\b(?:19|20)\d\d(?:[/-]\d\d)?\b")
+# How a passage tells a resident how to do something: where to go, whom to contact, how to apply.
+_HOW_TO = re.compile(
+    r"https?://|www\.|\w@\w|\b(?:online|website|web ?site|portal|sign up|fill in|webcast|live ?stream|broadcast|"
+    r"apply (?:online|at|via|through|to|for|by)|register (?:online|at|via|with)|(?:contact|call|ring|e-?mail|phone|"
+    r"write to|visit) (?:us|them|the|your|our|101|999|0\d|www)|watch (?:it|the|live|online|again))\b",
+    re.IGNORECASE,
+)
 # What a passage must contain to state each kind of local detail.
 _EVIDENCE = {
     Detail.PHONE: re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b"),
@@ -128,6 +139,10 @@ class Abstention:
             return Decision(signals, probability, False, "prediction")
         if question.wants is Wanted.NUMBER and self._local_places_unstated(text, passages):
             return Decision(signals, probability, False, "local figure")
+        if question.counted and not self._counts(question.counted, passages):
+            return Decision(signals, probability, False, "figure of something else")
+        if question.procedure and not any(_HOW_TO.search(passage) for passage in passages):
+            return Decision(signals, probability, False, "how to")
         if question.detail is not None and not self._states(question.detail, hits):
             return Decision(signals, probability, False, str(question.detail))
         return Decision(signals, probability, probability >= self.model.threshold, "model")
@@ -162,6 +177,20 @@ class Abstention:
         ]
         sentences = [s.casefold() for passage in passages for s in _SENTENCE_END.split(passage) if FIGURE.search(s)]
         return any(not any(mentions(sentence, place) for sentence in sentences) for place in local)
+
+    def _counts(self, counted: tuple[str, ...], passages: tuple[str, ...]) -> bool:
+        """Whether some sentence of a passage to be quoted gives a figure of what the question counts: it holds a
+        figure and the rarest word of the thing counted (or a synonym), not counting words the documents use
+        everywhere ("police"), so "how many speed cameras" is not answered by "251 Special Constables"."""
+        lexical = self.retriever.data.lexical
+        telling = [s for s in counted if lexical.document_frequency(s) < COMMON_SHARE * lexical.size] or list(counted)
+        rarest = min(telling, key=lexical.document_frequency)
+        return any(
+            FIGURE.search(_YEAR.sub("", sentence))
+            and self.retriever.synonyms.any_in(rarest, frozenset(analyse(sentence)))
+            for passage in passages
+            for sentence in _SENTENCE_END.split(passage)
+        )
 
     def _named_in_few_chunks(self, place: str) -> bool:
         """A local place, not the area the documents cover; from the lexical index's counts, so it costs nothing

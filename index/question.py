@@ -121,6 +121,33 @@ _PREDICTION = re.compile(
     r"cash)\b)",
     re.IGNORECASE,
 )
+# "How do I apply for ...", "where can I get ...", "who do I complain to": the resident asks how to do something
+# themselves, which a passage answers only by saying how (index/abstention.py). Not "how can we ..." (asking what
+# should be done) nor "how to balance ...".
+_PROCEDURE = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|please|hi|hello)\W+)?(?:(?:how|where|who|what)\s+(?:do|can|could|should|would|shall|"
+    r"must|will)\s+i\b|(?:can|could|may)\s+i\s+(?:apply|get|make|book|report|complain|request|join|become|contact|"
+    r"claim|find|see|watch|renew|ask|arrange|sign up|register)\b)",
+    re.IGNORECASE,
+)
+# What a figure is a figure of: the words after "how many" ("how many speed cameras are there") up to a verb or
+# preposition, so that a figure of something else ("251 Special Constables") is not taken for it. Not a count the
+# question only asks about ("will they count how many gangs are broken up").
+_COUNTED = re.compile(
+    r"(?<!count )(?<!counting )(?<!know )(?<!record )(?<!publish )(?<!track )(?<!measure )(?<!monitor )(?<!show )"
+    r"\b(?:how (?:many|much)|number of|amount of|percentage of|proportion of)\s+"
+    r"(?:(?:is|are|was|were|does|do|did|has|have)\s+)?([\w'’-]+(?:\s+[\w'’-]+){0,7}?)"
+    r"(?=\s+(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|got|get|in|on|at|for|per|across|"
+    r"according|by|from|there|that|which|who|since|each|every|a|an)\b|\s*[?.!,]|\s*$)",
+    re.IGNORECASE,
+)
+
+# Words that say nothing of what is counted: who ("people") or how ("extra", "more") it is counted.
+_PLURAL = re.compile(r"[^su'’]s$", re.IGNORECASE)  # "cameras", not "bus", "address" or "police's"
+_ANY_COUNT = frozenset(
+    analyse("people persons individuals residents times cases ones extra additional more new further")
+)
+
 # "Why did the commissioner ban X?", "When did Smith say he would sack Y?": the question takes an action for granted;
 # a passage that does not state that action answers something else.
 _PREMISE = re.compile(
@@ -175,6 +202,8 @@ class ParsedQuestion:
     premise: tuple[str, ...] = ()  # stems of the action the question takes for granted, which the quote must state
     name_terms: frozenset[str] = frozenset()  # stems of the source names it mentions: not topic words
     prediction: bool = False  # asks who will win a contest: no document answers that
+    procedure: bool = False  # asks how the resident can do something themselves ("how do i apply for ...")
+    counted: tuple[str, ...] = ()  # stems of what a figure asked for counts ("how many speed cameras")
 
     @property
     def topic_terms(self) -> tuple[str, ...]:
@@ -363,4 +392,26 @@ def parse_question(
         premise=premise(corrected),
         name_terms=name_terms,
         prediction=_PREDICTION.search(text) is not None,
+        procedure=asks_how_to(corrected),
+        counted=tuple(stem for stem in counted(corrected) if stem not in name_terms),
     )
+
+
+def asks_how_to(text: str) -> bool:
+    """Whether the resident asks how to do something themselves ("how do i apply for ...", "who do i complain to")."""
+    return _PROCEDURE.search(text) is not None
+
+
+def counted(text: str) -> tuple[str, ...]:
+    """The stems of what a figure asked for counts; () when the question asks for no count, or counts only "people"
+    or "times" (what they are is said elsewhere: "how many people in the county are special constables")."""
+    match = _COUNTED.search(text)
+    if not match:
+        return ()
+    words = match.group(1).split()
+    # What "how many" counts ends at its first plural ("how many allegations went back to ..."): what follows says
+    # what became of them. "How much" counts what cannot be counted one by one ("how much council tax").
+    plural = next((i for i, word in enumerate(words[:4]) if _PLURAL.search(word)), None)
+    if plural is not None and not match.group(0).casefold().startswith("how much"):
+        words = words[: plural + 1]
+    return tuple(stem for stem in analyse(" ".join(words)) if stem not in _ANY_COUNT)

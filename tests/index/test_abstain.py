@@ -13,7 +13,8 @@ from index.abstention_fit import training_questions
 from index.answer import AnswerPipeline
 from index.embedding import Embedder
 from index.evaluation import load_questions
-from index.question import Detail, wanted_detail
+from index.lexical import analyse
+from index.question import Detail, counted, wanted_detail
 from index.spelling import Corrector
 
 NEAR_DUPLICATE = 0.85  # cosine above which two questions are the same question reworded
@@ -75,6 +76,45 @@ def test_a_figure_for_the_area_the_documents_cover_is_answered(pipeline: AnswerP
     answer = pipeline.answer("how many special constables are there in essex")
     assert answer.kind == "answer", answer.text
     assert any(char.isdigit() for c in answer.citations for char in c.quote)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many fixed speed cameras does the county have",  # a figure the documents give for something else
+        "how many shoplifting offences were recorded last year",
+        "how much did the police spend on overtime in 2023",  # a year is no figure of the thing asked for
+        "how do i become a volunteer police cadet leader",  # a how-to that no passage tells how to do
+        "where do i send a freedom of information request to the police",
+        "who do i complain to about a noisy neighbour",
+    ],
+)
+def test_a_figure_of_something_else_or_a_how_to_no_passage_explains_is_abstained(
+    pipeline: AnswerPipeline, question: str
+) -> None:
+    answer = pipeline.answer(question)
+    assert answer.kind == "abstain", [c.quote for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many people in the county are special constables",  # "people": what they are is said after it
+        "how many extra officers would 1% of businesses pay for",
+        "how many knife crimes were recorded in essex",
+        "can i contact the police online",
+    ],
+)
+def test_a_figure_or_a_how_to_that_a_passage_gives_is_answered(pipeline: AnswerPipeline, question: str) -> None:
+    assert pipeline.relevance(*pipeline.retrieve(question)).reason == "model"
+
+
+def test_what_a_figure_counts_is_read_from_the_question() -> None:
+    assert counted("how many speed cameras are there in the county") == analyse("speed cameras")
+    assert counted("what number of officers are based there") == analyse("officers")
+    assert counted("how many people are special constables") == ()
+    assert counted("will they count how many gangs are broken up") == ()  # asks whether, not how many
+    assert counted("what do the candidates say about knife crime") == ()
 
 
 @pytest.mark.parametrize(

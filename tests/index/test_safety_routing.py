@@ -73,13 +73,16 @@ def test_questions_that_mention_danger_are_not_emergencies(pipeline: AnswerPipel
     "message",
     [
         "how do i get my motorbike back after the police seized it",
+        "who do i complain to about the neighbours shouting every night",  # how to do something: the rules decide
         "my nephew choked on a sweet at the party on saturday but hes totally fine, should i do a first aid course",
         "murder in the dark is the best party game, do you agree",
         "how do you spot the signs of a heart attack, it's for a school project",
         "what should you do if your house catches fire, just asking out of interest",
     ],
 )
-def test_errands_and_things_over_and_done_with_or_asked_in_general_get_no_999(pipeline: AnswerPipeline, message: str) -> None:
+def test_errands_and_things_over_and_done_with_or_asked_in_general_get_no_999(
+    pipeline: AnswerPipeline, message: str
+) -> None:
     assert pipeline.triage(message) is not Triage.EMERGENCY
 
 
