@@ -16,7 +16,7 @@ from index.embedding import Embedder
 from index.lexical import analyse
 from index.loading import open_index
 from index.passages import Passages
-from index.question import WORD, ParsedQuestion, SourceNames, asks_how_to, parse_question
+from index.question import WORD, ParsedQuestion, SourceNames, parse_question
 from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser, SourceQuotes, shown_quotes
 from index.replies import attribution, compose, crime_report_text, emergency_text, ends_sentence, refuse_text
 from index.retriever import Hit, Retriever
@@ -107,10 +107,7 @@ class AnswerPipeline:
         rule = triage(text)
         if rule is Triage.EMERGENCY or not text or declares_not_urgent(text):
             return rule  # a writer who says it is not urgent is believed: the rules alone decide
-        happening_now = says_happening_now(text)
-        if asks_how_to(text) and not happening_now:
-            return rule  # how to do something ("how do i get my car back from the pound"): the rules alone decide
-        closeness = self.emergencies.closeness(self.retriever.encode(text), happening_now)
+        closeness = self.emergencies.closeness(self.retriever.encode(text), says_happening_now(text))
         if rule is Triage.CRIME_REPORT:
             return Triage.EMERGENCY if closeness.outweighs_report else rule
         return Triage.EMERGENCY if closeness.is_emergency else rule

@@ -125,9 +125,11 @@ _PREDICTION = re.compile(
 # themselves, which a passage answers only by saying how (index/abstention.py). Not "how can we ..." (asking what
 # should be done) nor "how to balance ...".
 _PROCEDURE = re.compile(
-    r"^\W*(?:(?:so|and|but|ok|please|hi|hello)\W+)?(?:(?:how|where|who|what)\s+(?:do|can|could|should|would|shall|"
-    r"must|will)\s+i\b|(?:can|could|may)\s+i\s+(?:apply|get|make|book|report|complain|request|join|become|contact|"
-    r"claim|find|see|watch|renew|ask|arrange|sign up|register)\b)",
+    r"^\W*(?:(?:so|and|but|ok|please|hi|hello)\W+)?(?:(?:how|where|who)\s+(?:do|can|could|should|would|shall|must)|"
+    r"(?:can|could|may))\s+i\s+(?:go about\s+|actually\s+)?(?:apply|report|complain|contact|join|become|register|"
+    r"book|get|obtain|renew|request|claim|sign up|send|submit|volunteer|call|ring|e-?mail|write to|speak to|talk to|"
+    r"hand in|collect|pay|appeal|challenge|make (?:an? )?(?:[\w'’-]+ ){0,3}?(?:complaint|request|claim|report|"
+    r"application))\b",
     re.IGNORECASE,
 )
 # What a figure is a figure of: the words after "how many" ("how many speed cameras are there") up to a verb or
@@ -138,7 +140,8 @@ _COUNTED = re.compile(
     r"\b(?:how (?:many|much)|number of|amount of|percentage of|proportion of)\s+"
     r"(?:(?:is|are|was|were|does|do|did|has|have)\s+)?([\w'’-]+(?:\s+[\w'’-]+){0,7}?)"
     r"(?=\s+(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|got|get|in|on|at|for|per|across|"
-    r"according|by|from|there|that|which|who|since|each|every|a|an)\b|\s*[?.!,]|\s*$)",
+    r"according|by|from|there|that|which|who|since|each|every|a|an|last|this|next|so far|altogether|now|going|"
+    r"year|years)\b|\s*[?.!,]|\s*$)",
     re.IGNORECASE,
 )
 

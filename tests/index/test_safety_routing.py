@@ -73,7 +73,6 @@ def test_questions_that_mention_danger_are_not_emergencies(pipeline: AnswerPipel
     "message",
     [
         "how do i get my motorbike back after the police seized it",
-        "who do i complain to about the neighbours shouting every night",  # how to do something: the rules decide
         "my nephew choked on a sweet at the party on saturday but hes totally fine, should i do a first aid course",
         "murder in the dark is the best party game, do you agree",
         "how do you spot the signs of a heart attack, it's for a school project",
@@ -84,6 +83,24 @@ def test_errands_and_things_over_and_done_with_or_asked_in_general_get_no_999(
     pipeline: AnswerPipeline, message: str
 ) -> None:
     assert pipeline.triage(message) is not Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # a reviewer's: a past word, "ok" or a how-to opening beside a danger now
+        "fire started downstairs 10 minutes ago, we're ok but the neighbours are trapped",
+        "he hit his head yesterday, i dont know if hes ok, he wont wake up",
+        "my friend took a load of pills earlier, is she alright?? shes gone really sleepy",
+        "no one hurt yet but he's waving a gun around in the street, it started 5 min ago",
+        "he hit his head an hour ago, it stopped bleeding but he's unconscious",
+        "just asking, my partner is strangling me what do i do",
+        "how do i do cpr my dad isnt breathing and i have no training",
+        "who do i ring my daughter hasnt come home and shes only 12",
+        "how do i turn off the gas the whole flat stinks",
+    ],
+)
+def test_fine_or_over_or_in_general_beside_a_danger_now_still_gets_999(pipeline: AnswerPipeline, message: str) -> None:
+    assert pipeline.triage(message) is Triage.EMERGENCY
 
 
 @pytest.mark.parametrize("message", ["who will win the world cup", "Who is going to win the Grand National?"])

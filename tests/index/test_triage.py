@@ -241,11 +241,39 @@ def test_a_crime_not_yet_reported_still_gets_the_101_advice() -> None:
 @pytest.mark.parametrize(
     "message",
     [
-        "bike stolen from outside the library this afternoon",
+        "bike stolen from outside my work this afternoon",
         "somebody spray-painted tags on the side of our garage overnight",
         "i was kicked in the queue outside a club on friday, i'd like to report it",
         "scratched my car in the car park, need to report it for insurance",
     ],
 )
 def test_a_crime_told_in_few_words_gets_the_101_advice(message: str) -> None:
+    assert triage(message) is Triage.CRIME_REPORT
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # a reviewer's: words of the new crime and danger patterns in everyday messages
+        "i've been trying to get in touch with my local pcso",
+        "i accidentally put the wrong fuel into my car",
+        "i'll come back to get her after the meeting",
+        "why have they cut off funding for youth clubs",
+        "they slashed the police budget again",
+        "what is being done about bikes stolen from the station",
+        "does the pcc need to report to the panel",
+        "i was kicked out of the council meeting",
+    ],
+)
+def test_everyday_messages_with_crime_words_get_neither_999_nor_101(message: str) -> None:
+    assert triage(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my bike was stolen, i need a crime number for the insurance",
+        "my shed got broken into, i need a reference number",
+    ],
+)
+def test_asking_for_a_crime_number_is_not_having_reported(message: str) -> None:
     assert triage(message) is Triage.CRIME_REPORT
