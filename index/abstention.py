@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from index.lexical import analyse
-from index.passages import FIGURE
+from index.passages import FIGURE, YEAR
 from index.places import mentions
 from index.question import RECENT_PERIOD, Detail, ParsedQuestion, Wanted, unknown_names
 from index.retriever import Hit, Retriever
@@ -37,8 +37,6 @@ COMMON_SHARE = 0.5
 _LOCATIVE = re.compile(r"\b(?:in|at|near|around|across|within|for)\s+(?:the\s+)?$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
-# A year or a financial year is when, not how many ("Flack died in February 2020").
-_YEAR = re.compile(r"\b(?:19|20)\d\d(?:[/-]\d\d)?\b")
 # How a passage tells a resident how to do something: where to go, whom to contact, how to apply.
 _HOW_TO = re.compile(
     r"https?://|www\.|\w@\w|\b(?:online|website|web ?site|portal|sign up|fill in|webcast|live ?stream|broadcast|"
@@ -186,7 +184,7 @@ class Abstention:
         telling = [s for s in counted if lexical.document_frequency(s) < COMMON_SHARE * lexical.size] or list(counted)
         rarest = min(telling, key=lexical.document_frequency)
         return any(
-            FIGURE.search(_YEAR.sub("", sentence))
+            FIGURE.search(YEAR.sub("", sentence))
             and self.retriever.synonyms.any_in(rarest, frozenset(analyse(sentence)))
             for passage in passages
             for sentence in _SENTENCE_END.split(passage)

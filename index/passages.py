@@ -29,6 +29,8 @@ _NUMBER_WORDS = (
 NUMBER = re.compile(rf"\d|\b(?:one|{_NUMBER_WORDS})\b", re.IGNORECASE)
 # A figure given for something: as NUMBER, without the "one" of "one gigantic HQ".
 FIGURE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+# A year or a financial year says when, not how many ("Flack died in February 2020" gives no age).
+YEAR = re.compile(r"\b(?:19|20)\d\d(?:[/-]\d\d)?\b")
 
 
 @dataclass(frozen=True)
