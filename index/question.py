@@ -143,12 +143,17 @@ _COUNTED = re.compile(
     r"(?!(?:do|does|did|will|would|can|could|has|have|had|should)\b)(?:(?:is|are|was|were)\s+)?([\w'’-]+(?:\s+[\w'’-]+){0,7}?)"
     r"(?=\s+(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|got|get|in|on|at|for|per|across|"
     r"according|by|from|there|that|which|who|since|each|every|a|an|last|this|next|so far|altogether|now|going|"
-    r"year|years|go|goes|gone|went|spent|spend|been|get|gets|got|paid|cost|costs)\b|\s*[?.!,]|\s*$)",
+    r"year|years|go|goes|gone|went|spent|spend|been|gets|paid|cost|costs)\b|\s*[?.!,]|\s*$)",
     re.IGNORECASE,
 )
 
-# Words that say nothing of what is counted: who ("people") or how ("extra", "more") it is counted.
+# A question asking when ("when will ...", "what year", "by 2030", a target), not "how old was she when she died".
+_ASKS_WHEN = re.compile(
+    r"\b(?:years?|targets?|deadline|date|by|when (?:will|did|does|do|is|was|are|were|can|would|should|has|have))\b",
+    re.IGNORECASE,
+)
 _PLURAL = re.compile(r"[^su'’]s$", re.IGNORECASE)  # "cameras", not "bus", "address" or "police's"
+# Words that say nothing of what is counted: who ("people") or how ("extra", "more") it is counted.
 _ANY_COUNT = frozenset(
     analyse("people persons individuals residents times cases ones extra additional more new further")
 )
@@ -209,6 +214,7 @@ class ParsedQuestion:
     prediction: bool = False  # asks who will win a contest: no document answers that
     procedure: bool = False  # asks how the resident can do something themselves ("how do i apply for ...")
     counted: tuple[str, ...] = ()  # stems of what a figure asked for counts ("how many speed cameras")
+    asks_when: bool = False  # asks when or for a target ("when will", "by 2030"): a year can then be the answer
 
     @property
     def topic_terms(self) -> tuple[str, ...]:
@@ -397,14 +403,10 @@ def parse_question(
         premise=premise(corrected),
         name_terms=name_terms,
         prediction=_PREDICTION.search(text) is not None,
-        procedure=asks_how_to(corrected),
+        procedure=_PROCEDURE.search(corrected) is not None,
         counted=tuple(stem for stem in counted(corrected) if stem not in name_terms),
+        asks_when=_ASKS_WHEN.search(text) is not None,
     )
-
-
-def asks_how_to(text: str) -> bool:
-    """Whether the resident asks how to do something themselves ("how do i apply for ...", "who do i complain to")."""
-    return _PROCEDURE.search(text) is not None
 
 
 def counted(text: str) -> tuple[str, ...]:

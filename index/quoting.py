@@ -38,11 +38,6 @@ STANCE = re.compile(
     re.IGNORECASE,
 )
 
-# A question asking when ("when will ...", "what year", "by 2030", a target), not "how old was she when she died".
-_ASKS_WHEN = re.compile(
-    r"\b(?:years?|targets?|deadline|date|by|when (?:will|did|does|do|is|was|are|were|can|would|should|has|have))\b",
-    re.IGNORECASE,
-)
 # Someone's own words: a quotation opening, or a verb reporting speech.
 SPEECH = re.compile(r"(?:^|[\s(:])['‘“\"][A-Z]|\b(?:said|says|told|tells|added|stated|warned)\b")
 # A name: capitalised words in a row ("Judge Jane Doe", "Sir John Smith").
@@ -186,11 +181,6 @@ class QuoteChooser:
                 return False
         return not question.identity or self._names_someone(question, text)
 
-    @staticmethod
-    def _number_text(question: ParsedQuestion, text: str) -> str:
-        """Where the number asked for may be: a year counts only when the question asks when or for a target."""
-        return text if _ASKS_WHEN.search(question.text) else YEAR.sub("", text)
-
     def _names_someone(self, question: ParsedQuestion, text: str) -> bool:
         """A person's name: capitalised words neither the question's nor ever written in lower case (not the role the
         question gives, "Chief Constable"), after an honorific ("Sir John Smith") or ending in a surname: one the
@@ -225,8 +215,10 @@ class QuoteChooser:
             sentence_cosine=float(sentence_cosines.max()),
             chunk_cosine=chunk_cosine,
             overlap=self._overlap(weights, frozenset(analyse(text)), heading),
+            # A year is the number asked for only when the question asks when ("how old was she" is no year).
             number=float(
-                question.wants is Wanted.NUMBER and NUMBER.search(self._number_text(question, text)) is not None
+                question.wants is Wanted.NUMBER
+                and NUMBER.search(text if question.asks_when else YEAR.sub("", text)) is not None
             ),
             # Comparing sources is comparing what each would do: their stated positions.
             stance=float((question.wants is Wanted.POSITION or question.compare) and STANCE.search(text) is not None),

@@ -231,9 +231,12 @@ ABOUT_POLICY = _any(
     r"the police do|doing about|register|rules?|laws?|legal|legally|is there|are there|in case of|in the event of)\b",
     _LAW_QUESTION,
 )
+_PAST_TIMES = (
+    r"last (?:week|month|year|night|summer|winter|spring|autumn|weekend|time)|ago|yesterday|years back|"
+    r"in (?:19|20)\d\d|a while back|in the past"
+)
 IN_THE_PAST = _any(
-    r"\b(?:last (?:week|month|year|night|summer|winter|spring|autumn|weekend|time)|ago|yesterday|years back|"
-    r"in (?:19|20)\d\d|a while back|used to|in the past|back in)\b",
+    rf"\b(?:{_PAST_TIMES}|used to|back in)\b",
     r"\b(?:we|i|they) had (?:a|an)\b",
 )
 HAPPENING_NOW = _any(
@@ -259,10 +262,7 @@ DECLARED_NOT_URGENT = _any(
 # still reads it ("he's having a heart attack, he had one last year and was fine"). Both are needed, since "he says
 # he's fine" alone can come from someone still in danger, and nothing after it may take it back ("...he's fine, but now
 # he can't lift his arm").
-_OVER = (
-    r"\b(?:last (?:week|month|year|night|summer|winter|spring|autumn|weekend|time)|ago|yesterday|earlier|years back|"
-    r"in (?:19|20)\d\d|a while back|in the past|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
-)
+_OVER = rf"\b(?:{_PAST_TIMES}|earlier|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
 _FINE = r"(?:(?:totally|absolutely|completely|perfectly|all|now|doing) )?(?:fine|ok|okay|alright|all right|recovered|"
 _FINE += r"safe and well|doing well|recovering well)(?: now)?"
 _EVERYONE_FINE = "|".join(
