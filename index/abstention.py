@@ -21,7 +21,7 @@ import yaml
 from index.lexical import analyse
 from index.passages import FIGURE, YEAR
 from index.places import mentions
-from index.question import RECENT_PERIOD, Detail, ParsedQuestion, Wanted, unknown_names
+from index.question import MONEY_WORDS, RECENT_PERIOD, Detail, ParsedQuestion, Wanted, unknown_names
 from index.retriever import Hit, Retriever
 
 MODEL_FILE = Path(__file__).with_name("abstention.yaml")
@@ -43,6 +43,17 @@ _HOW_TO = re.compile(
     r"apply (?:online|at|via|through|to|for|by)|register (?:online|at|via|with)|(?:contact|call|ring|e-?mail|phone|"
     r"write to|visit) (?:us|them|the|your|our|101|999|0\d|www)|watch (?:it|the|live|online|again))\b",
     re.IGNORECASE,
+)
+# How a passage speaks of what the law allows: a question of the resident's rights is answered by nothing less.
+_LAW = re.compile(
+    r"\b(?:laws?|legal|illegal|lawful|unlawful|legally|legislation|statutory|offences?|criminal offence|allowed|"
+    r"permitted|prohibited|right to|rights|powers? to|entitled|obliged|required to|authorisation|warrant|act \d{4}|"
+    r"\d{4} act)\b",
+    re.IGNORECASE,
+)
+# A sum of money in a sentence.
+_SUM = re.compile(
+    r"[£$€]\s?\d|\d\s?(?:million|billion|bn|m|k|pounds|p)\b|\b(?:million|billion) pounds\b", re.IGNORECASE
 )
 # What a passage must contain to state each kind of local detail.
 _EVIDENCE = {
@@ -139,8 +150,14 @@ class Abstention:
             return Decision(signals, probability, False, "local figure")
         if question.counted and not self._counts(question.counted, passages):
             return Decision(signals, probability, False, "figure of something else")
+        if question.money and not self._costs(question, passages):
+            return Decision(signals, probability, False, "sum of something else")
+        if (question.counted or question.wants is Wanted.NUMBER) and not self._of_year(question.years, passages):
+            return Decision(signals, probability, False, "figure of another year")
         if question.procedure and not any(_HOW_TO.search(passage) for passage in passages):
             return Decision(signals, probability, False, "how to")
+        if question.legal and not any(_LAW.search(passage) for passage in passages):
+            return Decision(signals, probability, False, "law")
         if question.detail is not None and not self._states(question.detail, hits):
             return Decision(signals, probability, False, str(question.detail))
         return Decision(signals, probability, probability >= self.model.threshold, "model")
@@ -176,7 +193,7 @@ class Abstention:
         sentences = [s.casefold() for passage in passages for s in _SENTENCE_END.split(passage) if FIGURE.search(s)]
         return any(not any(mentions(sentence, place) for sentence in sentences) for place in local)
 
-    def _counts(self, counted: tuple[str, ...], passages: tuple[str, ...]) -> bool:
+    def _counts(self, counted: tuple[str, ...], passages: tuple[str, ...], figure: re.Pattern[str] = FIGURE) -> bool:
         """Whether some sentence of a passage to be quoted gives a figure of what the question counts: it holds a
         figure and the rarest word of the thing counted (or a synonym), not counting words the documents use
         everywhere ("police"), so "how many speed cameras" is not answered by "251 Special Constables"."""
@@ -184,10 +201,31 @@ class Abstention:
         telling = [s for s in counted if lexical.document_frequency(s) < COMMON_SHARE * lexical.size] or list(counted)
         rarest = min(telling, key=lexical.document_frequency)
         return any(
-            FIGURE.search(YEAR.sub("", sentence))
+            figure.search(YEAR.sub("", sentence))
             and self.retriever.synonyms.any_in(rarest, frozenset(analyse(sentence)))
             for passage in passages
             for sentence in _SENTENCE_END.split(passage)
+        )
+
+    def _costs(self, question: ParsedQuestion, passages: tuple[str, ...]) -> bool:
+        """Whether some sentence gives a sum of money for what the question asks about (a budget for the whole force
+        does not say what one scheme cost). Words the documents use everywhere ("police") name no particular thing."""
+        lexical = self.retriever.data.lexical
+        topic = tuple(
+            t
+            for t in question.topic_terms
+            if t not in MONEY_WORDS and lexical.document_frequency(t) < COMMON_SHARE * lexical.size
+        )
+        return not topic or self._counts(topic, passages, _SUM)
+
+    @staticmethod
+    def _of_year(years: tuple[str, ...], passages: tuple[str, ...]) -> bool:
+        """Whether a figure asked for a named year ("in 2019") could be of that year: some passage names it, alone or
+        in a financial year ("2018/19")."""
+        return not years or any(
+            year in passage or re.search(rf"\b(?:19|20)\d\d[/-]{year[2:]}\b", passage)
+            for year in years
+            for passage in passages
         )
 
     def _named_in_few_chunks(self, place: str) -> bool:

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from index.embedding import Vectors
 from index.lexical import analyse
+from index.passages import YEAR
 from index.spelling import Corrector
 from knowledge.documents import Document, Kind
 
@@ -121,14 +122,54 @@ _PREDICTION = re.compile(
     r"cash)\b)",
     re.IGNORECASE,
 )
+# "Will council tax go up next year?", "will the judicial review succeed?": a forecast of an outcome. A question
+# naming a source asks what that source pledges or expects ("will the plan cut knife crime"), which its words can
+# answer.
+_FORECAST = re.compile(
+    r"^\W*(?:(?:so|and|but|ok)\W+)?(?:will|is|are|do you think)\b(?:\s+[\w'’-]+){1,8}?\s+(?:going to\s+|likely to\s+|"
+    r"expected to\s+|set to\s+)?(?:go up|go down|rise|fall|increase|decrease|drop|come down|get (?:worse|better)|"
+    r"succeed|fail|win|lose|be (?:won|lost|overturned|upheld)|pass|happen)\b",
+    re.IGNORECASE,
+)
+# "How much did the force spend on ...": an amount of money, which only a sentence giving a sum
+# for the thing asked about answers (index/abstention.py).
+_MONEY = re.compile(
+    r"\bhow much\b.*\b(?:spen[dt]|spending|costs?|costing|pay|paid|pays|fine[ds]?|charge[ds]?|invest\w*|"
+    r"allocat\w*|worth|funding|budget)\b",
+    re.IGNORECASE,
+)
+# Words that say only that a sum is asked about, or when, not what the money is for.
+MONEY_WORDS = frozenset(
+    analyse(
+        "last year years annual annually month week this next per each total overall altogether "
+        "spend spent spending cost costs costing pay paid pays fine fined fines charge charged invest investment "
+        "allocate allocated worth funding budget money much"
+    )
+)
+# What the law lets the resident do, or the police do to them ("can i film officers", "do i have to give my name",
+# "can police search my phone", "does a caution show on a dbs check"): a passage answers only by speaking of the law.
+_LEGAL = re.compile(
+    r"\b(?:is it|would it be|it is|it's)\s+(?:\w+\s+)?(?:legal|illegal|lawful|unlawful|against the law|an offence|"
+    r"allowed|permitted)\b|"
+    r"^\W*(?:am i|are we)\s+(?:legally\s+)?(?:allowed|permitted|entitled|required|obliged)\b|"
+    r"^\W*(?:can|could|may)\s+(?:i|we)\s+(?:legally|lawfully)\b|"
+    r"^\W*do\s+(?:i|we)\s+(?:legally\s+)?have to\b|"
+    r"^\W*(?:can|could|may|do|are|will)\s+(?:the\s+)?(?:police|officers|a police officer|an officer|pcsos?|they)\s+"
+    r"(?:legally\s+|allowed to\s+|have to\s+|need to\s+)?\w+\s+(?:me|my|us|our)\b|"
+    r"\b(?:show|stay|appear|come up)\s+on\s+(?:my|a|your)\s+(?:criminal\s+|police\s+)?(?:record|dbs|check)\b|"
+    r"\bmy (?:legal )?rights\b",
+    re.IGNORECASE,
+)
 # "How do I apply for ...", "where can I get ...", "who do I complain to": the resident asks how to do something
 # themselves, which a passage answers only by saying how (index/abstention.py). Not "how can we ..." (asking what
 # should be done) nor "how to balance ...".
 _PROCEDURE = re.compile(
-    r"^\W*(?:(?:so|and|but|ok|please|hi|hello)\W+)?(?:(?:how|where|who)\s+(?:do|can|could|should|would|shall|must)|"
-    r"(?:can|could|may))\s+i\s+(?:go about\s+|actually\s+)?(?:apply|report|complain|contact|join|become|register|"
+    r"^\W*(?:(?:so|and|but|ok|please|hi|hello)\W+)?(?:(?:(?:how|where|who)\s+(?:do|can|could|should|would|shall|must)|"
+    r"(?:can|could|may))\s+i|how\s+(?:to|do you|does one|can you|can one))\s+(?:go about\s+|actually\s+)?"
+    r"(?:apply|report|complain|contact|join|become|register|"
     r"book|get (?:a |an |my |the )?(?:[\w-]+ )?(?:licen[cs]e|permit|copy|check|certificate|card|form|refund|number|"
-    r"back)|renew|request|claim|sign up|send|submit|volunteer|call|ring|e-?mail|write to|speak to|talk to|"
+    r"back)|get (?:a |an |my |the )?(?:[\w-]+ ){0,3}(?:fitted|installed|checked|removed|returned|back)|renew|request|"
+    r"claim|sign up|send|submit|volunteer|call|ring|e-?mail|write to|speak to|talk to|"
     r"hand in|collect|pay|appeal|challenge|make (?:an? )?(?:[\w'’-]+ ){0,3}?(?:complaint|request|claim|report|"
     r"application))\b",
     re.IGNORECASE,
@@ -211,7 +252,10 @@ class ParsedQuestion:
     identity: bool = False  # asks who holds a role: only a passage naming someone answers it
     premise: tuple[str, ...] = ()  # stems of the action the question takes for granted, which the quote must state
     name_terms: frozenset[str] = frozenset()  # stems of the source names it mentions: not topic words
-    prediction: bool = False  # asks who will win a contest: no document answers that
+    prediction: bool = False  # asks who will win a contest, or forecasts an outcome: no document answers that
+    legal: bool = False  # asks what the law allows the resident, or the police to do to them
+    money: bool = False  # asks for a sum of money ("how much did they spend on ...")
+    years: tuple[str, ...] = ()  # the years it names ("in 2019"): a figure of another year does not answer it
     procedure: bool = False  # asks how the resident can do something themselves ("how do i apply for ...")
     counted: tuple[str, ...] = ()  # stems of what a figure asked for counts ("how many speed cameras")
     asks_when: bool = False  # asks when or for a target ("when will", "by 2030"): a year can then be the answer
@@ -402,7 +446,10 @@ def parse_question(
         identity=_IDENTITY.search(text) is not None,
         premise=premise(corrected),
         name_terms=name_terms,
-        prediction=_PREDICTION.search(text) is not None,
+        prediction=_PREDICTION.search(text) is not None or (_FORECAST.search(corrected) is not None and not named),
+        legal=_LEGAL.search(corrected) is not None,
+        money=_MONEY.search(corrected) is not None,
+        years=tuple(YEAR.findall(text)),
         procedure=_PROCEDURE.search(corrected) is not None,
         counted=tuple(stem for stem in counted(corrected) if stem not in name_terms),
         asks_when=_ASKS_WHEN.search(text) is not None,

@@ -113,6 +113,41 @@ def test_a_figure_or_a_how_to_that_a_passage_gives_is_answered(pipeline: AnswerP
     assert pipeline.relevance(*pipeline.retrieve(question)).reason == "model"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "will the cost of a tv licence rise in april",  # a forecast of an outcome, with no source named
+        "is burglary going to get worse this winter",
+        "am i allowed to keep a baseball bat by the front door",  # the resident's rights: no passage speaks of law
+        "can the police take my fingerprints if i'm not arrested",
+        "will a speeding fine come up on a dbs check",
+        "how to become a police chaplain",  # a how-to, however it opens
+        "how much did the county spend on grit for the roads",  # a sum, but none for what is asked about
+        "how many officers did essex police have in 1998",  # a figure, but none for the year asked about
+    ],
+)
+def test_forecasts_rights_sums_and_other_years_no_passage_gives_are_abstained(
+    pipeline: AnswerPipeline, question: str
+) -> None:
+    answer = pipeline.answer(question)
+    assert answer.kind == "abstain", [c.quote for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "will hirst's plan bring knife crime down",  # a named source's aim, not a forecast
+        "is it legal for the met to use live facial recognition",  # a passage speaks of the law
+        "how much is the net expenditure budget",  # a sum the documents give
+        "how many knife crime incidents were there to may 2025",  # a year a passage names
+    ],
+)
+def test_a_pledge_a_law_a_sum_or_a_year_that_a_passage_gives_is_answered(
+    pipeline: AnswerPipeline, question: str
+) -> None:
+    assert pipeline.relevance(*pipeline.retrieve(question)).answerable, question
+
+
 def test_what_a_figure_counts_is_read_from_the_question() -> None:
     assert counted("how many speed cameras are there in the county") == analyse("speed cameras")
     assert counted("what number of officers are based there") == analyse("officers")
