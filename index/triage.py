@@ -26,7 +26,7 @@ _PERSON += r"youths|guys|he|she|they|"
 _PERSON += r"my (?:partner|husband|wife|boyfriend|girlfriend|ex|dad|mum|father|mother|neighbour|son|daughter)|"
 _PERSON += r"(?:there(?:'s| is| are)|theres)(?: a)? (?:man|woman|guy|bloke|lads?|someone|somebody|people|group|gang))"
 _WEAPON = r"(?:knife|knives|guns?|machetes?|blades?|axes?|weapons?|firearms?|shotguns?|pistols?|crowbars?|"
-_WEAPON += r"(?:baseball )?bats?|broken bottles?)"
+_WEAPON += r"(?:baseball )?bats?|broken bottles?|hammers?|screwdrivers?|swords?|iron bars?|metal bars?|meat cleavers?)"
 
 EMERGENCY = _any(
     # Violence or intrusion in progress.
@@ -42,6 +42,10 @@ EMERGENCY = _any(
     r"chasing|following|threatening|hurting|fighting)\b",
     r"^(?!\W*(?:why|what|how|who|will|would|are|is|do|does|did|can|should)\b).*\b(?:robbing|mugging|raiding|looting|"
     r"burgling|ransacking|breaking into)\b.{0,40}\b(?:right now|now|as we speak)\b",
+    # A theft or damage under way, said to be so ("two men trying car doors with a screwdriver right now").
+    r"^(?!\W*(?:why|what|how|who|will|would|are|is|do|does|did|can|should)\b).*\b(?:stealing|nicking|siphoning|"
+    r"trying (?:car |the |people's |van )?(?:doors|handles)|smashing (?:up )?(?:car|cars|windows|the|a))\b.{0,60}"
+    r"\b(?:right now|as we speak|at the moment)\b",
     # A crime of violence under way ("armed robbery happening at the post office"); not one becoming common ("burglary
     # is happening more and more"), and in a question about plans only if the writer says it is happening now.
     r"\b(?:armed )?(?:robbery|raid|hold-? ?up|mugging|stabbing|shooting|brawl|riot|break-? ?in|burglary)\s+"
@@ -141,7 +145,10 @@ EMERGENCY_IN_CONTEXT = _any(
     r"\bchok(?:e|es|ed|ing|in|eing)\b",
     r"\boverdos(?:e|ed|ing)\b|\bod'?d\b",
     r"\b(?:taken|took|swallowed|drunk|drank)\b.{0,25}\b(?:too many|a lot of|loads of|a load of|"
-    r"all (?:of )?(?:my|his|her|the|their)|a (?:whole )?(?:packet|box|bottle) of|bleach|poison|pills|tablets)\b",
+    r"all (?:of )?(?:my|his|her|the|their)|a (?:whole )?(?:packet|box|bottle) of|bleach|poison|pills|tablets)\b"
+    # Not goods taken from somewhere ("a shoplifter took a load of stuff from my shop").
+    r"(?!.{0,40}\b(?:from|out of|off) (?:my|our|the|a|his|her) (?:shop|store|till|stall|van|car|house|home|garden|shed|"
+    r"garage|work|office)\b)",
     r"\b(?:passed out|fainted|unresponsive|not responding|not conscious|barely conscious|fitting)\b",
     # Suicide risk.
     r"\b(?:want(?:s)?|going|about) to (?:die|end it|end (?:my|his|her|their) life|kill (?:my|him|her|them)sel(?:f|ves)|"
@@ -229,6 +236,8 @@ ABOUT_POLICY = _any(
     r"support (?:for|is there|available)|training|courses?|schemes?|service|services|council|government|news|"
     r"reported|report on|article|awareness|campaign|being done|what is done|are done|do they|will they|"
     r"the police do|doing about|register|rules?|laws?|legal|legally|is there|are there|in case of|in the event of)\b",
+    r"\b(?:talk|speak|chat)\s+to\s+(?:[\w'-]+\s+){0,2}(?:about|regarding)\b",
+    r"\bbest way to (?:talk|teach|explain|educate)\b",
     _LAW_QUESTION,
 )
 _PAST_TIMES = (
@@ -239,8 +248,11 @@ IN_THE_PAST = _any(
     rf"\b(?:{_PAST_TIMES}|used to|back in)\b",
     r"\b(?:we|i|they) had (?:a|an)\b",
 )
+# "Now", but not after a state of safety ("he's gone now", "i'm home now", "she's fine now").
+_NOW = r"(?<!gone )(?<!home )(?<!safe )(?<!fine )(?<!ok )(?<!okay )(?<!alright )(?<!left )(?<!over )(?<!fixed )now"
 HAPPENING_NOW = _any(
-    r"\b(?:now|right now|just now|currently|at the moment|as we speak|tonight|quick|quickly|hurry|"
+    rf"\b{_NOW}\b",
+    r"\b(?:right now|just now|currently|at the moment|as we speak|tonight|quick|quickly|hurry|"
     r"urgent|what do i do|what should i do|send|ambulance)\b",
 )
 # A question about plans or rules that names a danger ("what is being done about people being hit by cars"): even the
@@ -264,7 +276,10 @@ DECLARED_NOT_URGENT = _any(
 # he can't lift his arm").
 _OVER = rf"\b(?:{_PAST_TIMES}|earlier|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
 _FINE = r"(?:(?:totally|absolutely|completely|perfectly|all|now|doing) )?(?:fine|ok|okay|alright|all right|recovered|"
-_FINE += r"safe and well|doing well|recovering well)(?: now)?"
+_FINE += (
+    r"safe and well|doing (?:well|great|brilliantly|really well)|recovering well|(?:been )?fine since|back to normal)"
+)
+_FINE += r"(?: now)?"
 _EVERYONE_FINE = "|".join(
     (
         # A statement about everyone concerned, not the writer alone ("i'm ok") nor a question ("is she alright?",
@@ -274,13 +289,15 @@ _EVERYONE_FINE = "|".join(
         r"\b(?:has|have|'s|'ve) (?:now |since |fully |completely )?recovered\b",
         r"\b(?:nobody|no ?one) (?:was |got |were )?(?:hurt|injured)\b",
         r"\bstopped bleeding\b",
+        r"\bmade a (?:full |good )?recovery\b",
+        r"\b(?:came|come|got) (?:back|home) (?:safe|safely|fine|ok|unhurt)\b|\bfound (?:safe|safe and well|unhurt)\b",
         r"\bonly (?:a few |a bit )?(?:bruised|bruises?|a bruise|scratche?s?|a scratch|grazed|a graze|shaken(?: up)?)\b",
         r"\bchecked (?:over )?by (?:a |the )?(?:doctor|gp|paramedics?|hospital)\b",
     )
 )
 _TAKEN_BACK = (
-    r"(?!.*\b(?:but|except|although|though|however|for now|yet|now|then|today|tonight|this morning|suddenly|again|"
-    r"still)\b)"
+    rf"(?!.*\b(?:but|except|although|though|however|for now|yet|{_NOW}|then|today|tonight|this morning|suddenly|"
+    r"again|still)\b)"
 )
 # So is a question the writer says is asked in general ("what should you do if you smell gas, just asking for future
 # reference", "how do you spot a stroke? we're making posters"). Not "just wondering": it opens real calls for help.
@@ -289,13 +306,52 @@ _IN_GENERAL = "|".join(
         r"\b(?:just asking|for future reference|for the future|hypothetical(?:ly)?|out of (?:interest|curiosity))\b",
         r"\b(?:general advice|in general)\b",
         r"\bfor (?:a |the |our |my )?(?:[\w-]+ ){0,2}(?:quiz|project|essay|presentation|lesson|homework|assignment)\b",
+        # Fiction: what happens in a film, a programme or a game.
+        r"\b(?:in|on|from|of) (?:a|an|the|that|this|last night's|tonight's)\s+(?:new\s+|latest\s+|last\s+)?(?:film|"
+        r"movie|episode|tv (?:show|series|drama)|soap|novel|video ?game|documentary|box set|storyline|programme)\b|"
+        r"\b(?:scene|episode|storyline) (?:in|of|from|where|when)\b|\bon (?:the )?(?:tv|telly)\b",
     )
 )
-NOT_HAPPENING = _any(
+ASKED_IN_GENERAL = re.compile(
+    rf"^(?!.*\b(?:my|our) (?:\w+ )?{_VICTIM}\b).*(?:{_IN_GENERAL})",
+    re.IGNORECASE,  # not beside the writer's own people
+)
+OVER_AND_FINE = _any(
     rf"{_OVER}.*(?:{_EVERYONE_FINE}){_TAKEN_BACK}",
     rf"(?:{_EVERYONE_FINE}){_TAKEN_BACK}.*{_OVER}",
-    rf"^(?!.*\b(?:my|our) (?:\w+ )?{_VICTIM}\b).*(?:{_IN_GENERAL})",  # not beside the writer's own people
 )
+NOT_HAPPENING = _any(OVER_AND_FINE.pattern, ASKED_IN_GENERAL.pattern)
+# A crime years past, told beside a question about plans ("back in 2019 my car was broken into, what will the new
+# commissioner do for victims"), asks about policy: the 101 advice would answer nothing.
+_LONG_AGO = _any(r"\b(?:years? ago|years back|back in|in (?:19|20)\d\d|last year|a (?:long )?while (?:ago|back))\b")
+
+
+# Figures of speech that use the words of danger for nothing of the kind ("this heat is killing me", "my feet are
+# killing me", "the traffic is murder", "i'm dying to know", "we got murdered 5-0"): taken out of a message before
+# either signal reads it. Never when a person is the one "killing me" ("my husband is killing me").
+_NOT_A_PERSON = rf"(?!(?:[\w'-]+\s+)?{_VICTIM}\b)(?!(?:ex|he|she|they|him|her|someone|somebody)\b)"
+FIGURES_OF_SPEECH = _any(
+    rf"\b(?:this|these|that|those|the|it|my|our)\s+{_NOT_A_PERSON}(?:[\w'-]+\s+){{0,2}}?(?:is|are|'s|'re|was|were)\s+"
+    r"(?:literally\s+|actually\s+|absolutely\s+|slowly\s+)?(?:killing|murdering)\s+(?:me|us)\b",
+    rf"\b(?:this|that|it|the)(?:\s+{_NOT_A_PERSON}[\w'-]+)?\s+(?:is|was|'s)\s+(?:absolute\s+|pure\s+|bloody\s+|literally\s+)?"
+    r"murder\b",
+    r"\b(?:i|we)\s+could\s+(?:murder|kill)\s+(?:a|an|for|some)\b",
+    r"\b(?:dying|dyin)\s+(?:to|for)\s+(?:know|see|hear|try|go|get|meet|watch|read|find out|some|"
+    r"a (?:cup|pint|drink|brew|coffee|wee))\b",
+    r"\bdead\s+(?:tired|good|funny|easy|serious|bored|boring|hungry|jealous|proud|chuffed)\b",
+    r"\bfaint(?:s|ed)?\s+at\s+the\s+(?:sight|thought)\s+of\b",
+    r"\bdrowning in (?:paperwork|work|debt|emails?|homework|admin|bills|washing|laundry|marking|essays|assignments|"
+    r"deadlines|letters|leaflets|forms)\b",
+    r"\b(?:got|get|getting|were|was|are)\s+(?:absolutely\s+)?(?:murdered|slaughtered|killed|destroyed|hammered|battered|"
+    r"thrashed|smashed|stuffed|beaten|trounced|demolished|walloped)\s+\d+\s*[-–:]\s*\d+\b",
+    r"\b(?:my|the|our)\s+(?:toast|dinner|tea|food|cake|pizza|chips|bacon|rice|sausages?|cooking|roast|chicken)\s+"
+    r"(?:is|are|'s|was|were)\s+(?:burning|burnt|on fire)\b",
+)
+
+
+def literal(text: str) -> str:
+    """The message without its figures of speech: what either signal should read."""
+    return " ".join(FIGURES_OF_SPEECH.sub(" ", text).split())
 
 
 # A report of something that already happened and needs no urgent response.
@@ -303,15 +359,50 @@ CRIME_REPORT = _any(
     r"\b(?:was|were|got|been|has been|have been|had)\s+(?:stolen|nicked|broken into|burgled|burgle|vandalised|"
     r"vandalized|damaged|keyed|scratched|smashed|scammed|defrauded|hacked|robbed|mugged|assaulted|spray ?painted|"
     r"graffitied|taken|snatched|pickpocketed|fly-? ?tipped|conned|set alight|set on fire|torched)\b",
+    # Damage to a thing of the writer's ("the back door had been forced", "my tyres were slashed"), not to a budget.
+    r"\b(?:tyres?|tires?|doors?|windows?|locks?|fence|gate|(?:catalytic )?converter|fuel|petrol|diesel|tank|seats?|"
+    r"roof|shed|garage|wing mirrors?|mirrors?)\s+(?:was|were|'s been|has been|had been|have been|been|got)\s+"
+    r"(?:forced|kicked in|kicked down|slashed|cut off|siphoned|ripped off|snapped off)\b",
+    # A break-in found afterwards ("back door forced, laptop gone"), a thing gone from where it was left.
+    r"\b(?:forced|broken|smashed|kicked in)\b.{0,60}\b(?:gone|missing|taken)\b",
+    r"\b(?:my|our)\s+(?:[\w-]+\s+)?(?:car|van|bike|motorbike|moped|scooter|bicycle|caravan|trailer|boat|tools|laptop|"
+    r"phone|wallet|purse|handbag|bag|parcel|parcels|catalytic converter)\s+(?:went|has gone|had gone|was gone|is gone|"
+    r"'s gone|disappeared|vanished|has disappeared|had disappeared)\b(?!\s+(?:up|down|dead|flat|quiet|off to|to the|"
+    r"into|wrong|well|badly|through)\b)",
+    # Fraud: details used, money gone, paid for what never came.
+    r"\b(?:used|using|cloned|took|stole)\s+(?:my|our|her|his)\s+(?:bank\s+|credit\s+|debit\s+)?(?:card|account|"
+    r"identity|details)\b",
+    r"\b(?:opened|took out|taken out|applied for)\s+(?:a\s+)?(?:[\w-]+\s+){0,2}(?:in|under)\s+"
+    r"(?:my|our|her|his)\s+name\b",
+    r"\b(?:gone|taken|went|disappeared|withdrawn)\s+(?:out\s+)?(?:of|from)\s+(?:my|our|her|his)\s+(?:bank\s+)?"
+    r"account\b|\bmoney has gone out\b",
+    r"\bpaid\s+(?:[£$€]?\d[\d,.]*k?|(?:a|the|my) deposit|(?:\w+ )?(?:upfront|up front|in advance|online)|"
+    r"\w+ to (?:a|some|this|the) (?:man|woman|guy|bloke|seller|builder|trader|company|website|caller))\b.{0,60}\b"
+    r"(?:never (?:got|came|arrived|received|turned up|showed|delivered|heard)|vanished|disappeared|blocked me|"
+    r"no sign)\b",
+    # Driving off: from a parked car after hitting it, or from a pump without paying.
+    r"\b(?:drove|reversed|backed|crashed|bumped|pranged|scraped)\s+into\s+(?:my|our)\s+(?:parked\s+)?(?:car|van|"
+    r"vehicle|motorbike)\b.{0,60}\b(?:drove off|drive off|didn'?t (?:leave a note|stop)|no note|without (?:stopping|"
+    r"leaving))",
+    r"\b(?:fuel|petrol|diesel) drive-? ?offs?\b|\b(?:drove|driven|made|ran|walked) off without paying\b",
+    # Hate and abuse aimed at the writer.
+    r"\b(?:spat|spit) (?:at|on) (?:me|us|my)\b|\bcalled (?:me|us|my \w+) (?:a|an) (?:[\w-]+ )?(?:slur|names?)\b",
+    r"\b(?:racist|racial|homophobic|transphobic|religious|disablist|sexist) (?:abuse|slurs?|comments?|remarks?)\b"
+    r".{0,30}\b(?:at|to) (?:me|us|my)\b",
+    r"\b(?:snatched|pinched|swiped|nicked|stole)\s+(?:my|our)\b",
+    r"\b(?:pinching|nicking|stealing|swiping)\s+(?:[\w-]+\s+){1,2}(?:from|off|out of)\s+(?:my|our)\b",
     r"\b(?:someone|somebody|thieves|they|kids|youths|a man|a woman|people)\s+(?:stole|nicked|broke into|burgled|"
     r"vandalised|vandalized|smashed|keyed|scratched|damaged|scammed|took|dumped|graffitied|sprayed|snatched|"
     r"fly-? ?tipped)\b",
     r"\b(?:i|we)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report\b",
     r"(?:\band|,)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report (?:it|this|them|him|her|the)\b",
+    r"\b(?:where|how|who)\s+(?:do|can|should)\s+i\s+(?:tell|let)\s+(?:you|someone|somebody|the police|police)\s+"
+    r"(?:about|know)\b",
     # A thing taken, named without "was" ("parcel nicked from my doorstep", "number plates stolen off my van").
     r"\b(?<!being )(?:stolen|nicked|pinched|swiped)\s+(?:from|off|out of|outside)\s+(?:outside\s+)?(?:my|our)\b",
-    r"\b(?:someone|somebody|thieves|kids|youths|a man|a woman)\s+(?:has\s+|have\s+)?(?:hacked|spray[- ]?painted|cloned|"
-    r"punched|siphoned)\s+(?:into\s+)?(?:my|our|me|us)\b",
+    r"\b(?:someone|somebody|thieves|kids|youths|a man|a woman|a (?:guy|lad|bloke|group|gang)|some (?:lads|guys|kids|"
+    r"youths|men|bloke|guy)|men|lads)\s+(?:has\s+|have\s+)?(?:hacked|spray[- ]?painted|cloned|punched|siphoned|"
+    r"headbutted|slapped|kicked)\s+(?:into\s+)?(?:my|our|me|us)\b",
     r"\b(?:someone|somebody|thieves|burglars)\b.{0,60}\b(?:stole|nicked|pinched|made off with)\b",
     r"\b(?:got|gets|broke|has got|have got) into (?:my|our|the) "
     r"(?:garage|shed|car|van|lock-? ?up|allotment|outbuilding)\b",
@@ -319,7 +410,7 @@ CRIME_REPORT = _any(
     r"hacked|cloned|emptied)\b",
     r"\b(?:want|like|need)\s+(?:it|this|them)\s+(?:logged|on record|recorded)\b",
     r"\b(?:graffiti|paint|slogans?|tags?)\b.{0,20}\b(?:sprayed|painted|daubed|scrawled)\s+"
-    r"(?:on|over|all over|across)\s+(?:my|our)\b",
+    r"(?:on|over|all over|across)\s+(?:my|our|(?:the|a)\b.{0,30}\b(?:on|in|near|outside) (?:my|our))\b",
     # Not what the council deals with ("how do i report a pothole").
     r"\b(?:how|where)\s+(?:do|can|should)\s+i\s+report\b(?!.{0,30}\b(?:pot ?holes?|broken (?:street ?light|"
     r"pavement)|street ?lights?|missed (?:bin|collection)|overgrown|blocked drain|"
@@ -405,14 +496,19 @@ VOTE_ADVICE = _any(
 
 def triage(message: str) -> Triage | None:
     """The rule that applies to a message, emergencies first; None when it may go to retrieval."""
-    text = SAFETY_CORRECTOR.correct(" ".join(message.replace("’", "'").split()))
+    text = literal(SAFETY_CORRECTOR.correct(" ".join(message.replace("’", "'").split())))
     if is_emergency(text):
         return Triage.EMERGENCY
-    if not ALREADY_REPORTED.search(text) and (
-        (CRIME_REPORT.search(text) and not TREND_QUESTION.search(text))
-        or (
-            CRIME_REPORT_MENTION.search(text)
-            and not (TREND_QUESTION.search(text) or POLICY_QUESTION.search(text) or POLICY_ACTION.search(text))
+    long_ago_policy = _LONG_AGO.search(text) and ABOUT_POLICY.search(text)
+    if (
+        not ALREADY_REPORTED.search(text)
+        and not long_ago_policy
+        and (
+            (CRIME_REPORT.search(text) and not TREND_QUESTION.search(text))
+            or (
+                CRIME_REPORT_MENTION.search(text)
+                and not (TREND_QUESTION.search(text) or POLICY_QUESTION.search(text) or POLICY_ACTION.search(text))
+            )
         )
     ):
         return Triage.CRIME_REPORT
@@ -438,6 +534,18 @@ def says_happening_now(message: str) -> bool:
     return bool(HAPPENING_NOW.search(SAFETY_CORRECTOR.correct(message)))
 
 
+def says_over_and_fine(message: str) -> bool:
+    """True when the writer tells of something over, with everyone fine ("on monday, no one hurt")."""
+    return bool(OVER_AND_FINE.search(SAFETY_CORRECTOR.correct(message)))
+
+
 def declares_not_urgent(message: str) -> bool:
-    """True when the writer says it is no emergency; the emergency model then defers to the rules."""
-    return bool(DECLARED_NOT_URGENT.search(SAFETY_CORRECTOR.correct(message)))
+    """True when the writer says it is no emergency, asks in general or about fiction without saying that anything is
+    happening now, or tells of something over with everyone fine and then asks about plans ("my nan had a fall last
+    week but she's fine now, are there falls prevention schemes"); the emergency model then defers to the rules."""
+    text = SAFETY_CORRECTOR.correct(message)
+    return bool(
+        DECLARED_NOT_URGENT.search(text)
+        or (ASKED_IN_GENERAL.search(text) and not HAPPENING_NOW.search(text))
+        or (OVER_AND_FINE.search(text) and ABOUT_POLICY.search(text))
+    )

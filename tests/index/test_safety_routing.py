@@ -118,3 +118,18 @@ def test_no_exemplar_paraphrases_a_held_out_safety_message(embedder: Embedder) -
     similarity = np.asarray(embedder.encode(exemplars)) @ np.asarray(embedder.encode(held_out)).T
     pairs = [(exemplars[i], held_out[j]) for i, j in zip(*np.nonzero(similarity >= NEAR_DUPLICATE), strict=True)]
     assert pairs == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # neither signal reads a figure of speech, a film, or a danger long over before a question about plans
+        "this commute is killing me, are there plans for more trains",
+        "the stabbing scene in that new drama was too much",
+        "my uncle had a seizure a few years ago but he's doing great now, is there any support for epilepsy",
+        "a bloke kicked my car door in a car park on monday, no one hurt, i'm home now",
+    ],
+)
+def test_figures_of_speech_and_dangers_long_over_get_no_999_from_either_signal(
+    pipeline: AnswerPipeline, message: str
+) -> None:
+    assert pipeline.triage(message) is not Triage.EMERGENCY

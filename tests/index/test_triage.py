@@ -283,3 +283,63 @@ def test_everyday_messages_with_crime_words_get_neither_999_nor_101(message: str
 )
 def test_asking_for_a_crime_number_is_not_having_reported(message: str) -> None:
     assert triage(message) is Triage.CRIME_REPORT
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # figures of speech, fiction, and a danger over with everyone fine before a question about plans
+        "this commute is killing me, are there plans for more trains",
+        "my knees are killing me after the parkrun",
+        "the queue at the tip was absolute murder",
+        "i'm dying to know who the candidates are",
+        "i'm drowning in emails this week",
+        "we got hammered 6-1 on sunday",
+        "my dinner is burning while i do this survey",
+        "the stabbing scene in that new drama was too much",
+        "my uncle had a seizure a few years ago but he's doing great now, is there any support for epilepsy",
+    ],
+)
+def test_figures_of_speech_fiction_and_dangers_long_over_get_no_999(message: str) -> None:
+    assert triage(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # a person who is "killing me", or a danger the writer says is happening now, stays an emergency
+        "my boyfriend is killing me please help",
+        "there's a man outside with a hammer trying to get in",
+        "some lads are nicking bikes off the rack outside right now",
+        "my dad had a stroke last year and he's having another one right now",
+    ],
+)
+def test_a_person_killing_me_or_a_danger_now_stays_an_emergency(message: str) -> None:
+    assert triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # crimes told without the usual words
+        "came back from the gym and my car window had been forced, sat nav gone",
+        "someone cloned my debit card and bought train tickets",
+        "a loan was taken out in my name without me knowing",
+        "paid £80 deposit for a sofa on marketplace and the seller blocked me",
+        "a man spat at me in the park yesterday",
+        "my scooter has disappeared from the bike shed",
+        "a van reversed into my parked car and drove off without stopping",
+    ],
+)
+def test_crimes_told_in_other_words_get_the_101_advice(message: str) -> None:
+    assert triage(message) is Triage.CRIME_REPORT
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # the words of those crimes in everyday messages
+        "the youth club budget was slashed",
+        "i paid my parking permit but never got a receipt",
+        "back in 2018 my shed was broken into, what is the plan for rural crime",
+        "my phone went dead halfway through the survey",
+    ],
+)
+def test_the_words_of_those_crimes_in_everyday_messages_get_no_101(message: str) -> None:
+    assert triage(message) is None
