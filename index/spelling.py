@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
 
@@ -25,6 +27,7 @@ from rapidfuzz.distance import OSA
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # a word of a question: letters, perhaps with an apostrophe
 _TYPED = re.compile(r"[a-z0-9']+")  # a word of a lower-cased message, shorthand such as "sum1" included
 _STEMMER = Stemmer.Stemmer("english")
+MAX_COMPLETIONS = 4  # a word cut short that begins more targets than this is too short to say which was meant
 
 
 def _never(word: str) -> bool:
@@ -55,8 +58,10 @@ class Corrector:
         target_forms: bool = False,
         same_start: bool = False,
         cache_size: int = 4096,
+        frequency: Mapping[str, int] | None = None,
     ) -> None:
         self._targets = frozenset(targets)
+        self._frequency = dict(frequency or {})
         self._min_length = min_length
         self._similarity = similarity
         self._known = frozenset(known)
@@ -77,8 +82,16 @@ class Corrector:
     @classmethod
     def towards_documents(cls, texts: Iterable[str], lexicon: Iterable[str] = ()) -> Corrector:
         """Towards the words of `texts` (and common English stopwords), leaving alone the words of `lexicon`."""
-        corpus = {w.casefold() for text in texts for w in _LETTERS.findall(text)} | set(STOPWORDS_EN_PLUS)
-        return cls(corpus, min_length=5, similarity=lambda _: 0.8, known=lexicon, target_forms=True, same_start=True)
+        counts = Counter(w.casefold() for text in texts for w in _LETTERS.findall(text))
+        return cls(
+            set(counts) | set(STOPWORDS_EN_PLUS),
+            min_length=5,
+            similarity=lambda _: 0.8,
+            known=lexicon,
+            target_forms=True,
+            same_start=True,
+            frequency=counts,
+        )
 
     def correct(self, text: str) -> str:
         """The text with each misspelt word replaced by its closest target word (in lower case if so built)."""
@@ -100,11 +113,27 @@ class Corrector:
         if folded in self._known:
             return word
         close = difflib.get_close_matches(folded, self._candidates(folded), n=5, cutoff=self._similarity(len(folded)))
-        if not close or self._is_word(folded):
+        if self._is_word(folded):
             return word
+        if not close:
+            return (self._completion(folded) if self._target_forms else None) or word
         # Fewest edits first, a swap of two letters counting as one ("polcie" is "police", not "policies"); difflib's
         # order breaks ties.
         return min(close, key=lambda target: OSA.distance(folded, target))
+
+    def _completion(self, folded: str) -> str | None:
+        """A word cut short in a keyword query ("facial recog"): the commonest target it begins, when the few targets
+        it begins are forms of one word ("recognise", "recognition")."""
+        start = bisect.bisect_left(self._all_targets, folded)
+        longer = []
+        for target in self._all_targets[start:]:
+            if not target.startswith(folded):
+                break
+            if len(target) >= len(folded) + 2:
+                longer.append(target)
+        if not longer or len(longer) > MAX_COMPLETIONS or len({t[: len(folded) + 2] for t in longer}) > 1:
+            return None
+        return max(longer, key=lambda target: (self._frequency.get(target, 0), -len(target)))
 
     def _candidates(self, folded: str) -> list[str]:
         """A short target is no candidate either: "witham" is a town, not a typo of "with"."""

@@ -73,8 +73,11 @@ EMERGENCY = _any(
     r"^[^\w/]*help\b(?!\s*\?*\s*$)(?!\s+(?:me|us)\s+(?:with|to|write|understand|find|choose|decide|know|get|make|plan)\b)"
     r"(?!\s+(?:for|with|on|about|from|available|and support|lines?|desk|page|services?)\b)",
     r"\b(?:please help|send (?:help|police|someone|an ambulance))\b",
-    r"\b(?:has|have|'s|'ve) (?:just )?been (?:stabbed|shot|attacked|run over|knocked down|hit by)\b",
+    r"\b(?:has|have|'s|'ve) (?:just )?been (?:stabbed|shot|attacked|run over|knocked down|hit by|beaten up)\b",
     r"\bjust (?:hit|ran over|run over|knocked (?:down|over)|stabbed|shot)\b",
+    # Violence just done: whoever did it is likely still near.
+    r"\bjust (?:got|been|was|were) (?:beaten up|attacked|stabbed|glassed|mugged|robbed|assaulted|punched|headbutted|"
+    r"jumped)\b",
     r"\b(?:going to|gonna|about to|threatening to) (?:jump|kill (?:him|her|them|my)sel(?:f|ves)|"
     r"end (?:it|(?:his|her|my) life))\b",
     r"\b(?:is ?n[o']?t|not|isnt) (?:breathing|moving|responding|waking up)\b",
@@ -305,7 +308,9 @@ _IN_GENERAL = "|".join(
     (
         r"\b(?:just asking|for future reference|for the future|hypothetical(?:ly)?|out of (?:interest|curiosity))\b",
         r"\b(?:general advice|in general)\b",
-        r"\bfor (?:a |the |our |my )?(?:[\w-]+ ){0,2}(?:quiz|project|essay|presentation|lesson|homework|assignment)\b",
+        r"\bfor (?:a |the |our |my )?(?:[\w-]+ ){0,2}(?:quiz|project|essay|presentation|lesson|homework|assignment|"
+        r"leaflet|poster|newsletter|talk|article|blog)\b",
+        r"\bif (?:[\w']+ ){0,2}ever\b",  # "what should she do if she ever feels she is being followed"
         # Fiction: what happens in a film, a programme or a game.
         r"\b(?:in|on|from|of) (?:a|an|the|that|this|last night's|tonight's)\s+(?:new\s+|latest\s+|last\s+)?(?:film|"
         r"movie|episode|tv (?:show|series|drama)|soap|novel|video ?game|documentary|box set|storyline|programme)\b|"
@@ -358,7 +363,8 @@ def literal(text: str) -> str:
 CRIME_REPORT = _any(
     r"\b(?:was|were|got|been|has been|have been|had)\s+(?:stolen|nicked|broken into|burgled|burgle|vandalised|"
     r"vandalized|damaged|keyed|scratched|smashed|scammed|defrauded|hacked|robbed|mugged|assaulted|spray ?painted|"
-    r"graffitied|taken|snatched|pickpocketed|fly-? ?tipped|conned|set alight|set on fire|torched)\b",
+    r"graffitied|taken|snatched|pickpocketed|fly-? ?tipped|conned|set alight|set on fire|torched|beaten up|"
+    r"headbutted|glassed)\b",
     # Damage to a thing of the writer's ("the back door had been forced", "my tyres were slashed"), not to a budget.
     r"\b(?:tyres?|tires?|doors?|windows?|locks?|fence|gate|(?:catalytic )?converter|fuel|petrol|diesel|tank|seats?|"
     r"roof|shed|garage|wing mirrors?|mirrors?)\s+(?:was|were|'s been|has been|had been|have been|been|got)\s+"
@@ -391,9 +397,12 @@ CRIME_REPORT = _any(
     r".{0,30}\b(?:at|to) (?:me|us|my)\b",
     r"\b(?:snatched|pinched|swiped|nicked|stole)\s+(?:my|our)\b",
     r"\b(?:pinching|nicking|stealing|swiping)\s+(?:[\w-]+\s+){1,2}(?:from|off|out of)\s+(?:my|our)\b",
-    r"\b(?:someone|somebody|thieves|they|kids|youths|a man|a woman|people)\s+(?:stole|nicked|broke into|burgled|"
-    r"vandalised|vandalized|smashed|keyed|scratched|damaged|scammed|took|dumped|graffitied|sprayed|snatched|"
-    r"fly-? ?tipped)\b",
+    r"\b(?:someone|somebody|thieves|they|kids|youths|a man|a woman|people|some (?:lads|kids|youths|boys|men|guys)|"
+    r"lads|boys)\s+(?:stole|nicked|broke into|burgled|vandalised|vandalized|smashed|keyed|scratched|damaged|scammed|"
+    r"took|dumped|graffitied|sprayed|snatched|fly-? ?tipped)\b",
+    # A place found broken into, told without "was" ("shed broken into over the weekend, tools gone").
+    r"\b(?:shed|garage|car|van|house|flat|home|office|shop|allotment|lock-? ?up|caravan)\s+(?:was\s+|got\s+|been\s+|"
+    r"has been\s+)?(?:broken into|burgled|ransacked)\b",
     r"\b(?:i|we)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report\b",
     r"(?:\band|,)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report (?:it|this|them|him|her|the)\b",
     r"\b(?:where|how|who)\s+(?:do|can|should)\s+i\s+(?:tell|let)\s+(?:you|someone|somebody|the police|police)\s+"
@@ -402,7 +411,7 @@ CRIME_REPORT = _any(
     r"\b(?<!being )(?:stolen|nicked|pinched|swiped)\s+(?:from|off|out of|outside)\s+(?:outside\s+)?(?:my|our)\b",
     r"\b(?:someone|somebody|thieves|kids|youths|a man|a woman|a (?:guy|lad|bloke|group|gang)|some (?:lads|guys|kids|"
     r"youths|men|bloke|guy)|men|lads)\s+(?:has\s+|have\s+)?(?:hacked|spray[- ]?painted|cloned|punched|siphoned|"
-    r"headbutted|slapped|kicked)\s+(?:into\s+)?(?:my|our|me|us)\b",
+    r"headbutted|slapped|kicked|slashed|kicked in)\s+(?:into\s+|all (?:\w+ )?(?:of )?)?(?:my|our|me|us)\b",
     r"\b(?:someone|somebody|thieves|burglars)\b.{0,60}\b(?:stole|nicked|pinched|made off with)\b",
     r"\b(?:got|gets|broke|has got|have got) into (?:my|our|the) "
     r"(?:garage|shed|car|van|lock-? ?up|allotment|outbuilding)\b",

@@ -184,6 +184,14 @@ def test_a_typo_is_corrected_to_the_word_fewest_edits_away() -> None:
     assert corrector.correct("polcie and offcers") == "police and officers"
 
 
+def test_a_word_cut_short_is_completed_to_the_documents_commonest_form_of_it() -> None:
+    corrector = Corrector.towards_documents(
+        ["Facial recognition. Live recognition. We recognise transparency, transport."]
+    )
+    assert corrector.correct("facial recog") == "facial recognition"
+    assert corrector.correct("transp") == "transp"  # begins two different words: left as written
+
+
 def test_a_typo_of_a_known_synonym_is_corrected_towards_it(pipeline: AnswerPipeline) -> None:
     """The documents write "doubling"; "dubble" is a typo of "double", a synonym we know, so the question is read."""
     assert "double" in pipeline.corrector.correct("will he dubble the specials")

@@ -343,3 +343,27 @@ def test_crimes_told_in_other_words_get_the_101_advice(message: str) -> None:
 )
 def test_the_words_of_those_crimes_in_everyday_messages_get_no_101(message: str) -> None:
     assert triage(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "somebody slashed all of my tyres in the night",
+        "garage broken into at some point last week, bikes gone",
+        "my daughter was beaten up at the bus stop on tuesday, she's home now",
+    ],
+)
+def test_damage_break_ins_and_assaults_over_get_the_101_advice(message: str) -> None:
+    assert triage(message) is Triage.CRIME_REPORT
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["my mate has just been beaten up outside the pub", "i just got mugged by the station, he ran towards the park"],
+)
+def test_violence_just_done_is_an_emergency(message: str) -> None:
+    assert triage(message) is Triage.EMERGENCY
+
+
+def test_what_to_do_if_it_ever_happens_is_asked_in_general() -> None:
+    assert triage("what should my son do if he ever gets followed home from school") is None
