@@ -33,14 +33,20 @@ _WANTS = (
         Wanted.NUMBER,
         re.compile(
             r"\b(?:how (?:many|much|often|long|old|big|large|high|low|fast)|what age|number of|percentage|"
-            r"per ?cent|rate|figures?|statistics|stats|target|amount|count)\b",
+            r"per ?cent|rate|figures?|statistics|stats|target|amount|count)\b|"
+            # "What's the police budget?": a sum.
+            r"\bwhat(?:'s|s| is| was| are| were)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:budget|cost|costs|total|salary|"
+            r"price|precept|bill)\b",
             re.IGNORECASE,
         ),
     ),
     (Wanted.PLACE, re.compile(r"\b(?:where|which (?:towns?|areas?|places?|cit(?:y|ies)|streets?))\b", re.IGNORECASE)),
     (
         Wanted.PERSON,
-        re.compile(r"\bwho(?:'s| is| are| was| were)?\b(?! (?:will|would|should|do|does)\b)", re.IGNORECASE),
+        re.compile(
+            r"\bwho(?:'s| is| are| was| were)?\b(?! (?:will|would|should|do|does)\b)|\bname of\b|\bnamed?\s*\??\s*$",
+            re.IGNORECASE,
+        ),
     ),
     (
         Wanted.WORDS,
