@@ -22,7 +22,7 @@ from index.replies import attribution, compose, crime_report_text, emergency_tex
 from index.retriever import Hit, Retriever
 from index.safety import EmergencySignal
 from index.spelling import Corrector
-from index.triage import Triage, declares_not_urgent, literal, says_happening_now, says_over_and_fine, triage
+from index.triage import Triage, declares_not_urgent, literal, says_happening_now, triage
 from knowledge.corpus import load_topics
 from knowledge.documents import DocumentMeta, Kind
 
@@ -103,12 +103,10 @@ class AnswerPipeline:
     def triage(self, message: str) -> Triage | None:
         """The rules, and closeness to labelled emergencies as a second signal: 999 when either says so, the second
         needing to be surer against a rule that reads the message as a crime already done."""
-        text = literal(normalise(message))
-        rule = triage(text)
+        rule = triage(normalise(message))
+        text = literal(normalise(message))  # what the second signal reads: no figures of speech
         if rule is Triage.EMERGENCY or not text or declares_not_urgent(text):
             return rule  # a writer who says it is not urgent is believed: the rules alone decide
-        if rule is Triage.CRIME_REPORT and says_over_and_fine(text):
-            return rule  # so is one who tells of a crime over and done with, everyone fine
         closeness = self.emergencies.closeness(self.retriever.encode(text), says_happening_now(text))
         if rule is Triage.CRIME_REPORT:
             return Triage.EMERGENCY if closeness.outweighs_report else rule

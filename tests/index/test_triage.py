@@ -367,3 +367,24 @@ def test_violence_just_done_is_an_emergency(message: str) -> None:
 
 def test_what_to_do_if_it_ever_happens_is_asked_in_general() -> None:
     assert triage("what should my son do if he ever gets followed home from school") is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # a reviewer's kinds: the words of the new crime rules in messages that report no crime
+        "can i pay the parking fine using my card",
+        "my phone went straight to voicemail when they rang",
+        "the shed roof was ripped off by the wind last night",
+        "i paid a deposit for the village hall and never got a receipt",
+        "the council tax has gone out of my account twice this month",
+        "my daughter has a sword collection, is that legal",
+        "i accidentally walked off without paying at the shop, what should i do",
+    ],
+)
+def test_everyday_messages_with_the_new_crime_words_get_no_101(message: str) -> None:
+    assert triage(message) is None
+
+
+def test_a_crime_now_beside_something_years_ago_still_gets_the_101_advice() -> None:
+    message = "i've been scammed out of £200, it happened to my dad years ago too, is there support for victims"
+    assert triage(message) is Triage.CRIME_REPORT
