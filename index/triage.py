@@ -5,6 +5,7 @@ Plain rules, independent of any dialogue model, so they are predictable, testabl
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from enum import StrEnum
 
@@ -26,9 +27,9 @@ _PERSON += r"youths|guys|he|she|they|"
 _PERSON += r"my (?:partner|husband|wife|boyfriend|girlfriend|ex|dad|mum|father|mother|neighbour|son|daughter)|"
 _PERSON += r"(?:there(?:'s| is| are)|theres)(?: a)? (?:man|woman|guy|bloke|lads?|someone|somebody|people|group|gang))"
 _WEAPON = r"(?:knife|knives|guns?|machetes?|blades?|axes?|weapons?|firearms?|shotguns?|pistols?|crowbars?|"
-_WEAPON += r"(?:baseball )?bats?|broken bottles?|swords?|meat cleavers?)"
+_WEAPON += r"(?:baseball )?bats?|broken bottles?|meat cleavers?)"
 # Tools that are weapons only in a threat ("he came at me with a hammer", "standing at my door with a hammer").
-_TOOL = r"(?:hammers?|screwdrivers?|iron bars?|metal bars?|spanners?|wrench(?:es)?|crowbars?)"
+_TOOL = r"(?:hammers?|screwdrivers?|iron bars?|metal bars?|crowbars?|swords?)"
 
 EMERGENCY = _any(
     # Violence or intrusion in progress.
@@ -47,8 +48,8 @@ EMERGENCY = _any(
     # A theft or damage under way, said to be so ("two men trying car doors with a screwdriver right now").
     r"^(?!\W*(?:why|what|how|who|will|would|are|is|do|does|did|can|should)\b).*\b(?:(?:stealing|nicking|siphoning) "
     r"(?:from|off|out of|a|an|my|our|someone's|bikes?|cars?|vans?|mopeds?|scooters?|catalytic|fuel|petrol|diesel|"
-    r"parcels?)|trying (?:car |the |people's |van )?(?:doors|handles)|smashing (?:car|van) windows|smashing the "
-    r"(?:car|van) window)\b.{0,60}\b(?:right now|as we speak)\b",
+    r"parcels?|tools|stuff|things|gear|equipment)|trying (?:car |the |people's |van )?(?:doors|handles)|"
+    r"smashing (?:car|van) windows|smashing the (?:car|van) window)\b.{0,60}\b(?:right now|as we speak)\b",
     # A crime of violence under way ("armed robbery happening at the post office"); not one becoming common ("burglary
     # is happening more and more"), and in a question about plans only if the writer says it is happening now.
     r"\b(?:armed )?(?:robbery|raid|hold-? ?up|mugging|stabbing|shooting|brawl|riot|break-? ?in|burglary)\s+"
@@ -59,7 +60,9 @@ EMERGENCY = _any(
     + _PERSON
     + r"\b.{0,40}\b(?:with|has|holding|waving|wielding|got|carrying|pulled|pulling)\b.{0,20}\b"
     + _WEAPON
-    + r"\b(?!\s+(?:collection|licen[cs]e|amnesty|amnesties|display|shop|dealer|club|lessons?|training|course))",
+    + r"\b(?!\s+(?:collection|amnesty|amnesties))",
+    r"\b(?:he|she|they)(?:'ll| will|ll)\s+(?:kill|stab|shoot|hurt)\s+(?:me|us|him|her|them|you|my|the)\b",
+    r"\b(?:going to|gonna|coming to|'ll|will) get (?:me|us|you)\s*(?:[.!,]|$|\b(?:and|if|when|for|now)\b)",
     r"\b(?:going to|gonna|threaten(?:ed|ing)? to)\s+(?:kill|stab|shoot|hurt)\b",
     r"\b(?:waving|swinging|brandishing|threaten\w*(?: \w+)? with|attack\w*(?: \w+)? with|"
     r"came at (?:me|us|him|her|them) with|outside with|(?:at|outside|by) (?:my|our|the) (?:front |back )?(?:door|gate|"
@@ -82,8 +85,8 @@ EMERGENCY = _any(
     r"\b(?:has|have|'s|'ve) (?:just )?been (?:stabbed|shot|attacked|run over|knocked down|hit by|beaten up)\b",
     r"\bjust (?:hit|ran over|run over|knocked (?:down|over)|stabbed|shot)\b",
     # Violence just done: whoever did it is likely still near.
-    r"\bjust (?:got|been|was|were) (?:beaten up|attacked|stabbed|glassed|mugged|robbed|assaulted|punched|headbutted|"
-    r"jumped)\b",
+    r"\bjust (?:got|been|was|were) (?:beaten up|attacked|stabbed|glassed|mugged|assaulted|punched|headbutted|"
+    r"jumped)\b(?! off\b)",
     r"\b(?:going to|gonna|about to|threatening to) (?:jump|kill (?:him|her|them|my)sel(?:f|ves)|"
     r"end (?:it|(?:his|her|my) life))\b",
     r"\b(?:is ?n[o']?t|not|isnt) (?:breathing|moving|responding|waking up)\b",
@@ -156,8 +159,7 @@ EMERGENCY_IN_CONTEXT = _any(
     r"\b(?:taken|took|swallowed|drunk|drank)\b.{0,25}\b(?:too many|a lot of|loads of|a load of|"
     r"all (?:of )?(?:my|his|her|the|their)|a (?:whole )?(?:packet|box|bottle) of|bleach|poison|pills|tablets)\b"
     # Not goods taken from somewhere ("a shoplifter took a load of stuff from my shop").
-    r"(?!.{0,40}\b(?:from|out of|off) (?:my|our|the|a|his|her) (?:shop|store|till|stall|van|car|house|home|garden|shed|"
-    r"garage|work|office)\b)",
+    r"(?!.{0,40}\b(?:from|out of|off) (?:my|our|the|a|his|her) (?:shop|store|till|stall)\b)",
     r"\b(?:passed out|fainted|unresponsive|not responding|not conscious|barely conscious|fitting)\b",
     # Suicide risk.
     r"\b(?:want(?:s)?|going|about) to (?:die|end it|end (?:my|his|her|their) life|kill (?:my|him|her|them)sel(?:f|ves)|"
@@ -245,7 +247,6 @@ ABOUT_POLICY = _any(
     r"support (?:for|is there|available)|training|courses?|schemes?|service|services|council|government|news|"
     r"reported|report on|article|awareness|campaign|being done|what is done|are done|do they|will they|"
     r"the police do|doing about|register|rules?|laws?|legal|legally|is there|are there|in case of|in the event of)\b",
-    r"\b(?:talk|speak|chat)\s+to\s+(?:[\w'-]+\s+){0,2}(?:about|regarding)\b",
     r"\bbest way to (?:talk|teach|explain|educate)\b",
     _LAW_QUESTION,
 )
@@ -311,11 +312,7 @@ _IN_GENERAL = "|".join(
     (
         r"\b(?:just asking|for future reference|for the future|hypothetical(?:ly)?|out of (?:interest|curiosity))\b",
         r"\b(?:general advice|in general)\b",
-        r"\bfor (?:a |the |our |my )?(?:[\w-]+ ){0,2}(?:quiz|project|essay|presentation|lesson|homework|assignment|"
-        r"leaflet|poster|newsletter)\b",
-        # Fiction: what happens in a film, a programme or a game.
-        r"(?<!like )(?<!like a scene )(?<!something )\b(?:in|from) (?:that|this|the|last night's)\s+"
-        r"(?:new\s+|latest\s+)?(?:film|movie|tv (?:show|series|drama)|drama|documentary|novel|video ?game|box set)\b",
+        r"\bfor (?:a |the |our |my )?(?:[\w-]+ ){0,2}(?:quiz|project|essay|presentation|lesson|homework|assignment)\b",
     )
 )
 # Words that tell of someone: after a question, they say something more is happening.
@@ -333,7 +330,8 @@ OVER_AND_FINE = _any(
 NOT_HAPPENING = _any(OVER_AND_FINE.pattern, ASKED_IN_GENERAL.pattern)
 # A crime years past, told beside a question about plans ("back in 2019 my car was broken into, what will the new
 # commissioner do for victims"), asks about policy: the 101 advice would answer nothing.
-_LONG_AGO = _any(r"\b(?:years ago|years back|(?:back )?in (?:19|20)\d\d)\b")
+_LONG_AGO = _any(r"\b(?:years ago|years back|(?:back )?in (?P<year>(?:19|20)\d\d))\b")
+_STILL_TO_REPORT = _any(r"\b(?:report\w*|recorded|logged|still|since|keeps?|ongoing)\b")
 NEAR = 40  # characters: a date this close to a crime, in the same clause, dates it
 _RECENT = _any(
     r"\b(?:today|tonight|last night|this (?:morning|afternoon|evening|week)|yesterday|earlier|just|again|an hour|"
@@ -365,7 +363,7 @@ FIGURES_OF_SPEECH = _any(
     r"\b(?:got|get|getting|were|was|are)\s+(?:absolutely\s+)?(?:murdered|slaughtered|killed|destroyed|hammered|battered|"
     r"thrashed|smashed|stuffed|beaten|trounced|demolished|walloped)\s+\d+\s*[-–:]\s*\d+\b",
     r"\b(?:my|the|our)\s+(?:toast|dinner|food|cake|pizza|bacon|rice|sausages?|cooking|roast|chicken)\s+"
-    r"(?:is|are|'s|was|were)\s+(?:burning|burnt)\b(?!.{0,30}\b(?:flames?|fire|smoke)\b)",
+    r"(?:is|are|'s|was|were)\s+(?:burning|burnt)\b(?!.*\b(?:flames?|fire|smoke|alight|caught|gone up)\b)",
 )
 
 
@@ -374,6 +372,11 @@ def literal(text: str) -> str:
     return " ".join(FIGURES_OF_SPEECH.sub(" ", text).split())
 
 
+# Someone perhaps still at risk beside a theft or a break-in ("the van has gone and my toddler was asleep in it").
+_AT_RISK = (
+    r"(?!.*\b(?:in it|inside|in there|in the back|asleep|riding it|sat in|not answering|home alone|hasn'?t come back|"
+    r"not come (?:back|home)|can hear|screaming|shouting)\b)"
+)
 # Things people have stolen from them.
 _STEALABLE = (
     r"(?:phone|mobile|bag|handbag|purse|wallet|bike|bicycle|car|van|moped|scooter|motorbike|laptop|tools?|parcels?|keys|"
@@ -389,14 +392,16 @@ CRIME_REPORT = _any(
     r"\b(?:tyres?|tires?|doors?|windows?|locks?|fence|gate|(?:catalytic )?converter|fuel|petrol|diesel|tank|seats?|"
     r"roof|shed|garage|wing mirrors?|mirrors?)\s+(?:was|were|'s been|has been|had been|have been|been|got)\s+"
     r"(?:forced|kicked in|kicked down|slashed|cut off|siphoned|ripped off|snapped off)\b"
-    r"(?!\s+(?:open\s+|off\s+|down\s+)?(?:in price|(?:by|in) (?:the |a )?(?:wind|storm|gale|weather|snow|flood|cows?|"
+    + _AT_RISK
+    + r"(?!\s+(?:open\s+|off\s+|down\s+)?(?:in price|(?:by|in) (?:the |a )?(?:wind|storm|gale|weather|snow|flood|cows?|"
     r"council|fire brigade)))",
     # A break-in found afterwards ("back door forced, laptop gone"), a thing gone from where it was left.
-    r"\b(?:forced|smashed|kicked in)\b.{0,60}\b(?:gone|missing|taken)\b",
+    r"\b(?:forced|smashed|kicked in)\b.{0,60}\b(?:gone|missing|taken)\b" + _AT_RISK,
     r"\b(?:my|our)\s+(?:[\w-]+\s+)?(?:car|van|bike|motorbike|moped|scooter|bicycle|caravan|trailer|boat|tools|laptop|"
     r"phone|wallet|purse|handbag|bag|parcel|parcels|catalytic converter)\s+(?:went|has gone|had gone|was gone|is gone|"
     r"'s gone|disappeared|vanished|has disappeared|had disappeared)\b(?!\s+(?:up|down|dead|flat|quiet|off|to|in|on|"
-    r"into|wrong|well|badly|through|straight|for)\b)(?!.*\b(?:found it|turned up|came back|was returned)\b)",
+    r"into|wrong|well|badly|through|straight|for)\b)(?!.*\b(?:found it|turned up|came back|was returned|left it|"
+    r"lost it|dropped it)\b)" + _AT_RISK,
     # Fraud: details used, money gone, paid for what never came.
     r"\b(?:someone|somebody|they|fraudsters|scammers|criminals|thieves|a stranger|a man|a woman)\s+(?:has\s+|have\s+)?"
     r"(?:used|cloned|took|stole|emptied)\s+(?:my|our|her|his)\s+(?:bank\s+|credit\s+|debit\s+)?(?:card|account|"
@@ -409,7 +414,8 @@ CRIME_REPORT = _any(
     r"\bpaid\s+(?:[£$€]?\d[\d,.]*k?|(?:a|the|my) deposit|(?:\w+ )?(?:upfront|up front|in advance|online)|"
     r"\w+ to (?:a|some|this|the) (?:man|woman|guy|bloke|seller|builder|trader|company|website|caller))\b.{0,60}\b"
     r"(?:never (?:got|received) (?:them|it|the|my|anything|any)\b(?! (?:receipt|confirmation|email|reply))|never "
-    r"(?:came|arrived|turned up|showed up|delivered)|vanished|disappeared|blocked me)\b",
+    r"(?:came|arrived|turned up|showed up|delivered)|vanished|disappeared|blocked me)\b"
+    r"(?!.*\b(?:on its way|on the way|delayed|tracking)\b)",
     # Driving off: from a parked car after hitting it, or from a pump without paying.
     r"\b(?:drove|reversed|backed|crashed|bumped|pranged|scraped)\s+into\s+(?:my|our)\s+(?:parked\s+)?(?:car|van|"
     r"vehicle|motorbike)\b.{0,60}\b(?:drove off|drive off|didn'?t (?:leave a note|stop)|no note|without (?:stopping|"
@@ -427,14 +433,15 @@ CRIME_REPORT = _any(
     r"took|dumped|graffitied|sprayed|snatched|fly-? ?tipped)\b",
     # A place found broken into, told without "was" ("shed broken into over the weekend, tools gone").
     r"\b(?:shed|garage|car|van|house|flat|home|office|shop|allotment|lock-? ?up|caravan)\s+(?:was\s+|got\s+|been\s+|"
-    r"has been\s+)?(?:broken into|burgled|ransacked)\b",
+    r"has been\s+)?(?:broken into|burgled|ransacked)\b(?!\s+by (?:a|the) (?:fox|badger|animal|dog|cat|squirrel|rat))"
+    + _AT_RISK,
     r"\b(?:i|we)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report\b",
     r"(?:\band|,)\s*(?:want|need|would like|wanna|'d like|d like)\s+to\s+report (?:it|this|them|him|her|the)\b",
     # A thing taken, named without "was" ("parcel nicked from my doorstep", "number plates stolen off my van").
     r"\b(?<!being )(?:stolen|nicked|pinched|swiped)\s+(?:from|off|out of|outside)\s+(?:outside\s+)?(?:my|our)\b",
     r"\b(?:someone|somebody|thieves|kids|youths|a man|a woman|a (?:guy|lad|bloke|group|gang)|some (?:lads|guys|kids|"
-    r"youths|men|bloke|guy)|men|lads)\s+(?:has\s+|have\s+)?(?:hacked|spray[- ]?painted|cloned|punched|siphoned|"
-    r"headbutted|slapped|kicked|slashed|kicked in)\s+(?:into\s+|all (?:\w+ )?(?:of )?)?(?:my|our|me|us)\b",
+    r"youths|men|bloke|guy)|men|lads)\s+(?:has\s+|have\s+)?(?:(?:hacked|spray[- ]?painted|cloned|siphoned|slashed|"
+    r"kicked in)\s+(?:into\s+|all (?:\w+ )?(?:of )?)?(?:my|our)|(?:punched|headbutted|slapped|kicked)\s+(?:me|us))\b",
     r"\b(?:someone|somebody|thieves|burglars)\b.{0,60}\b(?:stole|nicked|pinched|made off with)\b",
     r"\b(?:got|gets|broke|has got|have got) into (?:my|our|the) "
     r"(?:garage|shed|car|van|lock-? ?up|allotment|outbuilding)\b",
@@ -553,13 +560,15 @@ def triage(message: str) -> Triage | None:
 def _long_ago_beside_policy(text: str, crime: re.Match[str]) -> bool:
     """A crime dated years back ("years ago my house was burgled"), nothing recent told, and a question about plans
     ending the message: it asks about policy, not to report."""
+    this_year = dt.date.today().year
     dated = any(
-        date.start() <= crime.end() + NEAR
+        (date.group("year") is None or int(date.group("year")) <= this_year - 2)
+        and date.start() <= crime.end() + NEAR
         and crime.start() - NEAR <= date.end()
         and not re.search(r"[,.;:!?]", text[min(crime.end(), date.end()) : max(crime.start(), date.start())])
         for date in _LONG_AGO.finditer(text)
     )
-    return dated and not _RECENT.search(text) and _ends_asking_about_policy(text)
+    return dated and not _RECENT.search(text) and not _STILL_TO_REPORT.search(text) and _ends_asking_about_policy(text)
 
 
 def is_emergency(text: str, written: str | None = None) -> bool:
@@ -569,7 +578,9 @@ def is_emergency(text: str, written: str | None = None) -> bool:
     written = written or text
     if EMERGENCY.search(written):
         return not POLICY_QUESTION.search(written) or bool(HAPPENING_NOW.search(written))
-    if not EMERGENCY_IN_CONTEXT.search(text) or NOT_HAPPENING.search(text):
+    if not EMERGENCY_IN_CONTEXT.search(text) or OVER_AND_FINE.search(text):
+        return False
+    if ASKED_IN_GENERAL.search(text) and not HAPPENING_NOW.search(text):
         return False
     about_something_else = ABOUT_POLICY.search(text) or IN_THE_PAST.search(text)
     return not about_something_else or bool(HAPPENING_NOW.search(text))
@@ -581,11 +592,8 @@ def says_happening_now(message: str) -> bool:
 
 
 def declares_not_urgent(message: str) -> bool:
-    """True when the writer says it is no emergency, or tells of something over with everyone fine and ends asking
-    about plans ("my nan had a fall last week but she's fine now, are there falls prevention schemes?"); the emergency
-    model then defers to the rules."""
-    text = SAFETY_CORRECTOR.correct(message)
-    return bool(DECLARED_NOT_URGENT.search(text) or (OVER_AND_FINE.search(text) and _ends_asking_about_policy(text)))
+    """True when the writer says it is no emergency; the emergency model then defers to the rules."""
+    return bool(DECLARED_NOT_URGENT.search(SAFETY_CORRECTOR.correct(message)))
 
 
 def _ends_asking_about_policy(text: str) -> bool:

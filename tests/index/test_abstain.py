@@ -86,9 +86,17 @@ def test_a_figure_for_the_area_the_documents_cover_is_answered(pipeline: AnswerP
         "how do i become a volunteer police cadet leader",  # a how-to that no passage tells how to do
         "where do i send a freedom of information request to the police",
         "who do i write to about a parking ticket i think is unfair",
+        "will the cost of a tv licence rise in april",  # a forecast of an outcome, with no source named
+        "is burglary going to get worse this winter",
+        "am i allowed to keep a baseball bat by the front door",  # the resident's rights: no passage speaks of law
+        "can the police take my fingerprints if i'm not arrested",
+        "will a speeding fine come up on a dbs check",
+        "how to become a police chaplain",  # a how-to, however it opens
+        "how much did the county spend on grit for the roads",  # a sum, but none for what is asked about
+        "how many officers did essex police have in 1998",  # a figure, but none for the year asked about
     ],
 )
-def test_a_figure_of_something_else_or_a_how_to_no_passage_explains_is_abstained(
+def test_a_figure_of_something_else_a_how_to_a_forecast_or_a_right_no_passage_gives_is_abstained(
     pipeline: AnswerPipeline, question: str
 ) -> None:
     answer = pipeline.answer(question)
@@ -111,26 +119,6 @@ def test_a_figure_of_something_else_or_a_how_to_no_passage_explains_is_abstained
 )
 def test_a_figure_or_a_how_to_that_a_passage_gives_is_answered(pipeline: AnswerPipeline, question: str) -> None:
     assert pipeline.relevance(*pipeline.retrieve(question)).reason == "model"
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "will the cost of a tv licence rise in april",  # a forecast of an outcome, with no source named
-        "is burglary going to get worse this winter",
-        "am i allowed to keep a baseball bat by the front door",  # the resident's rights: no passage speaks of law
-        "can the police take my fingerprints if i'm not arrested",
-        "will a speeding fine come up on a dbs check",
-        "how to become a police chaplain",  # a how-to, however it opens
-        "how much did the county spend on grit for the roads",  # a sum, but none for what is asked about
-        "how many officers did essex police have in 1998",  # a figure, but none for the year asked about
-    ],
-)
-def test_forecasts_rights_sums_and_other_years_no_passage_gives_are_abstained(
-    pipeline: AnswerPipeline, question: str
-) -> None:
-    answer = pipeline.answer(question)
-    assert answer.kind == "abstain", [c.quote for c in answer.citations]
 
 
 @pytest.mark.parametrize(

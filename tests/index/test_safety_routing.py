@@ -122,14 +122,11 @@ def test_no_exemplar_paraphrases_a_held_out_safety_message(embedder: Embedder) -
 
 @pytest.mark.parametrize(
     "message",
-    [  # neither signal reads a figure of speech, or a danger long over before a question about plans
+    [  # neither signal reads a figure of speech
         "this commute is killing me, are there plans for more trains",
-        "my uncle had a seizure a few years ago but he's doing great now, is there any support for epilepsy",
     ],
 )
-def test_figures_of_speech_and_dangers_long_over_before_a_question_get_no_999(
-    pipeline: AnswerPipeline, message: str
-) -> None:
+def test_figures_of_speech_get_no_999_from_either_signal(pipeline: AnswerPipeline, message: str) -> None:
     assert pipeline.triage(message) is not Triage.EMERGENCY
 
 
@@ -148,4 +145,21 @@ def test_figures_of_speech_and_dangers_long_over_before_a_question_get_no_999(
     ],
 )
 def test_dangers_beside_fiction_idioms_or_questions_still_get_999(pipeline: AnswerPipeline, message: str) -> None:
+    assert pipeline.triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # a second reviewer's kinds: someone fine before, someone in danger now, a question at the end
+        "my aunt fell last month and she's fine. my uncle is having chest pains and sweating, is there a heart clinic?",
+        "for our newsletter i was interviewing a man and he's having a heart attack",
+        "my neighbour has a shotgun licence and he's drunk, shouting he'll shoot the dog",
+        "our car has gone from the drive and my baby was asleep in it",
+        "the front door was kicked in and my kids were home alone",
+        "someone used my card and now a man's at my door saying he's going to get me",
+    ],
+)
+def test_someone_in_danger_beside_a_story_a_question_or_a_theft_still_gets_999(
+    pipeline: AnswerPipeline, message: str
+) -> None:
     assert pipeline.triage(message) is Triage.EMERGENCY
