@@ -152,7 +152,8 @@ class Abstention:
             return Decision(signals, probability, False, "figure of something else")
         if question.money and not self._costs(question, passages):
             return Decision(signals, probability, False, "sum of something else")
-        if (question.counted or question.wants is Wanted.NUMBER) and not self._of_year(question.years, passages):
+        asks_figure_or_person = question.counted or question.wants in (Wanted.NUMBER, Wanted.PERSON)
+        if asks_figure_or_person and not self._of_year(question.years, passages):
             return Decision(signals, probability, False, "figure of another year")
         if question.procedure and not any(_HOW_TO.search(passage) for passage in passages):
             return Decision(signals, probability, False, "how to")

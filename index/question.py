@@ -134,7 +134,8 @@ _PREDICTION = re.compile(
 _FORECAST = re.compile(
     r"^\W*(?:(?:so|and|but|ok)\W+)?(?:will|is|are|do you think)\b(?:\s+[\w'’-]+){1,8}?\s+(?:going to\s+|likely to\s+|"
     r"expected to\s+|set to\s+)?(?:go up|go down|rise|fall|increase|decrease|drop|come down|get (?:worse|better)|"
-    r"succeed|fail|win|lose|be (?:won|lost|overturned|upheld)|pass|happen)\b",
+    r"succeed|fail|win|lose|be (?:won|lost|overturned|upheld|released|freed|charged|convicted|sacked|jailed)|pass|"
+    r"happen)\b",
     re.IGNORECASE,
 )
 # "How much did the force spend on ...": an amount of money, which only a sentence giving a sum
@@ -172,7 +173,7 @@ _LEGAL = re.compile(
 _PROCEDURE = re.compile(
     r"^\W*(?:(?:so|and|but|ok|please|hi|hello)\W+)?(?:(?:(?:how|where|who)\s+(?:do|can|could|should|would|shall|must)|"
     r"(?:can|could|may))\s+i|how\s+(?:to|do you|does one|can you|can one))\s+(?:go about\s+|actually\s+)?"
-    r"(?:apply|report|complain|contact|join|become|register|"
+    r"(?:apply|report|complain|contact|join|become|register|set up|start|organise|organize|"
     r"book|get (?:a |an |my |the )?(?:[\w-]+ )?(?:licen[cs]e|permit|copy|check|certificate|card|form|refund|number|"
     r"back)|get (?:a |an |my |the )?(?:[\w-]+ ){0,3}(?:fitted|installed|checked|removed|returned|back)|renew|request|"
     r"claim|sign up|send|submit|volunteer|call|ring|e-?mail|write to|speak to|talk to|"

@@ -94,6 +94,9 @@ def test_a_figure_for_the_area_the_documents_cover_is_answered(pipeline: AnswerP
         "how to become a police chaplain",  # a how-to, however it opens
         "how much did the county spend on grit for the roads",  # a sum, but none for what is asked about
         "how many officers did essex police have in 1998",  # a figure, but none for the year asked about
+        "how do i start a residents' association on my estate",
+        "will the jailed officer be released early",  # a forecast of what a court or a prison will do
+        "who won the pride of britain award in 2011",  # a person asked for a year no passage names
     ],
 )
 def test_a_figure_of_something_else_a_how_to_a_forecast_or_a_right_no_passage_gives_is_abstained(
