@@ -22,7 +22,7 @@ from index.replies import attribution, compose, crime_report_text, emergency_tex
 from index.retriever import Hit, Retriever
 from index.safety import EmergencySignal
 from index.spelling import Corrector
-from index.triage import Triage, declares_not_urgent, literal, says_happening_now, triage
+from index.triage import Triage, declares_not_urgent, literal, reported_in_other_words, says_happening_now, triage
 from knowledge.corpus import load_topics
 from knowledge.documents import DocumentMeta, Kind
 
@@ -108,7 +108,7 @@ class AnswerPipeline:
         if rule is Triage.EMERGENCY or not text or declares_not_urgent(text):
             return rule  # a writer who says it is not urgent is believed: the rules alone decide
         closeness = self.emergencies.closeness(self.retriever.encode(text), says_happening_now(text))
-        if rule is Triage.CRIME_REPORT:
+        if rule is Triage.CRIME_REPORT and not reported_in_other_words(text):
             return Triage.EMERGENCY if closeness.outweighs_report else rule
         return Triage.EMERGENCY if closeness.is_emergency else rule
 

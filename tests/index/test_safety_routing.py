@@ -163,3 +163,18 @@ def test_someone_in_danger_beside_a_story_a_question_or_a_theft_still_gets_999(
     pipeline: AnswerPipeline, message: str
 ) -> None:
     assert pipeline.triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # a third reviewer's kinds: a crime told in other words with someone still at risk, a danger after "safe"
+        "my car went while i was paying and my son is still in his car seat",
+        "shed broken into and the man is still in the garden",
+        "the cold is killing us, we're stuck on the hill and my friend has stopped talking",
+        "she came home safe earlier, now she's taken a load of pills",
+    ],
+)
+def test_a_crime_in_other_words_or_a_figure_of_speech_beside_someone_at_risk_still_gets_999(
+    pipeline: AnswerPipeline, message: str
+) -> None:
+    assert pipeline.triage(message) is Triage.EMERGENCY

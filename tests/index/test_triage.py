@@ -413,3 +413,17 @@ def test_a_crime_still_to_report_or_this_year_is_not_taken_for_a_policy_question
 )
 def test_tools_balls_and_foxes_get_neither_999_nor_101(message: str) -> None:
     assert triage(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # a third reviewer's kinds: the new words used figuratively or of family and pets
+        "my cat spat at me when i picked her up",
+        "my sister nicked my car keys to go to tesco",
+        "£30 went from my account for netflix",
+        "my team has been beaten up by the press all week",
+        "swinging a hammer at the fence post all day, any noise rules",
+    ],
+)
+def test_the_new_crime_and_danger_words_said_of_pets_family_or_figures_get_neither(message: str) -> None:
+    assert triage(message) is None
