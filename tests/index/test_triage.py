@@ -427,3 +427,15 @@ def test_tools_balls_and_foxes_get_neither_999_nor_101(message: str) -> None:
 )
 def test_the_new_crime_and_danger_words_said_of_pets_family_or_figures_get_neither(message: str) -> None:
     assert triage(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # a fourth reviewer's kinds
+        "drowning in debt, this is my last message",
+        "my mate has been attacked over there by the cash machine",
+        "my 6 year old ran off at the beach earlier, his brother came back safe, what do i do",
+    ],
+)
+def test_debt_a_place_after_attacked_and_another_child_safe_leave_an_emergency(message: str) -> None:
+    assert triage(message) is Triage.EMERGENCY
