@@ -589,9 +589,14 @@ VOTE_ADVICE = _any(
 )
 
 
+def _as_written(message: str) -> str:
+    """The message as the rules read it: one kind of apostrophe, single spaces, hurried spellings written out."""
+    return SAFETY_CORRECTOR.correct(" ".join(message.replace("’", "'").split()))
+
+
 def triage(message: str) -> Triage | None:
     """The rule that applies to a message, emergencies first; None when it may go to retrieval."""
-    written = SAFETY_CORRECTOR.correct(" ".join(message.replace("’", "'").split()))
+    written = _as_written(message)
     text = literal(written)  # the rules that hold anywhere read it as written: a figure of speech hides no danger
     if is_emergency(text, written):
         return Triage.EMERGENCY
@@ -648,7 +653,7 @@ def is_emergency(text: str, written: str | None = None) -> bool:
 def reported_in_other_words(message: str) -> bool:
     """True when only the later crime-report rules read the message as a crime already done: the second signal then
     keeps its usual bar, as if no rule had fired."""
-    text = literal(SAFETY_CORRECTOR.correct(" ".join(message.replace("’", "'").split())))
+    text = literal(_as_written(message))
     return not CRIME_REPORT.search(text) and CRIME_TOLD_OTHERWISE.search(text) is not None
 
 
