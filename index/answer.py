@@ -103,8 +103,9 @@ class AnswerPipeline:
     def triage(self, message: str) -> Triage | None:
         """The rules, and closeness to labelled emergencies as a second signal: 999 when either says so, the second
         needing to be surer against a rule that reads the message as a crime already done."""
-        rule = triage(normalise(message))
-        text = literal(normalise(message))  # what the second signal reads: no figures of speech
+        written = normalise(message)
+        rule = triage(written)
+        text = literal(written)  # what the second signal reads: no figures of speech
         if rule is Triage.EMERGENCY or not text or declares_not_urgent(text):
             return rule  # a writer who says it is not urgent is believed: the rules alone decide
         closeness = self.emergencies.closeness(self.retriever.encode(text), says_happening_now(text))

@@ -113,10 +113,12 @@ class Corrector:
         if folded in self._known:
             return word
         close = difflib.get_close_matches(folded, self._candidates(folded), n=5, cutoff=self._similarity(len(folded)))
-        if self._is_word(folded):
+        # A word is looked up (`is_word`, costly) only when there is something to replace it with.
+        replacement = self._completion(folded) if not close and self._target_forms else None
+        if (not close and replacement is None) or self._is_word(folded):
             return word
-        if not close:
-            return (self._completion(folded) if self._target_forms else None) or word
+        if replacement is not None:
+            return replacement
         # Fewest edits first, a swap of two letters counting as one ("polcie" is "police", not "policies"); difflib's
         # order breaks ties.
         return min(close, key=lambda target: OSA.distance(folded, target))
