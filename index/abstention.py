@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from index.claims import denied
 from index.lexical import analyse
 from index.passages import FIGURE, YEAR
 from index.places import mentions
@@ -134,9 +135,17 @@ class Abstention:
         ).casefold()
 
     def decide(
-        self, question: ParsedQuestion, hits: list[Hit], quote_score: float, passages: tuple[str, ...] = ()
+        self,
+        question: ParsedQuestion,
+        hits: list[Hit],
+        quote_score: float,
+        passages: tuple[str, ...] = (),
+        claimed: tuple[str, ...] = (),
+        context: tuple[str, ...] = (),
     ) -> Decision:
-        """`passages` are the texts the answer would quote from (each source's best passage)."""
+        """`passages` are the texts the answer would quote from (each source's best passage); `claimed`, those of the
+        sources the question names (all of them when it names none), which a premise it takes for granted is about;
+        `context`, the chunks of those sources they were taken from."""
         signals = self.signals(question, hits, quote_score)
         probability = self.model.probability(signals)
         text = question.corrected or question.text
@@ -159,6 +168,10 @@ class Abstention:
             return Decision(signals, probability, False, "how to")
         if question.legal and not any(_LAW.search(passage) for passage in passages):
             return Decision(signals, probability, False, "law")
+        if question.claim and denied(
+            question.claim, question.topic_terms, claimed, context, self.retriever.synonyms.any_in
+        ):
+            return Decision(signals, probability, False, "premise denied")
         if question.detail is not None and not self._states(question.detail, hits):
             return Decision(signals, probability, False, str(question.detail))
         return Decision(signals, probability, probability >= self.model.threshold, "model")

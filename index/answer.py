@@ -150,8 +150,13 @@ class AnswerPipeline:
     def _decide(self, question: ParsedQuestion, hits: list[Hit], candidates: list[SourceQuotes]) -> Decision:
         """How well the best passage would answer as a quote is one of the signals: closeness alone cannot tell it."""
         documents = self.retriever.data.documents
-        passages = tuple(documents[c.doc_id].text[c.best.span.start : c.best.span.end] for c in candidates)
-        return self.abstention.decide(question, hits, candidates[0].score if candidates else 0.0, passages)
+        texts = {c.doc_id: documents[c.doc_id].text[c.best.span.start : c.best.span.end] for c in candidates}
+        about = [d for d in texts if not question.named or d in question.named]  # whom a premise is about
+        claimed = tuple(texts[d] for d in about)
+        chunks = self.quotes.chunks_per_source(self.candidate_hits(question, hits))
+        context = tuple(self.retriever.data.chunks[c].text for d in about for c in chunks.get(d, []))
+        best = candidates[0].score if candidates else 0.0
+        return self.abstention.decide(question, hits, best, tuple(texts.values()), claimed, context)
 
     def _candidates(self, question: ParsedQuestion, hits: list[Hit]) -> list[SourceQuotes]:
         """The best passages of every source that speaks to the question, best first; the sources it names, and each

@@ -28,7 +28,9 @@ from knowledge.corpus import corpus_hash, load_corpus
 from knowledge.documents import Document, DocumentMeta
 
 FORMAT_VERSION = 2  # 2: places.txt (index/places.py) beside the index
-CHUNKING_VERSION = 3  # 2: the title joined the context, more framing stop words; 3: more framing stop words
+CHUNKING_VERSION = (
+    4  # 2: the title joined the context, more framing stop words; 3: more framing stop words; 4: filler words
+)
 CURRENT = "current"
 KEEP_BUILDS = 2
 

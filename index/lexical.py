@@ -75,7 +75,38 @@ FRAMING_WORDS = {
     "explain",
     "explains",
 }
-STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | FRAMING_WORDS
+# Words bm25s's list lacks that carry no topic either: contractions typed without their apostrophe, and fillers
+# ("dont they...", "since"). Modal verbs stay: "would he..." asks for a position, which "I would..." states.
+FILLER_WORDS = {
+    "since",
+    "also",
+    "really",
+    "actually",
+    "became",
+    "become",
+    "becomes",
+    "get",
+    "gets",
+    "got",
+    "dont",
+    "doesnt",
+    "didnt",
+    "wont",
+    "cant",
+    "isnt",
+    "arent",
+    "wasnt",
+    "werent",
+    "im",
+    "ive",
+    "youre",
+    "theyre",
+    "hes",
+    "shes",
+    "whos",
+    "theres",
+}
+STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | FRAMING_WORDS | FILLER_WORDS
 _STEMMER = Stemmer.Stemmer("english")
 
 

@@ -3,10 +3,10 @@
 
 For each answerable question and each source holding its gold evidence, the passages looked at for that source
 are compared in pairs, one holding the evidence and one not: a logistic regression on the differences of their
-features (no intercept) learns how to weigh meaning, topic words and the kind of answer asked for. Its accuracy is
-cross-validated by gold passage group (the share of questions whose top-ranked passage of the gold source holds the
-evidence; a training question sharing a paragraph with a dev question is in its group), next to the hand-set
-SCORE_WEIGHTS on the same folds.
+features (no intercept, each question weighing the same) learns how to weigh meaning, topic words and the kind of
+answer asked for. Its accuracy is cross-validated by gold passage group (the share of questions whose top-ranked
+passage of the gold source holds the evidence; a training question sharing a paragraph with a dev question is in its
+group), next to the hand-set SCORE_WEIGHTS on the same folds.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from index.quoting import RANKING_FILE, SCORE_WEIGHTS, PassageFeatures
 REGULARISATION = 0.1  # sklearn's C: eight weights, a few thousand pairs from about a hundred questions
 NEGATIVES = 60  # passages without the evidence paired with each one holding it
 FOLDS = 5
+_LENGTH = PassageFeatures._fields.index("length_cost")  # the last feature, not fitted (see _fit)
 
 
 @dataclass(frozen=True)
@@ -87,14 +88,24 @@ def save_ranking(fitted: RankingFit, note: str) -> None:
 
 
 def _fit(rows: list[Candidates]) -> np.ndarray:
+    """Every question weighs the same, however many passages its source has: a long chunk must not outvote the
+    rest (each question's pairs share a weight of one; cross-validated, this beats weighting every pair alike).
+
+    The length cost is not fitted: a short passage and the longer one around it both hold the evidence, so the pairs
+    say nothing of it. It keeps its hand-set weight, on the scale where the cosines' weights add up to 1."""
     differences: list[np.ndarray] = []
+    weights: list[float] = []
     for row in rows:
-        for good in row.features[row.holds]:
-            for bad in row.features[~row.holds][:NEGATIVES]:
-                differences += [good - bad, bad - good]
+        pairs = [(good, bad) for good in row.features[row.holds] for bad in row.features[~row.holds][:NEGATIVES]]
+        for good, bad in pairs:
+            differences += [good - bad, bad - good]
+            weights += [1 / len(pairs)] * 2
     labels = np.tile([1, 0], len(differences) // 2)
+    sample_weight = np.array(weights) * len(weights) / sum(weights)
     regression = LogisticRegression(C=REGULARISATION, fit_intercept=False, max_iter=2000)
-    return np.asarray(regression.fit(np.array(differences), labels).coef_[0], dtype=float)
+    fitted = regression.fit(np.array(differences)[:, :_LENGTH], labels, sample_weight=sample_weight)
+    coefficients = np.asarray(fitted.coef_[0], dtype=float)
+    return np.append(coefficients, SCORE_WEIGHTS.length_cost * float(coefficients[:3].sum()))
 
 
 def _top_holds(row: Candidates, weights: np.ndarray) -> bool:

@@ -185,10 +185,10 @@ class QuoteChooser:
         """A person's name: capitalised words neither the question's nor ever written in lower case (not the role the
         question gives, "Chief Constable"), after an honorific ("Sir John Smith") or ending in a surname: one the
         documents use alone ("Doe") or no common English word ("Okonkwo", where "Labour Party" ends in one)."""
-        asked = {w.casefold() for w in WORD.findall(question.corrected or question.text)}
+        asked = set(analyse(question.corrected or question.text))  # stems: "Special Constables" shares "constable"
         for match in NAME.finditer(text):
             words = [w.casefold() for w in match.group().split()]
-            if not asked.isdisjoint(words) or not self._lowercase.isdisjoint(words):
+            if not asked.isdisjoint(analyse(match.group())) or not self._lowercase.isdisjoint(words):
                 continue
             if words[0] in HONORIFICS or words[-1] in self._alone or words[-1] not in self._common:
                 return True

@@ -250,6 +250,9 @@ def test_who_holds_a_role_is_answered_only_by_a_passage_naming_someone(pipeline:
     assert any("Sir Mark Rowley" in c.quote for c in named.citations), [c.quote for c in named.citations]
     unnamed = pipeline.answer("Who is the chief fire officer in Essex?")  # the plan names the role, never the person
     assert unnamed.kind == "abstain", [c.quote for c in unnamed.citations]
+    # "Special Constables" is the plural of a role, not a person's name.
+    role = pipeline.answer("who's the chief constable at the moment")
+    assert role.kind == "abstain", [c.quote for c in role.citations]
 
 
 def test_no_training_question_paraphrases_a_labelled_question(embedder: Embedder) -> None:

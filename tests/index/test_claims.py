@@ -1,0 +1,108 @@
+"""What a why/when question takes for granted, and passages that say the opposite (index/claims.py). Questions and
+sentences are our own, not from the labelled sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.answer import AnswerPipeline
+from index.claims import Pole, claim_of, denied
+from index.lexical import analyse
+
+
+def _holds(stem: str, words: frozenset[str]) -> bool:
+    return stem in words
+
+
+def _topic(question: str) -> tuple[str, ...]:
+    return analyse(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "pole"),
+    [
+        ("why does the mayor want to scrap speed cameras", Pole.LESS),
+        ("why is the council doubling street lighting", Pole.MORE),
+        ("why does she oppose closing the station", Pole.MORE),  # opposing a cut is wanting it kept
+        ("why won't he support more patrols", Pole.LESS),
+        ("why was the driver found not guilty", Pole.LENIENT),
+        ("why was the burglar jailed", Pole.CUSTODY),
+        ("why did the court call the search unlawful", Pole.UNLAWFUL),
+    ],
+)
+def test_a_why_question_takes_its_stance_for_granted(question: str, pole: Pole) -> None:
+    claim = claim_of(question)
+    assert claim is not None
+    assert claim.pole is pole
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what does the mayor say about speed cameras", "will they cut patrols", "why not ask the council", "why"],
+)
+def test_other_questions_take_nothing_for_granted(question: str) -> None:
+    assert claim_of(question) is None
+
+
+def test_a_passage_saying_the_opposite_denies_the_claim() -> None:
+    question = "why does the mayor want to scrap speed cameras"
+    claim = claim_of(question)
+    assert claim is not None
+    topic = _topic(question)
+    assert denied(claim, topic, ["We will install more speed cameras on main roads."], [], _holds)
+    assert denied(claim, topic, ["I do not support removing a single speed camera."], [], _holds) is False
+    assert denied(claim, topic, ["I am against keeping speed cameras."], [], _holds) is False  # says the same
+
+
+def test_a_negated_stance_is_the_opposite_one() -> None:
+    question = "why does the mayor support cannabis cafes"
+    claim = claim_of(question)
+    assert claim is not None
+    assert denied(claim, _topic(question), ["The mayor does not support cannabis cafes."], [], _holds)
+
+
+def test_the_opposite_said_of_another_topic_denies_nothing() -> None:
+    question = "why does the plan want to cut burglary"
+    claim = claim_of(question)
+    assert claim is not None
+    assert not denied(claim, _topic(question), ["We will increase patrols in town centres."], [], _holds)
+
+
+def test_where_parties_disagree_the_claim_is_one_of_theirs() -> None:
+    """One side's passage says unlawful, but the text around it also reports the other side saying lawful."""
+    question = "why is the new camera policy lawful"
+    claim = claim_of(question)
+    assert claim is not None
+    passage = "The regulator said the camera policy is unlawful."
+    context = [passage + " The force said its camera policy is lawful and proportionate."]
+    assert denied(claim, _topic(question), [passage], [], _holds)
+    assert not denied(claim, _topic(question), [passage], context, _holds)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "why has hirst promised to get rid of special constables",  # he would double them
+        "why was trentham let off",  # he was jailed
+        "why did the ehrc call the met's use of live facial recognition legitimate",  # it said unlawful
+    ],
+)
+def test_a_question_resting_on_the_opposite_of_what_a_source_says_is_abstained_on(
+    pipeline: AnswerPipeline, question: str
+) -> None:
+    assert pipeline.answer(question).kind == "abstain"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "why does james miller want to get rid of facial recognition",
+        "why is hirst doubling the special constabulary",
+        "why was stuart trentham jailed",
+        "why does miller oppose the covid passport",
+        "why won't miller legalise drugs",
+        "why does the plan want to cut knife crime",
+    ],
+)
+def test_a_question_whose_premise_a_source_states_is_answered(pipeline: AnswerPipeline, question: str) -> None:
+    assert pipeline.answer(question).kind == "answer"
