@@ -11,9 +11,11 @@ index/abstention_fit.py).
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import astuple, dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -21,7 +23,7 @@ import yaml
 from index.claims import denied
 from index.lexical import analyse
 from index.passages import FIGURE, YEAR
-from index.places import mentions
+from index.places import mentions, unlisted_places
 from index.question import MONEY_WORDS, RECENT_PERIOD, Detail, ParsedQuestion, Wanted, unknown_names
 from index.retriever import Hit, Retriever
 
@@ -35,7 +37,8 @@ AREA_SHARE = 0.10
 # A word in at least this share of the chunks says nothing of what a figure counts ("police" in "police officers").
 COMMON_SHARE = 0.5
 # A place asked about ("in <town>"), not one that only says who someone is ("the officer from <town>").
-_LOCATIVE = re.compile(r"\b(?:in|at|near|around|across|within|for)\s+(?:the\s+)?$")
+TYPO_SIMILARITY = 0.8  # difflib's ratio from which an unknown word is read as a typo of a known one ("essx")
+_LOCATIVE = re.compile(r"\b(?:in|on|at|near|around|across|within|for)\s+(?:the\s+)?$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 # How a passage tells a resident how to do something: where to go, whom to contact, how to apply.
@@ -66,6 +69,14 @@ _EVIDENCE = {
     Detail.ADDRESS: re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b"),  # a UK postcode
     Detail.RECENT: RECENT_PERIOD,
 }
+
+
+@cache
+def _dictionary() -> frozenset[str]:
+    """Loaded on the first word that could be an unlisted place (about a second), then kept."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["gcide"], lower=True))
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,8 @@ class Abstention:
         self._written = " ".join(
             [d.text for d in documents] + [" ".join(filter(None, (d.meta.title, d.meta.speaker))) for d in documents]
         ).casefold()
+        self._vocabulary = retriever.embedder.whole_words()
+        self._spellings = sorted(self._vocabulary | set(re.findall(r"[a-z]+", self._written)))
 
     def decide(
         self,
@@ -149,8 +162,10 @@ class Abstention:
         signals = self.signals(question, hits, quote_score)
         probability = self.model.probability(signals)
         text = question.corrected or question.text
-        if unknown_names(text, self.retriever.data.lexical.knows) or self.retriever.data.places.unknown_in(
-            text, self._written
+        if (
+            unknown_names(text, self.retriever.data.lexical.knows)
+            or self.retriever.data.places.unknown_in(text, self._written)
+            or unlisted_places(text, self._known, self._common_word)
         ):
             return Decision(signals, probability, False, "unknown name")
         if question.prediction:
@@ -194,6 +209,19 @@ class Abstention:
             unknown=unseen / total if total else 0.0,
             quote_score=quote_score,
         )
+
+    def _common_word(self, word: str) -> bool:
+        """An English word in any of its forms ("festivals", "safeguarding"), or a typo of one or of a word of the
+        documents ("evry", "essx"): in the model's vocabulary of common words, or in the GNU dictionary (not the larger
+        Webster's list, which holds rare words that are also place names: "thurrock")."""
+        forms = [word] + [word[: -len(end)] for end in ("s", "es", "ing", "ed", "d") if word.endswith(end)]
+        if any(form in self._vocabulary or form in _dictionary() for form in forms):
+            return True
+        return bool(difflib.get_close_matches(word, self._spellings, n=1, cutoff=TYPO_SIMILARITY))
+
+    def _known(self, word: str) -> bool:
+        """A word the documents use (in any of its forms)."""
+        return any(self.retriever.data.lexical.knows(stem) for stem in analyse(word))
 
     def _local_places_unstated(self, text: str, passages: tuple[str, ...]) -> bool:
         """A figure asked for a local place ("how many officers are based in <town>") that no source's best passage

@@ -11,7 +11,8 @@ one-word names are also brands, acronyms or rare words ("toyota", "nato").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import pairwise
 from pathlib import Path
 
 PLACES_FILE = "places.txt"
@@ -23,6 +24,9 @@ _SUFFIXES = ("s", "es", "ing", "ed", "d", "er", "ers")
 # Where a one-word name is a place: after a preposition of place, or before a word for what a place has.
 _BEFORE_PLACE = frozenset({"in", "at", "near", "around", "from", "to", "for", "of", "across", "outside", "round"})
 _AFTER_PLACE = frozenset({"police", "station", "town", "high", "council", "centre", "center", "city"})
+# Where a word the documents never use and no dictionary lists is a place too small or too administrative for the
+# gazetteer ("crime in thurrock", a borough): right after one of these.
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "around", "outside"})
 
 
 def gazetteer_names() -> list[str]:
@@ -83,6 +87,17 @@ def _spoken_of_as_place(words: list[str], index: int) -> bool:
     before = words[index - 1] if index else ""
     after = words[index + 1] if index + 1 < len(words) else ""
     return before in _BEFORE_PLACE or after in _AFTER_PLACE
+
+
+def unlisted_places(text: str, known: Callable[[str], bool], is_word: Callable[[str], bool]) -> list[str]:
+    """Words after a preposition of place that the documents never use (`known`) and that are no common English word
+    (`is_word`): names of places the gazetteer does not list, which the documents cannot say anything about."""
+    words = _WORD.findall(text.casefold())
+    return [
+        word
+        for before, word in pairwise(words)
+        if before in _PLACE_PREPOSITIONS and len(word) >= MIN_LETTERS and not known(word) and not is_word(word)
+    ]
 
 
 def mentions(written: str, phrase: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from index.answer import AnswerPipeline
-from index.places import PlaceNames, gazetteer_names
+from index.places import PlaceNames, gazetteer_names, unlisted_places
 
 
 def test_the_gazetteer_holds_small_towns_but_not_everyday_words() -> None:
@@ -47,3 +47,28 @@ def test_a_lower_case_town_the_documents_never_mention_is_abstained_on(pipeline:
 def test_a_lower_case_place_the_documents_mention_is_answered(pipeline: AnswerPipeline) -> None:
     answer = pipeline.answer("what is happening to special constable numbers across essex")
     assert answer.kind == "answer", answer.text
+
+
+def test_an_unknown_word_after_a_preposition_of_place_is_an_unlisted_place() -> None:
+    known = {"knife", "crime", "essex"}.__contains__
+    common = {"how", "many", "were", "there", "in", "the", "near", "future", "at", "weekends"}.__contains__
+    assert unlisted_places("how many knife crimes were there in thurrock", known, common) == ["thurrock"]
+    assert unlisted_places("knife crime near wibbleton", known, common) == ["wibbleton"]
+    assert unlisted_places("knife crime in essex in the future", known, common) == []  # known words
+    assert unlisted_places("thurrock knife crime", known, common) == []  # not spoken of as a place
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is anti-social behaviour getting worse in thurrock",  # a borough: the gazetteer lists towns, not boroughs
+        "how many burglaries were reported in uttlesford",
+    ],
+)
+def test_a_place_the_gazetteer_does_not_list_is_abstained_on(pipeline: AnswerPipeline, question: str) -> None:
+    assert pipeline.answer(question).kind == "abstain"
+
+
+@pytest.mark.parametrize("question", ["how many drug crimes are there in essx", "smoke alarms in evry home"])
+def test_a_typo_after_a_preposition_of_place_is_not_taken_for_a_place(pipeline: AnswerPipeline, question: str) -> None:
+    assert pipeline.answer(question).kind == "answer"
