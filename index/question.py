@@ -165,7 +165,10 @@ _LEGAL = re.compile(
     r"^\W*(?:can|could|may|do|are|will)\s+(?:the\s+)?(?:police|officers|a police officer|an officer|pcsos?|they)\s+"
     r"(?:legally\s+|allowed to\s+|have to\s+|need to\s+)?\w+\s+(?:me|my|us|our)\b|"
     r"\b(?:show|stay|appear|come up)\s+on\s+(?:my|a|your)\s+(?:criminal\s+|police\s+)?(?:record|dbs|check)\b|"
-    r"\bmy (?:legal )?rights\b",
+    r"\bmy (?:legal )?rights\b|"
+    # What the law sets for an offence ("what's the fine for fly-tipping"): no plan or manifesto sets it.
+    r"^\W*(?:what(?:'s|’s| is| are| would be)?|whats)\s+(?:the\s+)?(?:(?:maximum|max|minimum|usual|typical)\s+)?"
+    r"(?:punishments?|penalt(?:y|ies)|sentences?|fines?|jail terms?|prison terms?)\s+for\b",
     re.IGNORECASE,
 )
 # "How do I apply for ...", "where can I get ...", "who do I complain to": the resident asks how to do something

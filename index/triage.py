@@ -143,7 +143,7 @@ EMERGENCY_IN_CONTEXT = _any(
     # An animal attacking someone.
     r"\b(?:dogs?|bull|cow|cows|horse|animal)\b.{0,60}\b(?:attacking|mauling|savaging|biting|mauled|savaged)\s+"
     r"(?:a |an |the |my |our |his |her |some )?(?:\w+ )?(?:child|kid|baby|boy|girl|man|woman|person|someone|somebody|"
-    r"me|him|her|us|them|people)\b",
+    r"me|him|her|us|them|people|toddler|pensioner|lady|cyclist|jogger|postman|neighbour)\b",
     # A building or structure coming down on people, or someone forcing their way in.
     r"\b(?:fell|fallen|collapsed|came down|come down|caved in|gave way)\b.{0,60}\b(?:inside|trapped|buried|"
     r"under(?:neath)? (?:it|there|them|the rubble))\b",
@@ -187,6 +187,18 @@ EMERGENCY_IN_CONTEXT = _any(
     r"\b(?:in flames|ablaze|caught fire|catching fire|is burning|are burning|'s burning|burning down|house fire|"
     r"fire in (?:my|the|our)|(?:flames|smoke) (?:coming|pouring|billowing|everywhere))\b",
     r"\b(?:full of|filling (?:up )?with|filled with|thick with|choking on|can'?t see for) (?:black |thick )?smoke\b",
+    # A fire just set or being set, or spreading ("kids have set the garage alight", "it's spreading to the houses").
+    r"^(?!.*\b(?:i|we)(?:'ve|'m|'re)?\s+(?:(?:have|am|are|just)\s+)*(?:set|setting|lit|lighting)\b).*"  # not one's own
+    r"\b(?:just|have|has|'ve|are|is|'re)\s+(?:just\s+)?(?:set|setting|torched|torching|lit|lighting)\b.{0,30}"
+    r"\b(?:fire|alight|light)\b",
+    r"\b(?:fire|flames|blaze|smoke)\s+(?:is |are |'s )?(?:spreading|spread(?:ing)? to)\b|"
+    r"\b(?:it'?s|its|it is)\s+spreading to\b",
+    r"\b(?:are|is|'re|just|lads|kids|youths|guys|men|someone|somebody|people|they)\s+(?:just\s+)?torching\b",
+    # Fuel poured where it can be lit: on a doorstep, a porch, a car (a letterbox or a house is an emergency anywhere).
+    r"\b(?:poured|pouring|tipped|tipping|splashed|splashing|doused|dousing|threw|throwing)\b.{0,30}\b(?:petrol|fuel|"
+    r"lighter fluid|paraffin|accelerant)\b.{0,20}\b(?:over|on|onto|around|round|all over)\s+(?:the |our |my |his |her |"
+    r"their |a )?(?:doorstep|porch|car|van|front door)\b|\b(?:petrol|fuel|lighter fluid|paraffin)\s+(?:poured|tipped|"
+    r"splashed)\b.{0,30}\b(?:doorstep|porch|door|car|van|house)\b",
     r"\b(?:smell|smells|smelling|stink\w*|reek\w*)\b.{0,25}\bgas\b|\bgas leak\w*\b|\bgas\b.{0,30}\bhiss\w*\b|"
     r"\bhiss\w*\b.{0,30}\bgas\b",
     r"\b(?:co|carbon monoxide|gas|monoxide) alarm\b.{0,40}\b(?:going off|gone off|beeping|sounding|ringing|keeps)\b",
@@ -243,6 +255,10 @@ EMERGENCY_IN_CONTEXT = _any(
     r"blood)\b",
     r"\b(?:drunk|drink|drugged|drug)[- ]?driv\w*\b.{0,40}\b(?:swerving|weaving|all over the road|right now|now)\b|"
     r"\bswerving all over\b",
+    # Someone drunk about to drive.
+    r"\b(?:about to|going to|gonna|trying to)\s+drive\b.{0,40}\b(?:drunk|pissed|hammered|wasted|over the limit|"
+    r"been drinking)\b|\b(?:drunk|pissed|hammered|wasted|over the limit)\b.{0,40}\b(?:about to|going to|gonna|"
+    r"trying to)\s+drive\b",
     r"\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b.{0,30}\b(?:kill|hurt|stab|shoot|get)\b|"
     r"\b(?:kill|hurt|stab|shoot)\b.{0,40}\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b",
 )

@@ -97,6 +97,8 @@ def test_a_figure_for_the_area_the_documents_cover_is_answered(pipeline: AnswerP
         "how do i start a residents' association on my estate",
         "will the jailed officer be released early",  # a forecast of what a court or a prison will do
         "who won the pride of britain award in 2011",  # a person asked for a year no passage names
+        "what's the fine for parking on a double yellow line",  # what the law sets: no passage speaks of law
+        "what is the usual punishment for shoplifting",
     ],
 )
 def test_a_figure_of_something_else_a_how_to_a_forecast_or_a_right_no_passage_gives_is_abstained(

@@ -137,6 +137,11 @@ def test_fine_without_it_being_over_or_with_a_danger_after_it_is_not_believed(me
         "somebody is pouring lighter fluid through the door of the flat downstairs",
         "my ex texted that he's coming back to burn the house down",
         "theres a dog off its lead at the rec and its mauling a little girl",
+        "whats the usual sentence for arson, some lads have just set fire to the flat below and theres a family in it",
+        "the bins have gone up and its spreading to the fence",
+        "my brother is trying to drive home from the party absolutely hammered",
+        "a staffie is attacking a pensioner at the bus stop",
+        "someone tipped petrol over my car and is stood there with a lighter",
     ],
 )
 def test_raids_arson_and_weapons_under_way_are_emergencies(message: str) -> None:
@@ -152,6 +157,9 @@ def test_raids_arson_and_weapons_under_way_are_emergencies(message: str) -> None
         "what age can a kid legally walk to school on their own",
         "what is a sensible thing to keep in the car in case of a crash in winter",
         "what training do officers get for talking to someone threatening to jump off a bridge",
+        "we have just lit the log burner, how often should the chimney be swept",
+        "what are the plans to stop kids setting fire to bins",
+        "my car was set alight in 2022 and nobody was caught, will the commissioner look at arson",
     ],
 )
 def test_questions_that_name_a_danger_in_general_are_not_emergencies(message: str) -> None:
@@ -194,6 +202,7 @@ def test_a_crime_that_happened_or_a_wish_to_report_one_gets_the_101_advice(messa
         "a man is following me with a knife, is that allowed",
         "my husband is hitting me, what happens to him if i call",
         "is it legal to break the door down my mum is unconscious inside",
+        "what's the maximum sentence for stabbing someone, my brother has just been stabbed",
         "somebody just took my son from the park",
         "they smashed the window and they're still in the shop",
     ],
