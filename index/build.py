@@ -28,9 +28,8 @@ from knowledge.corpus import corpus_hash, load_corpus
 from knowledge.documents import Document, DocumentMeta
 
 FORMAT_VERSION = 2  # 2: places.txt (index/places.py) beside the index
-CHUNKING_VERSION = (
-    4  # 2: the title joined the context, more framing stop words; 3: more framing stop words; 4: filler words
-)
+# 2: the title joined the context, more framing stop words; 3: more framing stop words; 4, 5: filler words
+CHUNKING_VERSION = 5
 CURRENT = "current"
 KEEP_BUILDS = 2
 

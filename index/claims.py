@@ -59,7 +59,7 @@ _POLES: tuple[tuple[Pole, str], ...] = (
         Pole.MORE,
         r"increas\w*|rais(?:e|es|ed|ing)|doubl\w*|grow(?:s|ing|n)?|expand\w*|boost\w*|more|extra|recruit\w*|"
         r"invest\w*|roll(?:s|ed|ing)? out|introduc\w*|keep(?:s|ing)?|kept|protect\w*|maintain\w*|continu\w*|"
-        r"reopen\w*|support\w*|backed|backing|champion\w*|favou?r(?:s|ed|ing)?|legalis\w*|legaliz\w*|"
+        r"re-?open\w*|support\w*|backed|backing|champion\w*|favou?r(?:s|ed|ing)?|legalis\w*|legaliz\w*|"
         r"decriminalis\w*|decriminaliz\w*|deploy\w*|push(?:ed|es|ing)? for",
     ),
 )
@@ -76,6 +76,8 @@ _PRESUPPOSES = re.compile(
 )
 _OPPOSING = re.compile(r"against|oppos\w*", re.IGNORECASE)
 _CLOSE = re.compile(r"\W+(?:\w+\W+){0,2}")  # at most two words between
+_WORDS = re.compile(r"[\w'’-]+")
+_NEAR = 4  # words on each side of a stance word that it is said of
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
@@ -127,15 +129,18 @@ def denied(
 def _poles_about(
     topic: list[str], text: str, holds: Callable[[str, frozenset[str]], bool], stems: frozenset[str] = frozenset()
 ) -> set[Pole]:
-    """The poles of the stance words in the sentences of a text that hold a topic word (any sentence when there is
-    none); given `stems`, only of stance words with one of those stems or a synonym."""
+    """The poles of the stance words of a text said of a topic word: one within a few words of it (any stance word
+    when there is no topic word); given `stems`, only of stance words with one of those stems or a synonym. In "re-open
+    youth centres ... and reduce crime" the reducing is said of crime, not of the centres."""
     poles: set[Pole] = set()
     for sentence in _SENTENCE_END.split(text):
-        words = frozenset(analyse(sentence))
-        if topic and not any(holds(t, words) for t in topic):
-            continue
-        for pole, _, said in _stances(sentence):
-            if not stems or any(holds(stem, frozenset(analyse(said))) for stem in stems):
+        for pole, start, said in _stances(sentence):
+            if stems and not any(holds(stem, frozenset(analyse(said))) for stem in stems):
+                continue
+            before = _WORDS.findall(sentence[:start])[-_NEAR:]
+            after = _WORDS.findall(sentence[start + len(said) :])[:_NEAR]
+            near = frozenset(analyse(" ".join(before + after)))
+            if not topic or any(holds(t, near) for t in topic):
                 poles.add(pole)
     return poles
 

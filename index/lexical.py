@@ -78,6 +78,10 @@ FRAMING_WORDS = {
 # Words bm25s's list lacks that carry no topic either: contractions typed without their apostrophe, and fillers
 # ("dont they...", "since"). Modal verbs stay: "would he..." asks for a position, which "I would..." states.
 FILLER_WORDS = {
+    "want",
+    "wants",
+    "wanted",
+    "wanna",
     "since",
     "also",
     "really",

@@ -106,3 +106,12 @@ def test_a_question_resting_on_the_opposite_of_what_a_source_says_is_abstained_o
 )
 def test_a_question_whose_premise_a_source_states_is_answered(pipeline: AnswerPipeline, question: str) -> None:
     assert pipeline.answer(question).kind == "answer"
+
+
+def test_a_stance_word_counts_only_for_the_words_beside_it() -> None:
+    """In "re-open the libraries ... and reduce crime" the reducing is said of crime, not of the libraries."""
+    question = "why does the mayor want to close the libraries"
+    claim = claim_of(question)
+    assert claim is not None
+    passage = "We will re-open the libraries to give young people a safe place to go and reduce crime."
+    assert denied(claim, _topic(question), [passage], [], _holds)
