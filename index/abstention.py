@@ -213,7 +213,7 @@ class Abstention:
     def _common_word(self, word: str) -> bool:
         """An English word in any of its forms ("festivals", "safeguarding"), or a typo of one or of a word of the
         documents ("evry", "essx"): in the model's vocabulary of common words, or in the GNU dictionary (not the larger
-        Webster's list, which holds rare words that are also place names: "thurrock")."""
+        Webster's list, which holds archaic words that are also the names of districts)."""
         forms = [word] + [word[: -len(end)] for end in ("s", "es", "ing", "ed", "d") if word.endswith(end)]
         if any(form in self._vocabulary or form in _dictionary() for form in forms):
             return True
