@@ -15,7 +15,7 @@ import difflib
 import math
 import re
 from dataclasses import astuple, dataclass
-from functools import cache
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -26,6 +26,7 @@ from index.passages import FIGURE, YEAR
 from index.places import mentions, unlisted_places
 from index.question import MONEY_WORDS, RECENT_PERIOD, Detail, ParsedQuestion, Wanted, unknown_names
 from index.retriever import Hit, Retriever
+from index.spelling import english_words, inflected_forms
 
 MODEL_FILE = Path(__file__).with_name("abstention.yaml")
 TOP_CHUNKS = 5  # the chunks whose words and local details abstention looks at: the best few hits
@@ -69,14 +70,6 @@ _EVIDENCE = {
     Detail.ADDRESS: re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b"),  # a UK postcode
     Detail.RECENT: RECENT_PERIOD,
 }
-
-
-@cache
-def _dictionary() -> frozenset[str]:
-    """Loaded on the first word that could be an unlisted place (about a second), then kept."""
-    from english_words import get_english_words_set
-
-    return frozenset(get_english_words_set(["gcide"], lower=True))
 
 
 @dataclass(frozen=True)
@@ -145,7 +138,6 @@ class Abstention:
             [d.text for d in documents] + [" ".join(filter(None, (d.meta.title, d.meta.speaker))) for d in documents]
         ).casefold()
         self._vocabulary = retriever.embedder.whole_words()
-        self._spellings = sorted(self._vocabulary | set(re.findall(r"[a-z]+", self._written)))
 
     def decide(
         self,
@@ -213,11 +205,15 @@ class Abstention:
     def _common_word(self, word: str) -> bool:
         """An English word in any of its forms ("festivals", "safeguarding"), or a typo of one or of a word of the
         documents ("evry", "essx"): in the model's vocabulary of common words, or in the GNU dictionary (not the larger
-        Webster's list, which holds archaic words that are also the names of districts)."""
-        forms = [word] + [word[: -len(end)] for end in ("s", "es", "ing", "ed", "d") if word.endswith(end)]
-        if any(form in self._vocabulary or form in _dictionary() for form in forms):
+        Webster's list, which holds archaic words that are also the names of boroughs)."""
+        if any(form in self._vocabulary or form in english_words(("gcide",)) for form in inflected_forms(word)):
             return True
         return bool(difflib.get_close_matches(word, self._spellings, n=1, cutoff=TYPO_SIMILARITY))
+
+    @cached_property
+    def _spellings(self) -> list[str]:
+        """Every word a typo could be of: the model's common words and the documents' (made on the first need)."""
+        return sorted(self._vocabulary | set(re.findall(r"[a-z]+", self._written)))
 
     def _known(self, word: str) -> bool:
         """A word the documents use (in any of its forms)."""

@@ -151,10 +151,13 @@ class AnswerPipeline:
         """How well the best passage would answer as a quote is one of the signals: closeness alone cannot tell it."""
         documents = self.retriever.data.documents
         texts = {c.doc_id: documents[c.doc_id].text[c.best.span.start : c.best.span.end] for c in candidates}
-        about = [d for d in texts if not question.named or d in question.named]  # whom a premise is about
-        claimed = tuple(texts[d] for d in about)
-        chunks = self.quotes.chunks_per_source(self.candidate_hits(question, hits))
-        context = tuple(self.retriever.data.chunks[c].text for d in about for c in chunks.get(d, []))
+        claimed: tuple[str, ...] = ()
+        context: tuple[str, ...] = ()
+        if question.claim:  # only a question taking a stance for granted needs the texts its premise is checked in
+            about = [d for d in texts if not question.named or d in question.named]
+            claimed = tuple(texts[d] for d in about)
+            chunks = self.quotes.chunks_per_source(self.candidate_hits(question, hits))
+            context = tuple(self.retriever.data.chunks[c].text for d in about for c in chunks.get(d, []))
         best = candidates[0].score if candidates else 0.0
         return self.abstention.decide(question, hits, best, tuple(texts.values()), claimed, context)
 

@@ -25,7 +25,7 @@ _SUFFIXES = ("s", "es", "ing", "ed", "d", "er", "ers")
 _BEFORE_PLACE = frozenset({"in", "at", "near", "around", "from", "to", "for", "of", "across", "outside", "round"})
 _AFTER_PLACE = frozenset({"police", "station", "town", "high", "council", "centre", "center", "city"})
 # Where a word the documents never use and no dictionary lists is a place too small or too administrative for the
-# gazetteer (a borough or district rather than a town): right after one of these.
+# gazetteer (a borough rather than a town): right after one of these.
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "around", "outside"})
 
 

@@ -223,11 +223,18 @@ SHORTHAND = {
 
 
 @cache
-def _english() -> frozenset[str]:
-    """Loaded on the first word that could be a misspelling (about a second), then kept."""
+def english_words(lists: tuple[str, ...] = ("web2", "gcide")) -> frozenset[str]:
+    """A dictionary of the english-words package (Webster's and the GNU one by default), loaded on the first word that
+    needs it (about a second), then kept."""
     from english_words import get_english_words_set
 
-    return frozenset(get_english_words_set(["web2", "gcide"], lower=True))
+    return frozenset(get_english_words_set(list(lists), lower=True))
+
+
+def inflected_forms(word: str) -> list[str]:
+    """The word and what it is with an inflection taken off ("beeping" -> "beep"): dictionaries list few inflected
+    forms."""
+    return [word] + [word[: -len(end)] for end in ("ing", "ed", "es", "s", "d") if word.endswith(end)]
 
 
 def _is_english_or_no_word(word: str) -> bool:
@@ -235,8 +242,8 @@ def _is_english_or_no_word(word: str) -> bool:
     forms: "allowed" and "beeping" are words because "allow" and "beep" are."""
     if not word.isalpha():
         return True
-    english = _english()
-    stems = [word] + [word[: -len(end)] for end in ("ing", "ed", "es", "s", "d") if word.endswith(end)]
+    english = english_words()
+    stems = inflected_forms(word)
     undoubled = [stem[:-1] for stem in stems[1:] if len(stem) > 2 and stem[-1] == stem[-2]]  # "stopped", "stopp"
     return any(stem in english for stem in stems + undoubled) or any(s + "e" in english for s in stems[1:])
 
