@@ -79,7 +79,7 @@ class Signals:
     chunk_cosine: float  # best cosine of the question with a top chunk
     sentence_cosine: float  # best cosine with one sentence of a top chunk: a topic mentioned once in a long chunk
     coverage: float  # best IDF-weighted share of the question's topic words (or synonyms) in a top chunk
-    unknown: float  # IDF-weighted share of the question's topic words the corpus never uses
+    unknown: float  # IDF-weighted share of the question's topic words the corpus never uses, nor any synonym of them
     quote_score: float  # the best passage's score as a quote (index/quoting.py): how well some passage answers
 
     def features(self) -> tuple[float, ...]:
@@ -191,7 +191,8 @@ class Abstention:
         )
         weights = self.retriever.term_weights(question.topic_terms)
         total = sum(weights.values())
-        unseen = sum(w for t, w in weights.items() if not self.retriever.data.lexical.knows(t))
+        knows = self.retriever.data.lexical.knows
+        unseen = sum(w for t, w in weights.items() if not self.retriever.synonyms.known(t, knows))
         return Signals(
             chunk_cosine=max((h.dense for h in close), default=0.0),
             sentence_cosine=sentence,

@@ -109,6 +109,21 @@ FILLER_WORDS = {
     "shes",
     "whos",
     "theres",
+    # Chat fillers ("what crime did he own up to lol").
+    "getting",
+    "gonna",
+    "gotta",
+    "lol",
+    "lmao",
+    "wat",
+    "wot",
+    "innit",
+    "honestly",
+    "basically",
+    "literally",
+    "reckon",
+    "reckons",
+    "lots",
 }
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | FRAMING_WORDS | FILLER_WORDS
 _STEMMER = Stemmer.Stemmer("english")

@@ -207,7 +207,16 @@ _ASKS_WHEN = re.compile(
 _PLURAL = re.compile(r"[^su'’]s$", re.IGNORECASE)  # "cameras", not "bus", "address" or "police's"
 # Words that say nothing of what is counted: who ("people") or how ("extra", "more") it is counted.
 _ANY_COUNT = frozenset(
-    analyse("people persons individuals residents times cases ones extra additional more new further")
+    analyse(
+        "people persons individuals residents locals inhabitants citizens folk "
+        "times cases ones extra additional more new further"
+    )
+)
+# "How much bigger", "how many more times": a question of degree, answered by "doubling" as well as by a figure.
+_DEGREE = re.compile(
+    r"^(?:more|less|fewer|bigger|larger|smaller|higher|lower|greater|longer|shorter|faster|slower|"
+    r"better|worse|cheaper|dearer)$",
+    re.IGNORECASE,
 )
 
 # "Why did the commissioner ban X?", "When did Smith say he would sack Y?": the question takes an action for granted;
@@ -476,6 +485,8 @@ def counted(text: str) -> tuple[str, ...]:
     if not match:
         return ()
     words = match.group(1).split()
+    if words and _DEGREE.match(words[0]) and (len(words) == 1 or words[1].casefold() in ("than", "is", "are")):
+        return ()
     # What "how many" counts ends at its first plural ("how many allegations went back to ..."): what follows says
     # what became of them. "How much" counts what cannot be counted one by one ("how much council tax").
     plural = next((i for i, word in enumerate(words[:4]) if _PLURAL.search(word)), None)

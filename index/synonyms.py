@@ -39,6 +39,11 @@ class Synonyms:
         """Whether the (stemmed) term or one of its synonyms is among the words."""
         return term in words or not self._related.get(term, frozenset()).isdisjoint(words)
 
+    def known(self, term: str, knows: Callable[[str], bool]) -> bool:
+        """Whether the documents use the (stemmed) term or one of its synonyms: a resident's word for something the
+        documents name otherwise ("pensioners" for older people) is no sign of a question about something else."""
+        return knows(term) or any(knows(other) for other in self._related.get(term, frozenset()))
+
     def spelled_out(self, text: str, used: Callable[[str], bool]) -> str:
         """The text with the longer names added of its words that the documents never use as written ("specials" ->
         "special constable"), for the dense model, which does not know a resident's short word for what the

@@ -26,6 +26,10 @@ NEAR_DUPLICATE = 0.85  # cosine above which two questions are the same question 
         "what is the polcie plan for tackling knife crime",  # a typo
         "miller on legalizing drugs",  # American spelling, the documents write "legalising"
         "does anyone want to bring back youth clubs for teenagers",  # the documents say youth centres
+        "how will they cut the backlog of court cases",  # the documents speak of delays in court hearings
+        "who wants bodycams on every officer",  # the documents say Body Worn Video
+        "lol what does the plan say about fraud against pensioners",  # a chat filler weighs nothing
+        "how much bigger will the special constabulary get",  # a question of degree: "doubling" answers it
     ],
 )
 def test_other_words_for_a_covered_topic_get_an_answer(pipeline: AnswerPipeline, question: str) -> None:
@@ -147,6 +151,9 @@ def test_what_a_figure_counts_is_read_from_the_question() -> None:
     assert counted("how many people are special constables") == ()
     assert counted("will they count how many gangs are broken up") == ()  # asks whether, not how many
     assert counted("what do the candidates say about knife crime") == ()
+    assert counted("how much bigger will the force be") == ()  # a degree, which "doubling" gives as well as a figure
+    assert counted("how many more officers will there be") == analyse("officers")
+    assert counted("how many locals would volunteer") == ()  # who is counted, not what
 
 
 @pytest.mark.parametrize(

@@ -17,3 +17,13 @@ def test_a_word_the_documents_use_is_left_as_it_is() -> None:
     synonyms = Synonyms(GROUPS)
     assert synonyms.spelled_out("knife crime", {"knife"}.__contains__) == "knife crime"
     assert synonyms.spelled_out("more specials", {"specials"}.__contains__) == "more specials"
+
+
+def test_a_word_whose_synonym_the_documents_use_is_known() -> None:
+    """A resident's word for what the documents name otherwise is no sign of a topic they do not cover."""
+    synonyms = Synonyms(GROUPS)
+    knows = {"constabulari", "drone"}.__contains__  # the documents' (stemmed) words
+    assert synonyms.known("drone", knows)
+    assert synonyms.known("special", knows)  # the documents never say it, but they say "special constabulary"
+    assert not synonyms.known("knife", knows)  # neither it nor its synonyms appear
+    assert not synonyms.known("tractor", knows)  # in no group and not used
