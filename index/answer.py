@@ -22,7 +22,15 @@ from index.replies import attribution, compose, crime_report_text, emergency_tex
 from index.retriever import Hit, Retriever
 from index.safety import EmergencySignal
 from index.spelling import Corrector
-from index.triage import Triage, declares_not_urgent, literal, reported_in_other_words, says_happening_now, triage
+from index.triage import (
+    Triage,
+    asked_in_general,
+    declares_not_urgent,
+    literal,
+    reported_in_other_words,
+    says_happening_now,
+    triage,
+)
 from knowledge.corpus import load_topics
 from knowledge.documents import DocumentMeta, Kind
 
@@ -106,8 +114,8 @@ class AnswerPipeline:
         written = normalise(message)
         rule = triage(written)
         text = literal(written)  # what the second signal reads: no figures of speech
-        if rule is Triage.EMERGENCY or not text or declares_not_urgent(text):
-            return rule  # a writer who says it is not urgent is believed: the rules alone decide
+        if rule is Triage.EMERGENCY or not text or declares_not_urgent(text) or asked_in_general(text):
+            return rule  # a writer who says it is not urgent, or asks in general, is believed: the rules alone decide
         closeness = self.emergencies.closeness(self.retriever.encode(text), says_happening_now(text))
         if rule is Triage.CRIME_REPORT and not reported_in_other_words(text):
             return Triage.EMERGENCY if closeness.outweighs_report else rule

@@ -60,7 +60,7 @@ _POLES: tuple[tuple[Pole, str], ...] = (
         r"increas\w*|rais(?:e|es|ed|ing)|doubl\w*|grow(?:s|ing|n)?|expand\w*|boost\w*|more|extra|recruit\w*|"
         r"invest\w*|roll(?:s|ed|ing)? out|introduc\w*|keep(?:s|ing)?|kept|protect\w*|maintain\w*|continu\w*|"
         r"re-?open\w*|support\w*|backed|backing|champion\w*|favou?r(?:s|ed|ing)?|legalis\w*|legaliz\w*|"
-        r"decriminalis\w*|decriminaliz\w*|deploy\w*|push(?:ed|es|ing)? for",
+        r"decriminalis\w*|decriminaliz\w*|deploy\w*|push(?:ed|es|ing)? for|endors\w*",
     ),
 )
 _STANCE = [(pole, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for pole, words in _POLES]
@@ -73,6 +73,11 @@ _NEGATION = re.compile(
 # A question taking something for granted: "why does/did/is X ...", "when did X ...", "how come X ...".
 _PRESUPPOSES = re.compile(
     r"^\W*(?:why|how come|when (?:did|has|have|had|was|were))\b(?!\s+(?:not|n't)\b)", re.IGNORECASE
+)
+# "Why does X want Y": wanting a thing is being for more of it; only a question is read so ("I want to ban" in a
+# passage is the ban's stance, not a second one).
+_WANTS = re.compile(
+    r"^\W*(?:why|how come)\b.{0,40}?\b(?:want|wants|wanted|keen on|so keen|in favour of|pushing)\b", re.IGNORECASE
 )
 _OPPOSING = re.compile(r"against|oppos\w*", re.IGNORECASE)
 _CLOSE = re.compile(r"\W+(?:\w+\W+){0,2}")  # at most two words between
@@ -96,7 +101,7 @@ def claim_of(text: str) -> Claim | None:
         return None
     stances = _stances(text)
     if not stances:
-        return None
+        return Claim(Pole.MORE, frozenset()) if _WANTS.search(text) else None
     stems = frozenset(stem for _, pattern in _STANCE for m in pattern.finditer(text) for stem in analyse(m.group()))
     scaled = [pole for pole, _, _ in stances if pole in (Pole.MORE, Pole.LESS)]
     if len(scaled) == len(stances):
@@ -119,7 +124,7 @@ def denied(
     stems hold a stem or a synonym of it."""
     topic = [t for t in topic if t not in claim.stems]
     passages = list(passages)
-    if not any(OPPOSITE[claim.pole] in _poles_about(topic, text, holds) for text in passages):
+    if not any(OPPOSITE[claim.pole] in _poles_about(topic, text, holds) for text in [*passages, *context]):
         return False
     if any(claim.pole in _poles_about(topic, text, holds) for text in passages):
         return False

@@ -102,7 +102,7 @@ EMERGENCY = _any(
     r"end (?:it|(?:his|her|my) life))\b",
     r"\b(?:is ?n[o']?t|not|isnt) (?:breathing|moving|responding|waking up)\b",
     r"\b(?:unconscious|bleeding (?:badly|heavily|everywhere|a lot)|collapsed)\b",
-    r"\b(?:on fire|flat is burning|smoke everywhere)\b",
+    r"\b(?:flat is burning|smoke everywhere)\b",
     r"\b(?:crash|collision|accident)\b.{0,40}(?<!nobody )(?<!no one )(?<!noone )(?<!nobody was )(?<!no one was )"
     r"\b(?:injured|hurt|trapped|bleeding|unconscious)\b",
     r"\b(?:injured|hurt|trapped|bleeding|unconscious)\b.{0,40}\b(?:crash|collision|accident)\b",
@@ -134,7 +134,8 @@ _VEHICLE_EVENT = (
 )
 _HARMED = (
     r"(?:trapped|stuck|pinned|can'?t (?:get|climb) out|cannot get out|can'?t open|still (?:inside|in it|in there)|"
-    r"not moving|isn'?t moving|not getting up|hurt|injured|bleeding|unconscious|screaming|on the (?:ground|floor|road))"
+    r"not moving|isn'?t moving|not getting up|hurt|injured|bleeding|unconscious|screaming|on the (?:ground|floor|road)|"
+    r"underneath (?:it|him|her|them|the (?:car|van|tractor|lorry|bike|vehicle|wheels?)))"
 )
 
 # Dangers named in words that also appear in questions about them ("how are drownings prevented", "we had a house
@@ -166,6 +167,7 @@ EMERGENCY_IN_CONTEXT = _any(
     r"\bface (?:has )?(?:dropped|drooping|droopy|gone droopy)\b|\bspeech is slurr",
     r"\b(?:having|had|has|in) (?:a )?(?:seizure|fit|heart attack|stroke|cardiac arrest|allergic reaction)\b",
     r"\b(?:having|got|has|with) (?:bad |severe |crushing )?chest pains?\b",
+    r"\b(?:clutching|clutches|clutched|grabbing|holding) (?:at )?(?:his|her|their|my) (?:chest|throat)\b",
     r"\bchok(?:e|es|ed|ing|in|eing)\b",
     r"\boverdos(?:e|ed|ing)\b|\bod'?d\b",
     r"\b(?:taken|took|swallowed|drunk|drank)\b.{0,25}\b(?:too many|a lot of|loads of|a load of|"
@@ -205,7 +207,8 @@ EMERGENCY_IN_CONTEXT = _any(
     r"\b(?:dizzy|drowsy|faint|sleepy|being sick|vomiting)\b.{0,60}\b(?:alarm|boiler|fumes|gas fire|heater)\b",
     # Water.
     r"\bdrown(?:ing|in)\b",
-    r"\b(?:gone|going|went|fallen|fell|jumped|slipped|is|are|'s)\s+(?:under|in(?:to)? the "
+    # "gone under" the water, not "under 12s" (an age group)
+    r"\b(?:gone|going|went|fallen|fell|jumped|slipped|is|are|'s)\s+(?:under(?!\s*\d)|in(?:to)? the "
     r"(?:water|river|sea|lake|canal|pond|pool|harbour|estuary|reservoir|quarry))\b",
     r"\b(?:being|getting|been)\s+(?:swept|pulled|carried|dragged|washed)\s+(?:out|away|under|off)\b",
     r"\b(?:face down|capsized|gone through the ice|went through the ice|can'?t swim|cannot swim)\b",
@@ -261,6 +264,13 @@ EMERGENCY_IN_CONTEXT = _any(
     r"trying to)\s+drive\b",
     r"\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b.{0,30}\b(?:kill|hurt|stab|shoot|get)\b|"
     r"\b(?:kill|hurt|stab|shoot)\b.{0,40}\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b",
+    # A driver weaving about who seems drunk.
+    r"\b(?:weaving|swerving)\b.{0,60}\b(?:drunk|pissed|hammered|wasted|over the limit|off (?:his|her|their) face)\b|"
+    r"\b(?:drunk|pissed|hammered|wasted|over the limit)\b.{0,60}\b(?:weaving|swerving)\b",
+    # Bleeding that will not stop; a deep wound; a robbery at knifepoint.
+    r"\bspurting\b|\b(?:won'?t|will not|can'?t|cannot) stop (?:the )?bleeding\b|\bbleeding (?:won'?t|will not) stop\b",
+    r"\b(?:cut|sliced|gashed|slashed)\b.{0,50}\b(?:very deep|really deep|so deep|to the bone)\b",
+    r"\bat (?:knife|gun)-? ?point\b",
 )
 # Asking what the law allows or what happens to offenders ("what happens to people caught carrying a gun").
 # Only a message that opens with such a question and says nothing of the writer's own people ("is it legal to break the
@@ -292,13 +302,21 @@ HAPPENING_NOW = _any(
     r"\b(?:now|right now|just now|currently|at the moment|as we speak|tonight|quick|quickly|hurry|"
     r"urgent|what do i do|what should i do|send|ambulance)\b",
 )
+# Said outright to be happening now: what a question asked in general must say to be an emergency ("what should I do"
+# opens real calls for help, but also "what should I do if I ever ...").
+SAID_TO_BE_NOW = _any(
+    r"\b(?:right now|just now|as we speak|hurry|quick(?:ly)?|urgent|send (?:help|someone|an ambulance))\b"
+)
 # A question about plans or rules that names a danger ("what is being done about people being hit by cars"): even the
 # rules that hold anywhere else do not make it an emergency, unless it also says that something is happening now.
 POLICY_QUESTION = _any(
-    r"^\W*(?:what|how|will|would|is there|are there|does|do|did|who|which|why|when|where|can|should|has|have)\b.*\b"
+    # Opening with a question word, perhaps after a preposition ("by what year does the plan ...").
+    r"^\W*(?:(?:by|in|at|from|for|to|on|with|since|until|under|according to)\s+)?"
+    r"(?:what|how|will|would|is there|are there|does|do|did|who|which|why|when|where|can|should|has|have)\b.*\b"
     r"(?:doing about|being done|plans?|policy|policies|candidates?|commissioner|pcc|council|government|figures|"
     r"statistics|how many|how much|register|rules?|laws?|schemes?|strategy|manifesto|funding|news|"
-    r"training (?:do|does))\b",
+    r"training (?:do|does)|opinion|views? (?:on|of|about)|stance|position on|ban|bans|banning|banned|crackdown|"
+    r"crack down)\b",
     _LAW_QUESTION,
 )
 # A message that says itself it is no emergency ("not urgent but ...") is taken at its word unless a rule fires.
@@ -341,6 +359,7 @@ _IN_GENERAL = "|".join(
     (
         r"\b(?:just asking|for future reference|for the future|hypothetical(?:ly)?|out of (?:interest|curiosity))\b",
         r"\b(?:general advice|in general)\b",
+        r"\bif (?:i|you|we|one|someone) (?:ever|were ever|were to)\b",
         r"\bfor (?:a |the |our |my )?(?:[\w-]+ ){0,2}(?:quiz|project|essay|presentation|lesson|homework|assignment)\b",
     )
 )
@@ -400,6 +419,12 @@ FIGURES_OF_SPEECH = _any(
     r"hammered|battered|"
     r"thrashed|smashed|stuffed|beaten|trounced|demolished|walloped)\s+\d+\s*[-–:]\s*\d+\b"
     r"(?!\s*(?:times?|days?|nights?|weeks?|months?|years?|hours?|lads|men)\b)",
+    # A team, a player or an inbox "on fire", "getting smashed"; a phone "about to die".
+    r"\b(?:team|side|squad|striker|bowler|batter|player|players|form|inbox)\s+"
+    r"(?:is|are|'s|'re|was|were|been|keeps?|kept)\s+(?:getting\s+|being\s+)?(?:on fire|smashed|thrashed|battered|"
+    r"hammered|stuffed|slaughtered|murdered)\b(?!.*\b(?:flames?|smoke|alight|trapped|burning|hurt|injured)\b)",
+    r"\b(?:phone|battery|laptop|tablet|ipad|charger)(?:'s|\s+is)?\s+(?:about to|going to|gonna|)\s*"
+    r"(?:die|dying|dead)\b",
     r"\b(?:my|the|our)\s+(?:toast|dinner|food|cake|pizza|bacon|rice|sausages?|cooking|roast|chicken)\s+"
     r"(?:is|are|'s|was|were)\s+(?:burning|burnt)\b(?!.*\b(?:flames?|fire|smoke|alight|caught|gone up)\b)",
 )
@@ -648,22 +673,34 @@ def _long_ago_beside_policy(text: str, crime: re.Match[str]) -> bool:
     return dated and not _RECENT.search(text) and not _STILL_TO_REPORT.search(text) and _ends_asking_about_policy(text)
 
 
+# Rules that hold anywhere but read the message without its figures of speech ("our team is on fire this season").
+EMERGENCY_UNLESS_FIGURATIVE = _any(r"\bon fire\b")
+
+
+_SENTENCE_BREAK = re.compile(r"[?.!]+\s+")
+
+
 def is_emergency(text: str, written: str | None = None) -> bool:
     """A danger to someone now: a rule that holds anywhere (read in the message as `written`, figures of speech and
     all), or a named danger in a message that is not asking about plans, figures or the past (unless it also says that
     it is happening now), nor over with everyone fine, nor asked in general."""
     written = written or text
-    if EMERGENCY.search(written):
+    if ASKED_IN_GENERAL.search(text) and not SAID_TO_BE_NOW.search(text):
+        return False
+    if EMERGENCY.search(written) or EMERGENCY_UNLESS_FIGURATIVE.search(text):
         return not POLICY_QUESTION.search(written) or bool(HAPPENING_NOW.search(written))
     if not EMERGENCY_IN_CONTEXT.search(text):
         return False
     over = OVER_AND_FINE.search(text)
     if over and not EMERGENCY_IN_CONTEXT.search(text, over.end()):  # nothing told after it is fine
         return False
-    if ASKED_IN_GENERAL.search(text) and not HAPPENING_NOW.search(text):
-        return False
-    about_something_else = ABOUT_POLICY.search(text) or IN_THE_PAST.search(text)
-    return not about_something_else or bool(HAPPENING_NOW.search(text))
+    about_something_else = [m.end() for m in (*ABOUT_POLICY.finditer(text), *IN_THE_PAST.finditer(text))]
+    if not about_something_else or HAPPENING_NOW.search(text):
+        return True
+    # A danger told in a sentence after the question about plans or the past ("is there cpr training? he's grey and
+    # clutching his chest") is happening now.
+    after = _SENTENCE_BREAK.search(text, max(about_something_else))
+    return after is not None and EMERGENCY_IN_CONTEXT.search(text, after.end()) is not None
 
 
 def reported_in_other_words(message: str) -> bool:
@@ -676,6 +713,13 @@ def reported_in_other_words(message: str) -> bool:
 def says_happening_now(message: str) -> bool:
     """True when the writer says it is happening now ("right now", "as we speak", "hurry")."""
     return bool(HAPPENING_NOW.search(SAFETY_CORRECTOR.correct(message)))
+
+
+def asked_in_general(message: str) -> bool:
+    """True when the writer says the question is asked in general ("if I ever ...", "for future reference") and says
+    nothing of it happening now; the emergency model then defers to the rules."""
+    text = literal(_as_written(message))
+    return ASKED_IN_GENERAL.search(text) is not None and SAID_TO_BE_NOW.search(text) is None
 
 
 def declares_not_urgent(message: str) -> bool:

@@ -28,6 +28,8 @@ def _topic(question: str) -> tuple[str, ...]:
         ("why was the driver found not guilty", Pole.LENIENT),
         ("why was the burglar jailed", Pole.CUSTODY),
         ("why did the court call the search unlawful", Pole.UNLAWFUL),
+        ("why does the council want speed bumps on every road", Pole.MORE),  # wanting a thing is being for it
+        ("how come the mayor wants to close the library", Pole.LESS),  # wanting less of it
     ],
 )
 def test_a_why_question_takes_its_stance_for_granted(question: str, pole: Pole) -> None:
@@ -115,3 +117,14 @@ def test_a_stance_word_counts_only_for_the_words_beside_it() -> None:
     assert claim is not None
     passage = "We will re-open the libraries to give young people a safe place to go and reduce crime."
     assert denied(claim, _topic(question), [passage], [], _holds)
+
+
+def test_the_opposite_said_beside_the_quoted_passage_denies_the_claim() -> None:
+    """The passage to be quoted takes no stance, but the source's text around it says the opposite of the claim."""
+    question = "why does the mayor want to scrap speed cameras"
+    claim = claim_of(question)
+    assert claim is not None
+    passage = "Speed cameras are a matter for the highways team."
+    context = [passage + " We will install more speed cameras near schools."]
+    assert not denied(claim, _topic(question), [passage], [passage], _holds)
+    assert denied(claim, _topic(question), [passage], context, _holds)

@@ -74,6 +74,10 @@ def test_questions_that_mention_danger_are_not_emergencies(pipeline: AnswerPipel
     [
         "how do i get my motorbike back after the police seized it",
         "murder in the dark is the best party game, do you agree",
+        "our five-a-side team is on fire this season",  # a figure of speech
+        "my laptop battery is about to die, I'll finish later",
+        "my daughter's under 10s netball side got thrashed again",  # "under 10s" is an age group, not the water
+        "if I ever see someone collapse in the street, should I start cpr straight away",  # asked in general
     ],
 )
 def test_errands_and_games_get_no_999(pipeline: AnswerPipeline, message: str) -> None:
@@ -175,6 +179,22 @@ def test_someone_in_danger_beside_a_story_a_question_or_a_theft_still_gets_999(
     ],
 )
 def test_a_crime_in_other_words_or_a_figure_of_speech_beside_someone_at_risk_still_gets_999(
+    pipeline: AnswerPipeline, message: str
+) -> None:
+    assert pipeline.triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "blood is spurting from his leg and won't stop",
+        "farmer trapped underneath the tractor, it rolled",
+        "someone's just been robbed at knifepoint outside the shop, they're still there",
+        "a van is swerving all over the road, the driver looks drunk",
+        "is there first aid training for families? my grandad is clutching his chest and can't talk",  # told after
+    ],
+)
+def test_bleeding_a_trapped_driver_a_robbery_at_knifepoint_and_a_danger_after_a_question_get_999(
     pipeline: AnswerPipeline, message: str
 ) -> None:
     assert pipeline.triage(message) is Triage.EMERGENCY

@@ -94,6 +94,8 @@ def test_emergencies_of_every_kind_by_the_rules_alone(message: str) -> None:
         "how many overdoses were there last year",
         "please tell me the plans for preventing drowning at the coast",  # a polite word is not a danger now
         "can you help me find what the candidates say about overdose deaths",
+        "by which year should fewer people be in hospital after being stabbed, according to the plan",
+        "would a ban stop teenagers carrying knives, in the candidate's opinion",
     ],
 )
 def test_a_danger_named_in_a_question_about_plans_or_the_past_is_not_an_emergency(message: str) -> None:
