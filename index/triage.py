@@ -94,6 +94,8 @@ EMERGENCY = _any(
     r"\b(?:has|have|'s|'ve) (?:just )?been beaten up\b(?!\s+(?:by (?:the )?(?:press|media|inflation|critics|twitter|"
     r"internet|trolls|fans)|online|on (?:twitter|facebook|social media)))",
     r"\bjust (?:hit|ran over|run over|knocked (?:down|over)|stabbed|shot)\b",
+    r"\bjust (?:thrown|threw|pushed|shoved|kicked|punched|slapped|strangled|choked|battered|beat) (?:me|us)\b",
+    r"\bbleeding out\b",
     # Violence just done: whoever did it is likely still near.
     r"\bjust (?:got|been|was|were) (?:beaten up|attacked|stabbed|glassed|mugged|assaulted|punched|headbutted|"
     r"jumped)\b(?! off\b)(?! by (?:a |the )?(?:wasps?|bees?|seagulls?|gulls?|birds?|swans?|geese|goose|"
@@ -110,6 +112,7 @@ EMERGENCY = _any(
     r"\b(?:is missing|has gone missing|went missing|disappeared|can't find|cant find)\b",
     r"\b(?:can't|cant|cannot) find my (?:child|son|daughter|kid|toddler)\b",
     r"\b(?:following|followed) me\b.{0,40}\b(?:scared|now|right now|frightened|help)\b",
+    r"\bfollow(?:ed|ing)\b.{0,60}\b(?:right )?behind (?:me|us)\b",
     r"\b(?:scared|frightened)\b.{0,30}\b(?:following|followed) me\b",
     r"\bemergency\b.{0,20}\b(?:now|help|please)\b",
     # Trapped or cut off somewhere dangerous; struggling to breathe; lying hurt in the open.
@@ -264,6 +267,17 @@ EMERGENCY_IN_CONTEXT = _any(
     r"trying to)\s+drive\b",
     r"\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b.{0,30}\b(?:kill|hurt|stab|shoot|get)\b|"
     r"\b(?:kill|hurt|stab|shoot)\b.{0,40}\b(?:coming|on (?:his|her|their) way) (?:round|over|here)\b",
+    # Someone in the road where traffic is fast; someone being given CPR; someone who just dropped.
+    r"\b(?:wandering|walking|standing|lying|sitting|running)\b.{0,30}\b(?:(?:in )?the middle of (?:the )?(?:road|"
+    r"motorway|dual carriageway|carriageway|a\d+|m\d+)|on the (?:motorway|dual carriageway|hard shoulder|railway|"
+    r"tracks|train tracks|railway line|line))\b",
+    r"\b(?:doing|giving|started|starting|performing)\s+(?:cpr|chest compressions|compressions)\b"
+    r"(?!\s+(?:training|course|class))",
+    r"\bjust (?:dropped|keeled over|passed out|blacked out)(?=\s*(?:[,.!]|$|and\b|in\b|on\b))",
+    r"\b(?:they'?re|they are|he'?s|she'?s|hes|shes)\s+(?:in|inside)\s+(?:my|our)\s+(?:house|home|flat|garden|shed|"
+    r"garage|kitchen)\b.{0,20}\b(?:right now|now|as we speak)\b",
+    r"\b(?:drunk|pissed|hammered|wasted|over the limit|been drinking)\b.{0,40}\b(?:wants? to|insist\w* on|"
+    r"determined to|planning to|still going to) driv",
     # A driver weaving about who seems drunk.
     r"\b(?:weaving|swerving)\b.{0,60}\b(?:drunk|pissed|hammered|wasted|over the limit|off (?:his|her|their) face)\b|"
     r"\b(?:drunk|pissed|hammered|wasted|over the limit)\b.{0,60}\b(?:weaving|swerving)\b",

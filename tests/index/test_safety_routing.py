@@ -192,6 +192,11 @@ def test_a_crime_in_other_words_or_a_figure_of_speech_beside_someone_at_risk_sti
         "someone's just been robbed at knifepoint outside the shop, they're still there",
         "a van is swerving all over the road, the driver looks drunk",
         "is there first aid training for families? my grandad is clutching his chest and can't talk",  # told after
+        "a bloke just keeled over at the bus stop, someone is giving cpr",
+        "my brother is hammered and insists on driving home",
+        "a toddler is walking along the hard shoulder on his own",
+        "we've been followed from the park and he's right behind us",
+        "my boyfriend has just shoved me into the wall",
     ],
 )
 def test_bleeding_a_trapped_driver_a_robbery_at_knifepoint_and_a_danger_after_a_question_get_999(
