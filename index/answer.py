@@ -240,9 +240,10 @@ class AnswerPipeline:
 
     def _citations(self, quotes: list[Quote], named: frozenset[str]) -> list[Citation]:
         documents = self.retriever.data.documents
-        # A neutral, fixed order: the named sources first, then the others; each group alphabetical by speaker.
+        # A neutral, fixed order: the named sources first, then the others; each group alphabetical by speaker; within a
+        # source, the passage that answers best first.
         ordered = sorted(
-            quotes, key=lambda q: (q.doc_id not in named, _sort_name(documents[q.doc_id].meta), q.doc_id, q.span.start)
+            quotes, key=lambda q: (q.doc_id not in named, _sort_name(documents[q.doc_id].meta), q.doc_id, -q.rank)
         )
         citations: list[Citation] = []
         for number, quote in enumerate(ordered, start=1):

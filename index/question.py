@@ -41,7 +41,13 @@ _WANTS = (
             re.IGNORECASE,
         ),
     ),
-    (Wanted.PLACE, re.compile(r"\b(?:where|which (?:towns?|areas?|places?|cit(?:y|ies)|streets?))\b", re.IGNORECASE)),
+    # "Where do they stand on ..." asks a position, not a place.
+    (
+        Wanted.PLACE,
+        re.compile(
+            r"\b(?:where(?!.*\bstands?\b)|which (?:towns?|areas?|places?|cit(?:y|ies)|streets?))\b", re.IGNORECASE
+        ),
+    ),
     (
         Wanted.PERSON,
         re.compile(
@@ -58,7 +64,7 @@ _WANTS = (
         re.compile(
             r"\b(?:would|will|plans?|planning|position|stance|views?|think|thinks|want|wants|"
             r"promise|promises|pledges?|policy|policies|do about|say about|says about|"
-            r"support|oppose|against|for or against|in favour)\b",
+            r"support|oppose|against|for or against|in favour|stand|stands|agree|agrees|disagree|differ|differs)\b",
             re.IGNORECASE,
         ),
     ),
@@ -254,6 +260,8 @@ NAMEABLE_KINDS = frozenset({Kind.MANIFESTO, Kind.PLAN, Kind.REPORT})
 TITLE_PHRASE_WORDS = 4  # fewer would name a document by a topic phrase ("live facial recognition")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z]\b")
 WORD = re.compile(r"[\w'’-]+")  # a word as written, apostrophes and hyphens kept
+HONORIFICS = frozenset({"sir", "dame", "lord", "lady", "mr", "mrs", "ms", "miss", "dr", "judge", "pc", "dc", "insp"})
+_HONORIFIC_BEFORE = re.compile(rf"\b({'|'.join(sorted(HONORIFICS))})\.?\s+$", re.IGNORECASE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“(]\s*)$")
 
 
@@ -272,6 +280,8 @@ class ParsedQuestion:
     identity: bool = False  # asks who holds a role: only a passage naming someone answers it
     premise: tuple[str, ...] = ()  # stems of the action the question takes for granted, which the quote must state
     name_terms: frozenset[str] = frozenset()  # stems of the source names it mentions: not topic words
+    # Stems of the titles it names a document by ("the fire and crime plan"): topic words only when nothing else is.
+    title_terms: frozenset[str] = frozenset()
     prediction: bool = False  # asks who will win a contest, or forecasts an outcome: no document answers that
     legal: bool = False  # asks what the law allows the resident, or the police to do to them
     money: bool = False  # asks for a sum of money ("how much did they spend on ...")
@@ -283,8 +293,15 @@ class ParsedQuestion:
 
     @property
     def topic_terms(self) -> tuple[str, ...]:
-        """The terms without the names of sources: what a passage must hold to be on the question's topic."""
-        return tuple(t for t in self.terms if t not in self.name_terms) or self.terms
+        """The terms without the names of sources: what a passage must hold to be on the question's topic. A title's
+        words count only when the question asks nothing else ("what is in the fire and crime plan"); beside another
+        topic they say which source, and would pull in any passage that mentions the plan by name."""
+        named = self.name_terms | self.title_terms
+        return (
+            tuple(t for t in self.terms if t not in named)
+            or tuple(t for t in self.terms if t not in self.name_terms)
+            or self.terms
+        )
 
 
 class SourceNames:
@@ -309,19 +326,27 @@ class SourceNames:
         """The documents the text names; `kinds=False` leaves "the plan" aside (a compare question names no kind)."""
         return self.read(text, kinds)[0]
 
-    def read(self, text: str, kinds: bool = True) -> tuple[frozenset[str], frozenset[str]]:
-        """The documents the text names, and the stemmed words of the people and publishers it names ("hirst"): who
-        is asked about, not the topic."""
+    def read(self, text: str, kinds: bool = True) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The documents the text names; the stemmed words of the people and publishers it names ("hirst"): who is
+        asked about, not the topic; and those of the titles it names a document by ("fire and crime plan")."""
         found: set[str] = set()
         name_terms: set[str] = set()
+        title_terms: set[str] = set()
         for name in self._names:
-            if name.pattern.search(text):
+            match = name.pattern.search(text)
+            if match:
                 found |= name.owners
                 name_terms |= name.stems
+                title_terms |= set(analyse(match.group()))
+                # "PC Smith", "Sir John": the title is part of the name, not a topic word.
+                title = _HONORIFIC_BEFORE.search(text, 0, match.start()) if name.stems else None
+                name_terms |= set(analyse(title.group(1))) if title else set()
         for pattern, owners in self._kinds if kinds else ():
-            if pattern.search(text):
+            match = pattern.search(text)
+            if match:
                 found |= owners
-        return frozenset(found), frozenset(name_terms)
+                title_terms |= set(analyse(match.group()))
+        return frozenset(found), frozenset(name_terms), frozenset(title_terms - name_terms)
 
 
 @dataclass(frozen=True)
@@ -454,7 +479,7 @@ def parse_question(
 ) -> ParsedQuestion:
     corrected = corrector.correct(text) if corrector else text
     compare = _COMPARE.search(text) is not None
-    named, name_terms = names.read(corrected, kinds=not compare)
+    named, name_terms, title_terms = names.read(corrected, kinds=not compare)
     return ParsedQuestion(
         text=text,
         terms=analyse(corrected),
@@ -467,6 +492,7 @@ def parse_question(
         identity=_IDENTITY.search(text) is not None,
         premise=premise(corrected),
         name_terms=name_terms,
+        title_terms=title_terms,
         prediction=_PREDICTION.search(text) is not None or (_FORECAST.search(corrected) is not None and not named),
         legal=_LEGAL.search(corrected) is not None,
         money=_MONEY.search(corrected) is not None,

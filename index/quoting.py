@@ -22,7 +22,7 @@ import yaml
 from index.chunking import Span
 from index.lexical import analyse
 from index.passages import NUMBER, YEAR, Passage, Passages
-from index.question import WORD, ParsedQuestion, Wanted
+from index.question import HONORIFICS, WORD, ParsedQuestion, Wanted
 from index.retriever import Hit, Retriever
 
 CHUNKS_PER_SOURCE = 3
@@ -43,7 +43,6 @@ SPEECH = re.compile(r"(?:^|[\s(:])['‘“\"][A-Z]|\b(?:said|says|told|tells|add
 # A name: capitalised words in a row ("Judge Jane Doe", "Sir John Smith").
 NAME = re.compile(r"\b[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)+")
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
-HONORIFICS = frozenset({"sir", "dame", "lord", "lady", "mr", "mrs", "ms", "miss", "dr", "judge", "pc", "dc", "insp"})
 
 
 class PassageFeatures(NamedTuple):

@@ -14,6 +14,7 @@ from index.config import IndexConfig
 from index.embedding import Embedder
 from index.loading import open_index
 from index.passages import Passages
+from index.question import Wanted
 from index.replies import OTHER_SOURCES
 
 KENT_PLAN = """## Tackling knife crime
@@ -148,3 +149,16 @@ def test_a_named_source_is_quoted_on_the_topic_asked_not_on_its_own_name(pipelin
     assert answer.kind == "answer"
     assert answer.citations[0].speaker == "Roger Hirst"
     assert "Special Constabulary" in answer.citations[0].quote, answer.citations[0].quote
+
+
+def test_the_words_naming_a_source_are_not_the_topic_asked_about(pipeline: AnswerPipeline) -> None:
+    """A title's words say which source beside another topic, and are the topic only when nothing else is asked; an
+    honorific before a name belongs to the name; "where do they stand" asks a position, not a place."""
+    beside, _ = pipeline.retrieve("what does the police fire and crime plan say about speeding")
+    assert beside.topic_terms == ("speed",)
+    alone, _ = pipeline.retrieve("what is in the police fire and crime plan")
+    assert "plan" in alone.topic_terms
+    titled, _ = pipeline.retrieve("what did the judge say to PC Predator")
+    assert titled.topic_terms == ("judg",)
+    stand, _ = pipeline.retrieve("where do the candidates stand on drugs")
+    assert stand.wants is Wanted.POSITION and stand.topic_terms == ("drug",)
