@@ -155,7 +155,7 @@ class Abstention:
         probability = self.model.probability(signals)
         text = question.corrected or question.text
         if (
-            unknown_names(text, self.retriever.data.lexical.knows)
+            unknown_names(text, self._known_or_synonym)
             or self.retriever.data.places.unknown_in(text, self._written)
             or unlisted_places(text, self._known, self._common_word)
         ):
@@ -182,6 +182,10 @@ class Abstention:
         if question.detail is not None and not self._states(question.detail, hits):
             return Decision(signals, probability, False, str(question.detail))
         return Decision(signals, probability, probability >= self.model.threshold, "model")
+
+    def _known_or_synonym(self, stem: str) -> bool:
+        """A word the documents use, or one of its listed synonyms ("Facebook" for social media)."""
+        return self.retriever.synonyms.known(stem, self.retriever.data.lexical.knows)
 
     def signals(self, question: ParsedQuestion, hits: list[Hit], quote_score: float) -> Signals:
         close = sorted(hits, key=lambda h: -h.dense)[:CLOSE_CHUNKS]
