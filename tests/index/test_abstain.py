@@ -30,7 +30,7 @@ NEAR_DUPLICATE = 0.85  # cosine above which two questions are the same question 
         "who wants bodycams on every officer",  # the documents say Body Worn Video
         "lol what does the plan say about fraud against pensioners",  # a chat filler weighs nothing
         "how much bigger will the special constabulary get",  # a question of degree: "doubling" answers it
-        "would miller stop people being arrested for posts on Instagram",  # a brand named for what they call social media
+        "would miller stop people being arrested for posts on Instagram",  # a brand: they say social media
     ],
 )
 def test_other_words_for_a_covered_topic_get_an_answer(pipeline: AnswerPipeline, question: str) -> None:
