@@ -168,8 +168,10 @@ class Abstention:
             return Decision(signals, probability, False, "figure of something else")
         if question.money and not self._costs(question, passages):
             return Decision(signals, probability, False, "sum of something else")
+        # A year a figure is asked for, or one a why/when question takes for granted ("why no deaths by 2030"), must
+        # be the passage's year.
         asks_figure_or_person = question.counted or question.wants in (Wanted.NUMBER, Wanted.PERSON)
-        if asks_figure_or_person and not self._of_year(question.years, passages):
+        if (asks_figure_or_person or question.presupposes) and not self._of_year(question.years, passages):
             return Decision(signals, probability, False, "figure of another year")
         if question.procedure and not any(_HOW_TO.search(passage) for passage in passages):
             return Decision(signals, probability, False, "how to")

@@ -53,6 +53,7 @@ _POLES: tuple[tuple[Pole, str], ...] = (
         Pole.LESS,
         r"cut(?:s|ting)?|reduc\w*|halv\w*|scrap\w*|abolish\w*|clos(?:e|es|ed|ing)|shut\w*|end(?:s|ed|ing)?|"
         r"stop\w*|ban(?:s|ned|ning)?|ditch\w*|oppos\w*|against|los(?:e|es|ing)|lost|ax(?:e|es|ed|ing)|fewer|less|"
+        r"scal(?:e|es|ed|ing) back|downsiz\w*|shrink\w*|slash\w*|"
         r"get(?:ting)? rid of|disband\w*",
     ),
     (
@@ -92,6 +93,11 @@ class Claim:
 
     pole: Pole
     stems: frozenset[str]
+
+
+def presupposes(text: str) -> bool:
+    """Whether the question takes something for granted ("why did ...", "how come ...", "when did ...")."""
+    return _PRESUPPOSES.search(text) is not None
 
 
 def claim_of(text: str) -> Claim | None:

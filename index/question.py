@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from index.claims import Claim, claim_of
+from index.claims import Claim, claim_of, presupposes
 from index.embedding import Vectors
 from index.lexical import analyse
 from index.passages import YEAR
@@ -290,6 +290,7 @@ class ParsedQuestion:
     counted: tuple[str, ...] = ()  # stems of what a figure asked for counts ("how many speed cameras")
     asks_when: bool = False  # asks when or for a target ("when will", "by 2030"): a year can then be the answer
     claim: Claim | None = None  # the stance a why/when question takes for granted ("why does X want to ban Y")
+    presupposes: bool = False  # a why/how-come/when-did question: it takes what it says for granted
 
     @property
     def topic_terms(self) -> tuple[str, ...]:
@@ -501,6 +502,7 @@ def parse_question(
         counted=tuple(stem for stem in counted(corrected) if stem not in name_terms),
         asks_when=_ASKS_WHEN.search(text) is not None,
         claim=claim_of(corrected),
+        presupposes=presupposes(corrected),
     )
 
 

@@ -281,3 +281,10 @@ def test_an_everyday_word_finds_the_documents_formal_one(pipeline: AnswerPipelin
     answer = pipeline.answer("what does caroline flack's mum think")
     assert answer.kind == "answer", answer.text
     assert any("her mother" in c.quote for c in answer.citations), [c.quote for c in answer.citations]
+
+
+def test_a_why_question_taking_a_year_for_granted_that_no_passage_gives_is_abstained(pipeline: AnswerPipeline) -> None:
+    """The plan's target year is not the one the question takes for granted: quoting it would seem to confirm it."""
+    assert pipeline.answer("why does the plan aim to end road deaths by 2031").kind == "abstain"
+    assert pipeline.answer("why does the plan aim for zero road deaths by 2040").kind == "answer"
+    assert pipeline.answer("how come hirst wants to scale back the special constabulary").kind == "abstain"

@@ -30,6 +30,7 @@ def _topic(question: str) -> tuple[str, ...]:
         ("why did the court call the search unlawful", Pole.UNLAWFUL),
         ("why does the council want speed bumps on every road", Pole.MORE),  # wanting a thing is being for it
         ("how come the mayor wants to close the library", Pole.LESS),  # wanting less of it
+        ("why is the council scaling back bin collections", Pole.LESS),
     ],
 )
 def test_a_why_question_takes_its_stance_for_granted(question: str, pole: Pole) -> None:
