@@ -51,7 +51,7 @@ _POLES: tuple[tuple[Pole, str], ...] = (
     ),
     (
         Pole.LESS,
-        r"cut(?:s|ting)?|reduc\w*|halv\w*|scrap\w*|abolish\w*|clos(?:e|es|ed|ing)|shut\w*|end(?:s|ed|ing)?|"
+        r"cut(?:s|ting)?|reduc\w*|halv\w*|scrap\w*|abolish\w*|clos(?:e|es|ed|ing|ures?)|shut\w*|end(?:s|ed|ing)?|"
         r"stop\w*|ban(?:s|ned|ning)?|ditch\w*|oppos\w*|against|los(?:e|es|ing)|lost|ax(?:e|es|ed|ing)|fewer|less|"
         r"scal(?:e|es|ed|ing) back|downsiz\w*|shrink\w*|slash\w*|"
         r"get(?:ting)? rid of|disband\w*",
@@ -81,6 +81,10 @@ _WANTS = re.compile(
     r"^\W*(?:why|how come)\b.{0,40}?\b(?:want|wants|wanted|keen on|so keen|in favour of|pushing)\b", re.IGNORECASE
 )
 _OPPOSING = re.compile(r"against|oppos\w*", re.IGNORECASE)
+# Supporting a stance is that stance: "support the ban" is for less, as "oppose the ban" is for more.
+_SUPPORTING = re.compile(
+    r"support\w*|backed|backing|champion\w*|favou?r(?:s|ed|ing)?|endors\w*|push(?:ed|es|ing)? for", re.IGNORECASE
+)
 _CLOSE = re.compile(r"\W+(?:\w+\W+){0,2}")  # at most two words between
 _WORDS = re.compile(r"[\w'’-]+")
 _NEAR = 4  # words on each side of a stance word that it is said of
@@ -172,7 +176,10 @@ def _stances(text: str) -> list[tuple[Pole, int, str]]:
     for pole, match in matches:
         before = text[previous_end : match.start()]
         opposing = found and _OPPOSING.fullmatch(found[-1][2]) and _CLOSE.fullmatch(before)
-        if opposing:
+        supporting = found and _SUPPORTING.fullmatch(found[-1][2]) and _CLOSE.fullmatch(before)
+        if supporting and found[-1][0] is not Pole.MORE:  # "won't support more": the negation carries over
+            pole = OPPOSITE[pole]
+        if opposing or supporting:
             found.pop()
         if opposing or (_NEGATION.search(before) is not None and _OPPOSING.fullmatch(match.group()) is None):
             pole = OPPOSITE[pole]

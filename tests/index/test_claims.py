@@ -129,3 +129,12 @@ def test_the_opposite_said_beside_the_quoted_passage_denies_the_claim() -> None:
     context = [passage + " We will install more speed cameras near schools."]
     assert not denied(claim, _topic(question), [passage], [passage], _holds)
     assert denied(claim, _topic(question), [passage], context, _holds)
+
+
+def test_supporting_a_stance_is_that_stance() -> None:
+    """ "Support the closure" is for less: it denies a claim that the speaker is against closing."""
+    question = "why is the mayor against closing the station"
+    claim = claim_of(question)
+    assert claim is not None and claim.pole is Pole.MORE
+    assert denied(claim, _topic(question), ["I would support the closure of the station."], [], _holds)
+    assert not denied(claim, _topic(question), ["I would support keeping the station open."], [], _holds)
