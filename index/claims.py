@@ -5,10 +5,10 @@ drugs", the question rests on a false premise and the documents do not answer it
 confirm what it contradicts, so the pipeline abstains instead.
 
 A claim is read by its stance word and that word's pole: more of something or less, a custodial outcome or a lenient
-one, lawful or unlawful. A sentence denies it when it holds a word of the opposite pole (or of the same pole, negated:
-"did not support") beside one of the question's topic words; it affirms it when it holds a word of the same pole. Only
-a claim that some passage denies and none affirms counts as false: a passage that uses the question's own stance keeps
-the answer.
+one, lawful or unlawful, working well or badly. A sentence denies it when it holds a word of the opposite pole (or of
+the same pole, negated: "did not support") beside one of the question's topic words; it affirms it when it holds a word
+of the same pole. Only a claim that some passage denies and none affirms counts as false: a passage that uses the
+question's own stance keeps the answer.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ class Pole(Enum):
     LENIENT = "lenient"
     LAWFUL = "lawful"
     UNLAWFUL = "unlawful"
+    GOOD = "good"  # a judgement of how well something works
+    BAD = "bad"
 
 
 OPPOSITE = {
@@ -37,6 +39,8 @@ OPPOSITE = {
     Pole.LENIENT: Pole.CUSTODY,
     Pole.LAWFUL: Pole.UNLAWFUL,
     Pole.UNLAWFUL: Pole.LAWFUL,
+    Pole.GOOD: Pole.BAD,
+    Pole.BAD: Pole.GOOD,
 }
 
 # Stance words of each pole, general English of policy and the courts. The phrases holding another pole's word ("not
@@ -45,6 +49,8 @@ _POLES: tuple[tuple[Pole, str], ...] = (
     (Pole.LENIENT, r"not guilty|acquit\w*|cleared|suspended|spared|walk(?:ed|s)? free|let off|no further action"),
     (Pole.UNLAWFUL, r"unlawful\w*|illegal\w*|not lawful|breach(?:ed|es|ing)?|falls? short"),
     (Pole.LAWFUL, r"lawful(?:ly)?|legitimate|within the law"),
+    (Pole.BAD, r"fail(?:s|ed|ing|ure)?|poor|weak(?:er|est)?|worst|ineffective|useless|did ?n[o']t work"),
+    (Pole.GOOD, r"succe(?:ss|ssful|eded|eds)|worked|effective|monumental|excellent|strong(?:er|est)?|best"),
     (
         Pole.CUSTODY,
         r"jail\w*|prison|imprison\w*|guilty|convict(?:ed|ion)|locked up|custodial",

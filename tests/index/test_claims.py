@@ -31,6 +31,7 @@ def _topic(question: str) -> tuple[str, ...]:
         ("why does the council want speed bumps on every road", Pole.MORE),  # wanting a thing is being for it
         ("how come the mayor wants to close the library", Pole.LESS),  # wanting less of it
         ("why is the council scaling back bin collections", Pole.LESS),
+        ("why did the street pastors pilot fail", Pole.BAD),  # a judgement of how well something works
     ],
 )
 def test_a_why_question_takes_its_stance_for_granted(question: str, pole: Pole) -> None:
@@ -138,3 +139,11 @@ def test_supporting_a_stance_is_that_stance() -> None:
     assert claim is not None and claim.pole is Pole.MORE
     assert denied(claim, _topic(question), ["I would support the closure of the station."], [], _holds)
     assert not denied(claim, _topic(question), ["I would support keeping the station open."], [], _holds)
+
+
+def test_a_judgement_the_passage_reverses_denies_the_claim() -> None:
+    question = "why did the street pastors pilot fail"
+    claim = claim_of(question)
+    assert claim is not None
+    assert denied(claim, _topic(question), ["The street pastors pilot was a success in every town."], [], _holds)
+    assert not denied(claim, _topic(question), ["The street pastors pilot failed to reach rural areas."], [], _holds)
