@@ -197,8 +197,7 @@ class Abstention:
         )
         weights = self.retriever.term_weights(question.topic_terms)
         total = sum(weights.values())
-        knows = self.retriever.data.lexical.knows
-        unseen = sum(w for t, w in weights.items() if not self.retriever.synonyms.known(t, knows))
+        unseen = sum(w for t, w in weights.items() if not self._known_or_synonym(t))
         return Signals(
             chunk_cosine=max((h.dense for h in close), default=0.0),
             sentence_cosine=sentence,

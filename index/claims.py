@@ -83,7 +83,7 @@ _PRESUPPOSES = re.compile(
 )
 # "Why does X want Y": wanting a thing is being for more of it; only a question is read so ("I want to ban" in a
 # passage is the ban's stance, not a second one).
-_WANTS = re.compile(
+_WANTING = re.compile(
     r"^\W*(?:why|how come)\b.{0,40}?\b(?:want|wants|wanted|keen on|so keen|in favour of|pushing)\b", re.IGNORECASE
 )
 _OPPOSING = re.compile(r"against|oppos\w*", re.IGNORECASE)
@@ -117,7 +117,7 @@ def claim_of(text: str) -> Claim | None:
         return None
     stances = _stances(text)
     if not stances:
-        return Claim(Pole.MORE, frozenset()) if _WANTS.search(text) else None
+        return Claim(Pole.MORE, frozenset()) if _WANTING.search(text) else None
     stems = frozenset(stem for _, pattern in _STANCE for m in pattern.finditer(text) for stem in analyse(m.group()))
     scaled = [pole for pole, _, _ in stances if pole in (Pole.MORE, Pole.LESS)]
     if len(scaled) == len(stances):

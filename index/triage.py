@@ -699,7 +699,7 @@ def is_emergency(text: str, written: str | None = None) -> bool:
     all), or a named danger in a message that is not asking about plans, figures or the past (unless it also says that
     it is happening now), nor over with everyone fine, nor asked in general."""
     written = written or text
-    if ASKED_IN_GENERAL.search(text) and not SAID_TO_BE_NOW.search(text):
+    if _in_general(text):
         return False
     if EMERGENCY.search(written) or EMERGENCY_UNLESS_FIGURATIVE.search(text):
         return not POLICY_QUESTION.search(written) or bool(HAPPENING_NOW.search(written))
@@ -732,7 +732,11 @@ def says_happening_now(message: str) -> bool:
 def asked_in_general(message: str) -> bool:
     """True when the writer says the question is asked in general ("if I ever ...", "for future reference") and says
     nothing of it happening now; the emergency model then defers to the rules."""
-    text = literal(_as_written(message))
+    return _in_general(literal(_as_written(message)))
+
+
+def _in_general(text: str) -> bool:
+    """The rule itself, on a message already read as the rules read it."""
     return ASKED_IN_GENERAL.search(text) is not None and SAID_TO_BE_NOW.search(text) is None
 
 
