@@ -25,10 +25,13 @@ from index.spelling import Corrector
 from index.triage import (
     Triage,
     asked_in_general,
+    asks_what_happened,
     declares_not_urgent,
     literal,
     reported_in_other_words,
     says_happening_now,
+    told_after_a_turn,
+    told_of_the_past,
     triage,
 )
 from knowledge.corpus import load_topics
@@ -116,10 +119,19 @@ class AnswerPipeline:
         text = literal(written)  # what the second signal reads: no figures of speech
         if rule is Triage.EMERGENCY or not text or declares_not_urgent(text) or asked_in_general(text):
             return rule  # a writer who says it is not urgent, or asks in general, is believed: the rules alone decide
+        if asks_what_happened(text):
+            return rule  # nor is a question about an event done with an emergency unless the rules say so
         closeness = self.emergencies.closeness(self.retriever.encode(text), says_happening_now(text))
         if rule is Triage.CRIME_REPORT and not reported_in_other_words(text):
             return Triage.EMERGENCY if closeness.outweighs_report else rule
-        return Triage.EMERGENCY if closeness.is_emergency else rule
+        return Triage.EMERGENCY if closeness.is_emergency or self._danger_after_a_turn(text) else rule
+
+    def _danger_after_a_turn(self, text: str) -> bool:
+        """What is told after the message's last turn ("... but actually there's a fight outside"), read alone."""
+        tail = told_after_a_turn(text)
+        if tail is None or asked_in_general(tail) or declares_not_urgent(tail) or told_of_the_past(tail):
+            return False
+        return self.emergencies.closeness(self.retriever.encode(tail), says_happening_now(tail)).is_emergency
 
     def answer(self, question: str, triaged: Triage | Untriaged | None = Untriaged.UNTRIAGED) -> Answer:
         """The reply to a question; `triaged` is its triage when the caller has done it (the action server triages

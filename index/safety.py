@@ -38,6 +38,10 @@ MIN_SIMILARITY_FOR_CLASSIFIER = 0.35
 MIN_PROBABILITY_BESIDE_NEAREST = 0.25
 # A message the rules read as a crime already done needs the classifier to be surer (see Closeness.outweighs_report).
 MIN_PROBABILITY_OVER_REPORT = 0.7
+# A sure classifier needs the message only faintly like an emergency exemplar: "a man is walking into the lake fully
+# clothed" is like none of them in words. No ordinary message of ours that far from every exemplar scores above 0.7.
+SURE_PROBABILITY = 0.85
+MIN_SIMILARITY_WHEN_SURE = 0.25
 REGULARISATION = 4.0  # scikit-learn's C: fairly loose, the exemplars are few and written to be clean
 
 
@@ -58,7 +62,9 @@ class Closeness:
 
     @property
     def classified(self) -> bool:
-        return self.probability >= MIN_PROBABILITY and self.emergency >= MIN_SIMILARITY_FOR_CLASSIFIER
+        sure = self.probability >= SURE_PROBABILITY and self.emergency >= MIN_SIMILARITY_WHEN_SURE
+        loosely_like = self.probability >= MIN_PROBABILITY and self.emergency >= MIN_SIMILARITY_FOR_CLASSIFIER
+        return sure or loosely_like
 
     @property
     def is_emergency(self) -> bool:

@@ -219,6 +219,14 @@ SHORTHAND = {
     "rite": "right",
     "nite": "night",
     "ambo": "ambulance",
+    "hlp": "help",
+    "halp": "help",
+    "nw": "now",
+    "rn": "right now",
+    "m8": "mate",
+    "m8s": "mates",
+    "u": "you",
+    "ur": "your",
 }
 
 

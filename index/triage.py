@@ -372,7 +372,7 @@ _TAKEN_BACK = (
 _IN_GENERAL = "|".join(
     (
         r"\b(?:just asking|for future reference|for the future|hypothetical(?:ly)?|out of (?:interest|curiosity))\b",
-        r"\b(?:general advice|in general)\b",
+        r"\b(?:general advice|in general|generally(?: speaking)?|just in case|(?:know|prepared|ready) in case)\b",
         r"\bif (?:i|you|we|one|someone) (?:ever|were ever|were to)\b",
         r"\bfor (?:a |the |our |my )?(?:[\w-]+ ){0,2}(?:quiz|project|essay|presentation|lesson|homework|assignment)\b",
     )
@@ -715,6 +715,46 @@ def is_emergency(text: str, written: str | None = None) -> bool:
     # clutching his chest") is happening now.
     after = _SENTENCE_BREAK.search(text, max(about_something_else))
     return after is not None and EMERGENCY_IN_CONTEXT.search(text, after.end()) is not None
+
+
+# Where a message turns from what the writer meant to ask to what is happening ("I was going to ask about the plan but
+# actually there's a fight outside"): a sentence break or a turning word.
+_TURN = re.compile(r"[?.!]+\s+|\b(?:but|actually|anyway|although|though|except|hang on|wait|oh and)\b", re.IGNORECASE)
+MIN_TURN_WORDS = 5
+
+
+def told_after_a_turn(message: str) -> str | None:
+    """What the message tells after its last turn, when that is long enough to be read alone: a danger told after a
+    question about plans is diluted by it when the whole message is read."""
+    turns = list(_TURN.finditer(message))
+    if not turns:
+        return None
+    tail = message[turns[-1].end() :].strip(" ,;:-")
+    return tail if len(tail.split()) >= MIN_TURN_WORDS and tail != message.strip() else None
+
+
+# A question about what happened ("what happened to the man the cameras stopped", "how did she die"), nothing told in
+# the present tense: it asks about the news.
+_ASKS_WHAT_HAPPENED = re.compile(
+    r"^\W*(?:what|how|why|when|where|who)\b(?:\s+\w+){0,3}?\s+(?:happened|did|was|were|had)\b"
+)
+_PRESENT = re.compile(
+    r"\b(?:is|are|am|isn'?t|aren'?t|can'?t|won'?t|has|have|hasn'?t|haven'?t|now|right now|still|keeps?|help|please)\b|"
+    r"'s\b|'re\b|'m\b|\bi'?m\b"
+)
+
+
+def asks_what_happened(message: str) -> bool:
+    """True for a question about an event done with, nothing told as happening now: the emergency model then defers
+    to the rules."""
+    text = literal(_as_written(message))
+    return _ASKS_WHAT_HAPPENED.search(text) is not None and _PRESENT.search(text) is None
+
+
+def told_of_the_past(message: str) -> bool:
+    """True when the message dates what it tells to the past ("last summer") and says nothing of it happening now."""
+    text = literal(_as_written(message))
+    return IN_THE_PAST.search(text) is not None and HAPPENING_NOW.search(text) is None
 
 
 def reported_in_other_words(message: str) -> bool:

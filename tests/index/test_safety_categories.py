@@ -62,6 +62,11 @@ EMERGENCIES = {
         "our boat is sinking off walton pier",
         "there's a horse loose on the a12 and cars are swerving",
         "what age can a child be home alone, there is a toddler alone next door screaming",
+        "an old man just walked off the end of the jetty in his coat and hasn't come up",
+    ],
+    "told after the question the writer meant to ask": [
+        "I wanted to ask about the candidates but hang on, two lads are kicking a man on the floor outside the pub",
+        "quick question about the fire plan. actually my neighbour's kitchen window is glowing orange and she's inside",
     ],
     "hurt in a theft, or the thief still there": [
         "they nicked my phone and knifed my cousin",
@@ -96,6 +101,13 @@ NEAR_MISSES = [
     "i was in a crash in 2021, are the junctions being made safer",
     "my cousin drowned years ago, what water safety work is there",
     "a few years back my house was burgled, is burglary going down",
+    # The news, asked about by name: nobody is in danger now.
+    "what happened to the man the facial recognition van wrongly stopped",
+    "what did the court hear about the officer's messages to the victim",
+    # A question about plans, then a danger long past.
+    "is anything planned for rural crime? our farm was raided a couple of years ago",
+    # First aid asked in general.
+    "generally speaking, how do you put someone in the recovery position",
 ]
 
 
