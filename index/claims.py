@@ -46,7 +46,11 @@ OPPOSITE = {
 # Stance words of each pole, general English of policy and the courts. The phrases holding another pole's word ("not
 # guilty", "unlawful") are listed first and matched first, so the word inside them is not read again.
 _POLES: tuple[tuple[Pole, str], ...] = (
-    (Pole.LENIENT, r"not guilty|acquit\w*|cleared|suspended|spared|walk(?:ed|s)? free|let off|no further action"),
+    (
+        Pole.LENIENT,
+        r"not guilty|acquit\w*|cleared|suspended|spared|walk(?:ed|s)? free|let off|no further action|"
+        r"no (?:\w+ )?misconduct|no case to answer",
+    ),
     (Pole.UNLAWFUL, r"unlawful\w*|illegal\w*|not lawful|breach(?:ed|es|ing)?|falls? short"),
     (Pole.LAWFUL, r"lawful(?:ly)?|legitimate|within the law"),
     (Pole.BAD, r"fail(?:s|ed|ing|ure)?|poor|weak(?:er|est)?|worst|ineffective|useless|did ?n[o']t work"),
@@ -67,7 +71,8 @@ _POLES: tuple[tuple[Pole, str], ...] = (
         r"increas\w*|rais(?:e|es|ed|ing)|doubl\w*|grow(?:s|ing|n)?|expand\w*|boost\w*|more|extra|recruit\w*|"
         r"invest\w*|roll(?:s|ed|ing)? out|introduc\w*|keep(?:s|ing)?|kept|protect\w*|maintain\w*|continu\w*|"
         r"re-?open\w*|support\w*|backed|backing|champion\w*|favou?r(?:s|ed|ing)?|legalis\w*|legaliz\w*|"
-        r"decriminalis\w*|decriminaliz\w*|deploy\w*|push(?:ed|es|ing)? for|endors\w*",
+        r"decriminalis\w*|decriminaliz\w*|deploy\w*|push(?:ed|es|ing)? for|endors\w*|ring-?fenc\w*|"
+        r"safeguard\w*|retain\w*|preserv\w*",
     ),
 )
 _STANCE = [(pole, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for pole, words in _POLES]
@@ -95,6 +100,8 @@ _CLOSE = re.compile(r"\W+(?:\w+\W+){0,2}")  # at most two words between
 _WORDS = re.compile(r"[\w'’-]+")
 _NEAR = 4  # words on each side of a stance word that it is said of
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+# What an "if" clause says is a condition, not a position ("if the government could tax legalised drugs, ...").
+_CONDITION = re.compile(r"\b(?:if|unless)\b[^,;:]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -155,12 +162,15 @@ def _poles_about(
     youth centres ... and reduce crime" the reducing is said of crime, not of the centres."""
     poles: set[Pole] = set()
     for sentence in _SENTENCE_END.split(text):
+        conditions = [range(m.start(), m.end()) for m in _CONDITION.finditer(sentence)]
         for pole, start, said in _stances(sentence):
+            if any(start in condition for condition in conditions):
+                continue
             if stems and not any(holds(stem, frozenset(analyse(said))) for stem in stems):
                 continue
             before = _WORDS.findall(sentence[:start])[-_NEAR:]
             after = _WORDS.findall(sentence[start + len(said) :])[:_NEAR]
-            near = frozenset(analyse(" ".join(before + after)))
+            near = frozenset(analyse(" ".join([*before, said, *after])))  # "no misconduct" names its topic
             if not topic or any(holds(t, near) for t in topic):
                 poles.add(pole)
     return poles

@@ -25,7 +25,7 @@ from index.passages import NUMBER, YEAR, Passage, Passages
 from index.question import HONORIFICS, WORD, ParsedQuestion, Wanted
 from index.retriever import Hit, Retriever
 
-CHUNKS_PER_SOURCE = 3
+CHUNKS_PER_SOURCE = 5
 HEADING_SHARE = 0.5  # a topic word found only in the section heading counts half
 RUNNER_UP_MARGIN = 0.16  # a source's second passage is shown when it scores within this of its best
 SHORT_WORDS, LONG_WORDS = 15, 55

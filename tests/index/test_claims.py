@@ -147,3 +147,27 @@ def test_a_judgement_the_passage_reverses_denies_the_claim() -> None:
     assert claim is not None
     assert denied(claim, _topic(question), ["The street pastors pilot was a success in every town."], [], _holds)
     assert not denied(claim, _topic(question), ["The street pastors pilot failed to reach rural areas."], [], _holds)
+
+
+def test_a_stance_under_a_condition_is_no_position() -> None:
+    question = "why does the councillor want to legalise fireworks sales"
+    claim = claim_of(question)
+    assert claim is not None
+    against = "I oppose legalising fireworks sales."
+    conditional = "If the council could license legalised fireworks sales it would raise money, but the harm is great."
+    assert denied(claim, _topic(question), [against, conditional], [], _holds)
+    assert not denied(claim, _topic(question), [against, "We would legalise fireworks sales."], [], _holds)
+
+
+def test_keeping_a_team_safe_from_cuts_denies_scrapping_it() -> None:
+    question = "why does the council want to scrap the dog wardens"
+    claim = claim_of(question)
+    assert claim is not None
+    assert denied(claim, _topic(question), ["We must ringfence our dog wardens."], [], _holds)
+
+
+def test_finding_no_misconduct_denies_a_finding_of_guilt() -> None:
+    question = "why did the inquiry find the wardens guilty of misconduct"
+    claim = claim_of(question)
+    assert claim is not None
+    assert denied(claim, _topic(question), ["The inquiry found there was no misconduct by the wardens."], [], _holds)
