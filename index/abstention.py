@@ -22,7 +22,7 @@ import yaml
 
 from index.claims import denied
 from index.lexical import analyse
-from index.passages import FIGURE, YEAR
+from index.passages import FIGURE, TIME, YEAR
 from index.places import mentions, unlisted_places
 from index.question import MONEY_WORDS, RECENT_PERIOD, Detail, ParsedQuestion, Wanted, unknown_names
 from index.retriever import Hit, Retriever
@@ -173,6 +173,9 @@ class Abstention:
         asks_figure_or_person = question.counted or question.wants in (Wanted.NUMBER, Wanted.PERSON)
         if (asks_figure_or_person or question.presupposes) and not self._of_year(question.years, passages):
             return Decision(signals, probability, False, "figure of another year")
+        # The answer to "when" is in the best passage or nowhere: a date in a passage about something else says nothing.
+        if question.asks_time and not any(TIME.search(passage) for passage in passages[:1]):
+            return Decision(signals, probability, False, "no time")
         if question.procedure and not any(_HOW_TO.search(passage) for passage in passages):
             return Decision(signals, probability, False, "how to")
         if question.legal and not any(_LAW.search(passage) for passage in passages):

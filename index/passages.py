@@ -31,6 +31,17 @@ NUMBER = re.compile(rf"\d|\b(?:one|{_NUMBER_WORDS})\b", re.IGNORECASE)
 FIGURE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 # A year or a financial year says when, not how many ("Flack died in February 2020" gives no age).
 YEAR = re.compile(r"\b(?:19|20)\d\d(?:[/-]\d\d)?\b")
+# Words that say when: a date, a day or month, a season, a stretch of time or a point before or after another.
+TIME = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|autumn|winter|christmas|"
+    r"today|tonight|yesterday|tomorrow|ago|since|until|till|soon|later|earlier|recently|"
+    r"(?:this|last|next|coming) (?:week|month|year|term)|"
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many) "
+    r"(?:weeks?|months?|years?|days?|decades?)|"
+    r"daily|weekly|monthly|annual(?:ly)?|quarterly|deadline|by the end)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

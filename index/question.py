@@ -210,6 +210,12 @@ _ASKS_WHEN = re.compile(
     r"\b(?:years?|targets?|deadline|date|by|when (?:will|did|does|do|is|was|are|were|can|would|should|has|have))\b",
     re.IGNORECASE,
 )
+# A question whose answer is a time: "when is the election", "what year did ...", not "when I ring 101, why ...".
+_ASKS_TIME = re.compile(
+    r"^\W*(?:when (?:will|did|does|do|is|was|are|were|can|has|have|had)\b|what (?:date|year|day|month|time)\b|"
+    r"how long ago\b)",
+    re.IGNORECASE,
+)
 _PLURAL = re.compile(r"[^su'’]s$", re.IGNORECASE)  # "cameras", not "bus", "address" or "police's"
 # Words that say nothing of what is counted: who ("people") or how ("extra", "more") it is counted.
 _ANY_COUNT = frozenset(
@@ -289,6 +295,7 @@ class ParsedQuestion:
     procedure: bool = False  # asks how the resident can do something themselves ("how do i apply for ...")
     counted: tuple[str, ...] = ()  # stems of what a figure asked for counts ("how many speed cameras")
     asks_when: bool = False  # asks when or for a target ("when will", "by 2030"): a year can then be the answer
+    asks_time: bool = False  # its answer is a time ("when is the election"): a passage saying no time cannot give it
     claim: Claim | None = None  # the stance a why/when question takes for granted ("why does X want to ban Y")
     presupposes: bool = False  # a why/how-come/when-did question: it takes what it says for granted
 
@@ -501,6 +508,7 @@ def parse_question(
         procedure=_PROCEDURE.search(corrected) is not None,
         counted=tuple(stem for stem in counted(corrected) if stem not in name_terms),
         asks_when=_ASKS_WHEN.search(text) is not None,
+        asks_time=_ASKS_TIME.search(corrected) is not None,
         claim=claim_of(corrected),
         presupposes=presupposes(corrected),
     )

@@ -288,3 +288,12 @@ def test_a_why_question_taking_a_year_for_granted_that_no_passage_gives_is_absta
     assert pipeline.answer("why does the plan aim to end road deaths by 2031").kind == "abstain"
     assert pipeline.answer("why does the plan aim for zero road deaths by 2040").kind == "answer"
     assert pipeline.answer("how come hirst wants to scale back the special constabulary").kind == "abstain"
+
+
+def test_a_when_question_is_answered_only_by_a_passage_saying_when(pipeline: AnswerPipeline) -> None:
+    """No document dates the mayoral election or a new headquarters: a passage on the topic saying no time would seem
+    to answer what it does not. The article dates the judge's sentence."""
+    assert pipeline.answer("when do people vote for the new mayor").kind == "abstain"
+    assert pipeline.answer("when will the shared police and fire headquarters open").kind == "abstain"
+    answer = pipeline.answer("when was the pc predator officer sentenced again")
+    assert answer.kind == "answer", answer.text
