@@ -162,8 +162,10 @@ class Abstention:
             return Decision(signals, probability, False, "unknown name")
         if question.prediction:
             return Decision(signals, probability, False, "prediction")
-        if question.wants is Wanted.NUMBER and self._local_places_unstated(text, passages):
-            return Decision(signals, probability, False, "local figure")
+        if question.wants in (Wanted.NUMBER, Wanted.PERSON) and self._local_places_unstated(
+            text, passages, FIGURE if question.wants is Wanted.NUMBER else None
+        ):
+            return Decision(signals, probability, False, "local figure or person")
         if question.counted and not self._counts(question.counted, passages):
             return Decision(signals, probability, False, "figure of something else")
         if question.money and not self._costs(question, passages):
@@ -228,16 +230,22 @@ class Abstention:
         """A word the documents use (in any of its forms)."""
         return any(self.retriever.data.lexical.knows(stem) for stem in analyse(word))
 
-    def _local_places_unstated(self, text: str, passages: tuple[str, ...]) -> bool:
-        """A figure asked for a local place ("how many officers are based in <town>") that no source's best passage
-        gives in a sentence naming the place. A figure from elsewhere would answer for somewhere else."""
+    def _local_places_unstated(self, text: str, passages: tuple[str, ...], stating: re.Pattern[str] | None) -> bool:
+        """A figure (or a person) asked for a local place ("how many officers are based in <town>", "who is the
+        inspector for <town>") that no source's best passage gives in a sentence naming the place (and, given
+        `stating`, holding what it must). One from elsewhere would answer for somewhere else."""
         asked = text.casefold()
         local = [
             place
             for place in self.retriever.data.places.named_in(text)
             if _LOCATIVE.search(asked[: asked.find(place)]) and self._named_in_few_chunks(place)
         ]
-        sentences = [s.casefold() for passage in passages for s in _SENTENCE_END.split(passage) if FIGURE.search(s)]
+        sentences = [
+            s.casefold()
+            for passage in passages
+            for s in _SENTENCE_END.split(passage)
+            if stating is None or stating.search(s)
+        ]
         return any(not any(mentions(sentence, place) for sentence in sentences) for place in local)
 
     def _counts(self, counted: tuple[str, ...], passages: tuple[str, ...], figure: re.Pattern[str] = FIGURE) -> bool:

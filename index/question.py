@@ -100,7 +100,8 @@ _DETAILS = (
     (
         Detail.PHONE,
         re.compile(
-            r"\b(?:(?:tele)?phone|contact|mobile|direct)\s+(?:number|no)\b|\bnumber (?:to|i can) (?:call|ring)\b",
+            r"\b(?:(?:tele)?phone|contact|mobile|direct)\s+(?:number|no)\b|\bnumber (?:to|i can) (?:call|ring)\b|"
+            r"\b(?:the|a|their) number for\b",
             re.IGNORECASE,
         ),
     ),

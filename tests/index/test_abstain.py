@@ -297,3 +297,9 @@ def test_a_when_question_is_answered_only_by_a_passage_saying_when(pipeline: Ans
     assert pipeline.answer("when will the shared police and fire headquarters open").kind == "abstain"
     answer = pipeline.answer("when was the pc predator officer sentenced again")
     assert answer.kind == "answer", answer.text
+
+
+def test_a_person_or_a_number_for_a_local_place_no_passage_names_is_abstained(pipeline: AnswerPipeline) -> None:
+    """No document names the officers of a town or gives a station's number: someone from elsewhere would not do."""
+    assert pipeline.answer("who is the neighbourhood sergeant for clacton").kind == "abstain"
+    assert pipeline.answer("whats the number for the police station in southend").kind == "abstain"
