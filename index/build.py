@@ -24,6 +24,7 @@ from index.dense import build_dense, index_type, save_dense
 from index.embedding import Embedder, Vectors, text_key
 from index.lexical import LexicalIndex
 from index.places import PlaceNames, gazetteer_names
+from index.synonyms import SYNONYMS_FILE, Synonyms
 from knowledge.corpus import corpus_hash, load_corpus
 from knowledge.documents import Document, DocumentMeta
 
@@ -50,8 +51,9 @@ class BuildReport:
 
 
 def content_hash(documents: list[Document], model_name: str) -> str:
-    """Changes whenever the corpus, the model or the chunking changes: the index is then stale."""
-    key = f"{corpus_hash(documents)}|{model_name}|{CHUNKING_VERSION}|{FORMAT_VERSION}"
+    """Changes whenever the corpus, the model, the chunking or the synonyms change: the index is then stale."""
+    synonyms = hashlib.sha256(SYNONYMS_FILE.read_bytes()).hexdigest()  # acronyms are spelled out from it
+    key = f"{corpus_hash(documents)}|{model_name}|{CHUNKING_VERSION}|{FORMAT_VERSION}|{synonyms}"
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -102,9 +104,14 @@ def build_index(
         for chunk in chunk_document(document, chunk_context(document.meta), embedder.count_tokens, embedder.max_tokens)
     ]
     metas = {document.id: document.meta for document in documents}
-    chunk_texts = [embedding_text(chunk, chunk_context(metas[chunk.doc_id])) for chunk in chunks]
+    synonyms = Synonyms.load()
+    chunk_texts = [
+        synonyms.acronyms_spelled_out(embedding_text(chunk, chunk_context(metas[chunk.doc_id]))) for chunk in chunks
+    ]
     texts = {document.id: document.text for document in documents}
-    sentence_texts = [texts[c.doc_id][s.start : s.end] for c in chunks for s in c.sentences]
+    sentence_texts = [
+        synonyms.acronyms_spelled_out(texts[c.doc_id][s.start : s.end]) for c in chunks for s in c.sentences
+    ]
 
     cache = _EmbeddingCache(config.index_dir, embedder.name)
     vectors, embedded = cache.vectors_for(embedder, chunk_texts + sentence_texts, progress)

@@ -5,6 +5,7 @@ Only for deciding whether a passage covers the question's topic: retrieval's den
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import yaml
 from index.lexical import analyse
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 
 
 class Synonyms:
@@ -43,6 +45,13 @@ class Synonyms:
         """Whether the documents use the (stemmed) term or one of its synonyms: a resident's word for something the
         documents name otherwise ("pensioners" for older people) is no sign of a question about something else."""
         return knows(term) or any(knows(other) for other in self._related.get(term, frozenset()))
+
+    def acronyms_spelled_out(self, text: str) -> str:
+        """The text with the longer names added of the acronyms it uses ("I would ban it FRT" -> "... (facial
+        recognition; ...)"), for embedding a document's text: the dense model does not know a writer's acronym."""
+        acronyms = [w for w in _ACRONYM.findall(text) if w.casefold() in self._phrases]
+        extra = [p for w in dict.fromkeys(acronyms) for p in self._phrases[w.casefold()]]
+        return f"{text} ({'; '.join(dict.fromkeys(extra))})" if extra else text
 
     def spelled_out(self, text: str, used: Callable[[str], bool]) -> str:
         """The text with the longer names added of its words that the documents never use as written ("specials" ->

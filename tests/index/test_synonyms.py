@@ -27,3 +27,11 @@ def test_a_word_whose_synonym_the_documents_use_is_known() -> None:
     assert synonyms.known("special", knows)  # the documents never say it, but they say "special constabulary"
     assert not synonyms.known("knife", knows)  # neither it nor its synonyms appear
     assert not synonyms.known("tractor", knows)  # in no group and not used
+
+
+def test_a_documents_acronym_is_spelled_out_for_embedding() -> None:
+    """A writer's acronym ("I would ban it FRT") means nothing to the dense model; its longer names are added."""
+    synonyms = Synonyms([["facial recognition", "frt"], ["knife", "sharp object"]])
+    assert synonyms.acronyms_spelled_out("I would ban it FRT.") == "I would ban it FRT. (facial recognition)"
+    assert synonyms.acronyms_spelled_out("Ban frt and knives") == "Ban frt and knives"  # not written as an acronym
+    assert synonyms.acronyms_spelled_out("The NHS and the CPS") == "The NHS and the CPS"  # no longer name listed
