@@ -117,10 +117,10 @@ class AnswerPipeline:
         written = normalise(message)
         rule = triage(written)
         text = literal(written)  # what the second signal reads: no figures of speech
-        if rule is Triage.EMERGENCY or not text or declares_not_urgent(text) or asked_in_general(text):
-            return rule  # a writer who says it is not urgent, or asks in general, is believed: the rules alone decide
-        if asks_what_happened(text):
-            return rule  # nor is a question about an event done with an emergency unless the rules say so
+        # A writer who says it is not urgent, asks in general or asks what happened is believed: the rules alone decide.
+        deferring = declares_not_urgent(text) or asked_in_general(text) or asks_what_happened(text)
+        if rule is Triage.EMERGENCY or not text or deferring:
+            return rule
         closeness = self.emergencies.closeness(self.retriever.encode(text), says_happening_now(text))
         if rule is Triage.CRIME_REPORT and not reported_in_other_words(text):
             return Triage.EMERGENCY if closeness.outweighs_report else rule

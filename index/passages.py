@@ -33,7 +33,7 @@ FIGURE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:19|20)\d\d(?:[/-]\d\d)?\b")
 # Words that say when: a date, a day or month, a season, a stretch of time or a point before or after another.
 TIME = re.compile(
-    r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    rf"{YEAR.pattern}|\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|autumn|winter|christmas|"
     r"today|tonight|yesterday|tomorrow|ago|since|until|till|soon|later|earlier|recently|"
     r"(?:this|last|next|coming) (?:week|month|year|term)|"

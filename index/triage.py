@@ -719,7 +719,9 @@ def is_emergency(text: str, written: str | None = None) -> bool:
 
 # Where a message turns from what the writer meant to ask to what is happening ("I was going to ask about the plan but
 # actually there's a fight outside"): a sentence break or a turning word.
-_TURN = re.compile(r"[?.!]+\s+|\b(?:but|actually|anyway|although|though|except|hang on|wait|oh and)\b", re.IGNORECASE)
+_TURN = re.compile(
+    rf"{_SENTENCE_BREAK.pattern}|\b(?:but|actually|anyway|although|though|except|hang on|wait|oh and)\b", re.IGNORECASE
+)
 MIN_TURN_WORDS = 5
 
 
