@@ -134,12 +134,17 @@ FILLER_WORDS = {
 }
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | FRAMING_WORDS | FILLER_WORDS
 _STEMMER = Stemmer.Stemmer("english")
+# A prefix written with a hyphen ("re-opening", "anti-social") also gives the word written whole, as questions often
+# type it ("reopening", "antisocial").
+_PREFIXED = re.compile(r"\b(re|co|pre|non|anti|ex|un|de|sub|mid|multi|over|under|cross|counter|semi|post|inter)-(\w+)")
 
 
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> tuple[str, ...]:
     """Lower-cased, stop words removed, stemmed: the terms BM25 and the coverage check compare."""
-    words = [w for w in TOKEN.findall(text.lower().replace("’", "'")) if w not in STOPWORDS]
+    text = text.lower().replace("’", "'")
+    words = [w for w in TOKEN.findall(text) if w not in STOPWORDS]
+    words += [prefix + rest for prefix, rest in _PREFIXED.findall(text)]
     return tuple(_STEMMER.stemWords(words))
 
 

@@ -24,6 +24,7 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 from rapidfuzz.distance import OSA
 
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # a hyphenated word of the documents ("re-opening")
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # a word of a question: letters, perhaps with an apostrophe
 _TYPED = re.compile(r"[a-z0-9']+")  # a word of a lower-cased message, shorthand such as "sum1" included
 _STEMMER = Stemmer.Stemmer("english")
@@ -82,7 +83,10 @@ class Corrector:
     @classmethod
     def towards_documents(cls, texts: Iterable[str], lexicon: Iterable[str] = ()) -> Corrector:
         """Towards the words of `texts` (and common English stopwords), leaving alone the words of `lexicon`."""
+        texts = list(texts)
         counts = Counter(w.casefold() for text in texts for w in _LETTERS.findall(text))
+        # A word the documents hyphenate is known written whole too ("re-opening" makes "reopening" no typo).
+        counts.update(w.casefold().replace("-", "") for text in texts for w in _HYPHENATED.findall(text))
         return cls(
             set(counts) | set(STOPWORDS_EN_PLUS),
             min_length=5,
