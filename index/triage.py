@@ -58,7 +58,9 @@ EMERGENCY = _any(
     r"(?:is\s+|'s\s+)?(?:happening|in progress|going on|taking place|under ?way|kicking off)\b"
     r"(?!\s+(?:more|less|a lot|so much|so often|often|everywhere|all over|across|around (?:the|our) (?:county|area|"
     r"country)))",
-    r"\b"
+    # Not people carrying knives as a topic ("how do we stop young people carrying blades").
+    r"^(?!.*\b(?:stop\w*|prevent\w*|deter\w*|tackl\w*|about|why (?:are|do))\s+(?:(?:young|more|so many|many)\s+)?"
+    r"(?:people|youths|kids|children|teenagers|teens|lads|boys|men|youngsters)\s+(?:from\s+)?carrying\b).*\b"
     + _PERSON
     + r"\b.{0,40}\b(?:with|has|holding|waving|wielding|got|carrying|pulled|pulling)\b.{0,20}\b"
     + _WEAPON
@@ -313,8 +315,11 @@ IN_THE_PAST = _any(
     r"\b(?:we|i|they) had (?:a|an)\b",
 )
 HAPPENING_NOW = _any(
-    r"\b(?:now|right now|just now|currently|at the moment|as we speak|tonight|quick|quickly|hurry|"
-    r"urgent|what do i do|what should i do|send|ambulance)\b",
+    r"\b(?:(?<!more )(?<!less )(?<!than )(?<!until )(?<!till )now|right now|just now|currently|at the moment|"
+    r"as we speak|tonight|quick|quickly|hurry|urgent|what do i do|what should i do|send)\b",
+    # An ambulance wanted, not one told of ("the ambulance took forty minutes") nor the service ("ambulance crews").
+    r"\bambulance\b(?!\s+(?:took|came|arrived|was|were|had|crews?|staff|service|services|response|times?|waits?|"
+    r"workers?|drivers?|trusts?)\b)",
 )
 # Said outright to be happening now: what a question asked in general must say to be an emergency ("what should I do"
 # opens real calls for help, but also "what should I do if I ever ...").
@@ -326,8 +331,8 @@ SAID_TO_BE_NOW = _any(
 POLICY_QUESTION = _any(
     # Opening with a question word, perhaps after a preposition ("by what year does the plan ...").
     r"^\W*(?:(?:by|in|at|from|for|to|on|with|since|until|under|according to)\s+)?"
-    r"(?:what|how|will|would|is there|are there|does|do|did|who|which|why|when|where|can|should|has|have)\b.*\b"
-    r"(?:doing about|being done|plans?|policy|policies|candidates?|commissioner|pcc|council|government|figures|"
+    r"(?:what|how|will|would|is there|are there|are|does|do|did|who|which|why|when|where|can|should|has|have)\b.*\b"
+    r"(?:doing about|being done|trained|plans?|policy|policies|candidates?|commissioner|pcc|council|government|figures|"
     r"statistics|how many|how much|register|rules?|laws?|schemes?|strategy|manifesto|funding|news|"
     r"training (?:do|does)|opinion|views? (?:on|of|about)|stance|position on|ban|bans|banning|banned|crackdown|"
     r"crack down)\b",
@@ -374,6 +379,8 @@ _IN_GENERAL = "|".join(
         r"\b(?:just asking|for future reference|for the future|hypothetical(?:ly)?|out of (?:interest|curiosity))\b",
         r"\b(?:general advice|in general|generally(?: speaking)?|just in case|(?:know|prepared|ready) in case)\b",
         r"\bif (?:i|you|we|one|someone) (?:ever|were ever|were to)\b",
+        r"^\W*(?:if|when|whenever)\s+(?:a|an|someone|somebody|some ?one|you|people|a person)\b[^?]*\b(?:is the advice|"
+        r"are you (?:supposed|meant|allowed)|should you|do you|can you|what do you)\b",
         r"\bfor (?:a |the |our |my )?(?:[\w-]+ ){0,2}(?:quiz|project|essay|presentation|lesson|homework|assignment)\b",
     )
 )
