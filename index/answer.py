@@ -109,6 +109,7 @@ class AnswerPipeline:
         self.corrector = Corrector.towards_documents(_corpus_words(retriever), retriever.embedder.whole_words())
         self.abstention = Abstention(retriever)
         self.quotes = QuoteChooser(retriever, Passages(retriever.data))
+        self._terms_of: dict[str, frozenset[str]] | None = None  # each document's terms, read on the first claim
         self._written = frozenset(w.casefold() for d in retriever.data.documents.values() for w in WORD.findall(d.text))
 
     def triage(self, message: str) -> Triage | None:
@@ -174,12 +175,27 @@ class AnswerPipeline:
         claimed: tuple[str, ...] = ()
         context: tuple[str, ...] = ()
         if question.claim:  # only a question taking a stance for granted needs the texts its premise is checked in
-            about = [d for d in texts if not question.named or d in question.named]
+            about = [d for d in texts if d in (question.named or self._holding_rarest(question))]
             claimed = tuple(texts[d] for d in about)
             chunks = self.quotes.chunks_per_source(self.candidate_hits(question, hits))
             context = tuple(self.retriever.data.chunks[c].text for d in about for c in chunks.get(d, []))
         best = candidates[0].score if candidates else 0.0
         return self.abstention.decide(question, hits, best, tuple(texts.values()), claimed, context)
+
+    def _holding_rarest(self, question: ParsedQuestion) -> frozenset[str]:
+        """The documents holding the question's rarest topic word: whom a claim is about when no source is named ("why
+        was <a person only one article names> cleared" is that article's claim, not one of every source's)."""
+        stance = question.claim.stems if question.claim else frozenset()
+        holders = [self._documents_with(t) for t in question.topic_terms if t not in stance]
+        holders = [h for h in holders if h]
+        return min(holders, key=len) if holders else frozenset(self.retriever.data.documents)
+
+    def _documents_with(self, term: str) -> frozenset[str]:
+        if self._terms_of is None:
+            documents = self.retriever.data.documents.values()
+            self._terms_of = {d.id: frozenset(analyse(f"{_manifest_names(d.meta)} {d.text}")) for d in documents}
+        holds = self.retriever.synonyms.any_in
+        return frozenset(d for d, terms in self._terms_of.items() if holds(term, terms))
 
     def _candidates(self, question: ParsedQuestion, hits: list[Hit]) -> list[SourceQuotes]:
         """The best passages of every source that speaks to the question, best first; the sources it names, and each
@@ -303,6 +319,10 @@ def _corpus_words(retriever: Retriever) -> list[str]:
         + [" ".join(filter(None, (d.meta.title, d.meta.speaker, d.meta.publisher))) for d in documents]
         + [" ".join(sorted(retriever.synonyms.words))]
     )
+
+
+def _manifest_names(meta: DocumentMeta) -> str:
+    return " ".join(filter(None, (meta.title, meta.speaker, meta.speaker_role, meta.publisher)))
 
 
 def _sort_name(meta: DocumentMeta) -> str:

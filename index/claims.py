@@ -64,7 +64,7 @@ _POLES: tuple[tuple[Pole, str], ...] = (
         r"cut(?:s|ting)?|reduc\w*|halv\w*|scrap\w*|abolish\w*|clos(?:e|es|ed|ing|ures?)|shut\w*|end(?:s|ed|ing)?|"
         r"stop\w*|ban(?:s|ned|ning)?|ditch\w*|oppos\w*|against|los(?:e|es|ing)|lost|ax(?:e|es|ed|ing)|fewer|less|"
         r"scal(?:e|es|ed|ing) back|downsiz\w*|shrink\w*|slash\w*|"
-        r"get(?:ting)? rid of|disband\w*",
+        r"get(?:ting)? rid of|disband\w*|fall(?:s|ing|en)?|fell|(?:going|gone|went) down|drop(?:s|ped|ping)?|declin\w*",
     ),
     (
         Pole.MORE,
@@ -72,7 +72,7 @@ _POLES: tuple[tuple[Pole, str], ...] = (
         r"invest\w*|roll(?:s|ed|ing)? out|introduc\w*|keep(?:s|ing)?|kept|protect\w*|maintain\w*|continu\w*|"
         r"re-?open\w*|support\w*|backed|backing|champion\w*|favou?r(?:s|ed|ing)?|legalis\w*|legaliz\w*|"
         r"decriminalis\w*|decriminaliz\w*|deploy\w*|push(?:ed|es|ing)? for|endors\w*|ring-?fenc\w*|"
-        r"safeguard\w*|retain\w*|preserv\w*",
+        r"safeguard\w*|retain\w*|preserv\w*|ris(?:e|es|ing|en)|rose|(?:going|gone|went) (?:back )?up|up from",
     ),
 )
 _STANCE = [(pole, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for pole, words in _POLES]

@@ -638,7 +638,10 @@ VOTE_ADVICE = _any(
     + _BACK
     + r"|support|choose|pick|"
     r"recommend|worst|worse|right|should)\b",
-    r"\b(?:is|are)\s+.{1,40}\s+(?:better|worse|best|worst)\s+(?:than|candidate|choice|option|for)\b",
+    # Not a thing compared with its own past ("is knife crime worse than it was", "than last year").
+    r"\b(?:is|are)\s+.{1,40}\s+(?:better|worse|best|worst)\s+(?:than|candidate|choice|option|for)\b"
+    r"(?!\s+(?:it|they|this|that|things|crime) (?:was|were|used|has|have)\b|\s+(?:before|ever|last|previously|"
+    r"in (?:19|20)\d\d|\d+ years|years ago|it used)\b)",
     r"\b(?:best|better|worst|right)\s+(?:candidate|choice|person|option)\b",
     # "Who will win?" about this election, not about a match or a league.
     r"\bwho\s+(?:will|is going to|gonna|do you think will)\s+win\b(?:\s*[?.!]*\s*$|.{0,40}\b(?:election|vote|votes|"

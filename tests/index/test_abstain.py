@@ -179,6 +179,13 @@ def test_typos_are_corrected_towards_the_documents_words_only() -> None:
     assert corrector.correct("braintree police") == "braintree police"  # a name nothing in the documents resembles
 
 
+def test_a_word_the_documents_hyphenate_is_no_typo_written_whole() -> None:
+    """The documents write "re-opening"; a resident's "reopening" is that word, not a typo of "reoffending"."""
+    corrector = Corrector.towards_documents(["Supporting the re-opening of libraries cuts reoffending."])
+    assert corrector.correct("reopening libraries") == "reopening libraries"
+    assert set(analyse("reopening")) <= set(analyse("the re-opening of libraries"))
+
+
 def test_a_typo_is_corrected_to_the_word_fewest_edits_away() -> None:
     """Two letters swapped is one slip: "polcie" is "police", not the longer "policies" that shares more letters."""
     corrector = Corrector.towards_documents(["Police policies on officers."])

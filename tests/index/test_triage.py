@@ -450,3 +450,35 @@ def test_the_new_crime_and_danger_words_said_of_pets_family_or_figures_get_neith
 )
 def test_debt_a_place_after_attacked_and_another_child_safe_leave_an_emergency(message: str) -> None:
     assert triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # first-aid questions put to "you", people carrying knives as a topic, an ambulance told of, trend "now"
+        "if a kid is having a fit are you meant to hold them down",
+        "when somebody faints should you lift their legs up",
+        "what can be done to deter teenagers carrying knives in the town centre",
+        "are paramedics trained to deal with someone who is choking",
+        "the ambulance took two hours for my nan last winter, what is the plan for response times",
+        "is shoplifting worse than it was or is it just talked about more now",
+    ],
+)
+def test_general_first_aid_and_policy_questions_naming_a_danger_get_neither(message: str) -> None:
+    assert triage(message) is None
+
+
+def test_a_thing_compared_with_its_own_past_is_no_vote_advice_but_two_candidates_compared_is() -> None:
+    assert triage("is burglary better than it was ten years ago") is None
+    assert triage("is the green candidate better than the independent") is Triage.VOTE_ADVICE
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "if someone is on fire what should i do, my neighbour's kitchen is in flames right now",
+        "there's a gang of lads carrying machetes down our road",
+        "please send an ambulance, my husband is not breathing",
+    ],
+)
+def test_dangers_told_beside_those_words_stay_emergencies(message: str) -> None:
+    assert triage(message) is Triage.EMERGENCY
