@@ -23,7 +23,22 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SUFFIXES = ("s", "es", "ing", "ed", "d", "er", "ers")
 # Where a one-word name is a place: after a preposition of place, or before a word for what a place has.
 _BEFORE_PLACE = frozenset({"in", "at", "near", "around", "from", "to", "for", "of", "across", "outside", "round"})
-_AFTER_PLACE = frozenset({"police", "station", "town", "high", "council", "centre", "center", "city"})
+_AFTER_PLACE = frozenset(
+    {
+        "police",
+        "station",
+        "town",
+        "high",
+        "council",
+        "centre",
+        "center",
+        "city",
+        "neighbourhood",
+        "area",
+        "borough",
+        "district",
+    }
+)
 # Where a word the documents never use and no dictionary lists is a place too small or too administrative for the
 # gazetteer (a borough rather than a town): right after one of these.
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "around", "outside"})
@@ -64,11 +79,13 @@ class PlaceNames:
         (folder / PLACES_FILE).write_text("\n".join(sorted(self._names)) + "\n", encoding="utf-8")
 
     def unknown_in(self, text: str, written: str) -> list[str]:
-        """Places named in the text that `written` (the documents' casefolded text) never mentions."""
-        return [place for place in self.named_in(text) if not mentions(written, place)]
+        """Places named in the text that `written` (the documents' casefolded text) never mentions. A keyword query
+        names a place by ending with it ("crime rate <town>", "car thefts <town> 2024")."""
+        return [place for place in self.named_in(text, keywords=True) if not mentions(written, place)]
 
-    def named_in(self, text: str) -> list[str]:
-        """Places named in the text (one to three words, any case), the longest reading of each."""
+    def named_in(self, text: str, keywords: bool = False) -> list[str]:
+        """Places named in the text (one to three words, any case), the longest reading of each; a one-word name only
+        where spoken of as a place (given `keywords`, also as a keyword query does)."""
         words = [w.removesuffix("'s").removesuffix("’s") for w in _WORD.findall(text.casefold())]
         found: list[str] = []
         for size in range(MAX_WORDS, 0, -1):
@@ -76,17 +93,18 @@ class PlaceNames:
                 phrase = " ".join(words[first : first + size])
                 if (
                     phrase in self._names
-                    and (size > 1 or _spoken_of_as_place(words, first))
+                    and (size > 1 or _spoken_of_as_place(words, first, keywords))
                     and not _inside(phrase, found)
                 ):
                     found.append(phrase)
         return found
 
 
-def _spoken_of_as_place(words: list[str], index: int) -> bool:
+def _spoken_of_as_place(words: list[str], index: int, keywords: bool = False) -> bool:
     before = words[index - 1] if index else ""
     after = words[index + 1] if index + 1 < len(words) else ""
-    return before in _BEFORE_PLACE or after in _AFTER_PLACE
+    keyword_place = keywords and index > 0 and not after  # the last word, figures aside ("thefts <town> 2024")
+    return before in _BEFORE_PLACE or after in _AFTER_PLACE or keyword_place
 
 
 def unlisted_places(text: str, known: Callable[[str], bool], is_word: Callable[[str], bool]) -> list[str]:

@@ -29,6 +29,8 @@ def test_a_one_word_name_counts_only_where_a_place_is_spoken_of() -> None:
     assert places.unknown_in("are toyota cars stolen more", written="") == []
     assert places.unknown_in("tiptree crime", written="") == []
     assert places.unknown_in("thefts in tiptree", written="") == ["tiptree"]
+    assert places.unknown_in("burglary figures tiptree 2023", written="") == ["tiptree"]  # a keyword query ends on it
+    assert places.unknown_in("tiptree", written="") == []  # the word alone
 
 
 @pytest.mark.parametrize(
