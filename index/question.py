@@ -125,7 +125,12 @@ _COMPARE = re.compile(
     re.IGNORECASE,
 )
 # "Who is the chief constable?" asks for a name: a passage naming only the role does not answer it.
-_IDENTITY = re.compile(r"^\W*who(?:'s|’s| is| are|'re) (?:currently |now )?(?:the|your|our|my)\b", re.IGNORECASE)
+_IDENTITY = re.compile(
+    r"^\W*(?:who(?:'s|’s| is| are|'re)|whos) (?:currently |now )?(?:the|your|our|my)\b|"
+    r"^\W*who (?:runs|heads|leads|is in charge of|is head of)\b|"
+    r"^[\w\s'’-]{3,60}?(?:'s|’s)? name\s*\??\s*$",  # a keyword query: "chief constable name"
+    re.IGNORECASE,
+)
 # "Who will win the cup?": a prediction, which documents of positions, plans and news do not make. ("Who will win the
 # election" is mostly refused as vote advice before retrieval: index/triage.py.) Not a prize that is awarded ("who will
 # win the contract", "which areas will win funding").

@@ -270,6 +270,9 @@ def test_who_holds_a_role_is_answered_only_by_a_passage_naming_someone(pipeline:
     # "Special Constables" is the plural of a role, not a person's name.
     role = pipeline.answer("who's the chief constable at the moment")
     assert role.kind == "abstain", [c.quote for c in role.citations]
+    for keywords in ("essex chief fire officer name", "whos the head of essex fire and rescue"):  # asked as typed
+        answer = pipeline.answer(keywords)
+        assert answer.kind == "abstain", (keywords, [c.quote for c in answer.citations])
 
 
 def test_no_training_question_paraphrases_a_labelled_question(embedder: Embedder) -> None:
