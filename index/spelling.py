@@ -28,6 +28,8 @@ _HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # a hyphenated word of th
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # a word of a question: letters, perhaps with an apostrophe
 _TYPED = re.compile(r"[a-z0-9']+")  # a word of a lower-cased message, shorthand such as "sum1" included
 _STEMMER = Stemmer.Stemmer("english")
+_VOWEL = re.compile(r"[aeiouy]")
+MIN_PART = 4  # the shortest word of two run together: shorter ones split too much ("ant" "isocial")
 MAX_COMPLETIONS = 4  # a word cut short that begins more targets than this is too short to say which was meant
 
 
@@ -106,6 +108,8 @@ class Corrector:
         folded = word.casefold()
         if folded in self._shorthand:
             return self._shorthand[folded]
+        if self._target_forms and _plural_of_acronym(folded, self._targets):
+            return folded[:-1]  # "pccs": the stemmer leaves a plural without vowels alone
         if len(folded) < self._min_length or folded in self._targets:
             return word
         if self._target_forms:
@@ -119,13 +123,30 @@ class Corrector:
         close = difflib.get_close_matches(folded, self._candidates(folded), n=5, cutoff=self._similarity(len(folded)))
         # A word is looked up (`is_word`, costly) only when there is something to replace it with.
         replacement = self._completion(folded) if not close and self._target_forms else None
-        if (not close and replacement is None) or self._is_word(folded):
+        split = self._split(folded) if not close and replacement is None and self._target_forms else None
+        if (not close and replacement is None and split is None) or self._is_word(folded):
             return word
+        if split is not None:
+            return split
         if replacement is not None:
             return replacement
         # Fewest edits first, a swap of two letters counting as one ("polcie" is "police", not "policies"); difflib's
         # order breaks ties.
         return min(close, key=lambda target: OSA.distance(folded, target))
+
+    def _split(self, folded: str) -> str | None:
+        """Two target words run together ("speedwatch" where the documents write "Speed Watch"), each of at least
+        MIN_PART letters; the split leaving the longer first word when several do."""
+        for cut in range(len(folded) - MIN_PART, MIN_PART - 1, -1):
+            first, second = folded[:cut], folded[cut:]
+            if (
+                first in self._targets
+                and second in self._targets
+                and first not in STOPWORDS_EN_PLUS
+                and second not in STOPWORDS_EN_PLUS
+            ):
+                return f"{first} {second}"
+        return None
 
     def _completion(self, folded: str) -> str | None:
         """A word cut short in a keyword query ("facial recog"): the commonest target it begins, when the few targets
@@ -147,6 +168,12 @@ class Corrector:
             return self._all_targets
         sizes = range(max(self._min_length, len(folded) - 2), len(folded) + 3)
         return [target for size in sizes for target in self._by_start.get((folded[:1], size), [])]
+
+
+def _plural_of_acronym(word: str, targets: frozenset[str]) -> bool:
+    """ "pccs" for "pcc": a target without vowels, and an s."""
+    singular = word[:-1]
+    return word.endswith("s") and len(singular) >= 2 and singular in targets and not _VOWEL.search(singular)
 
 
 def _is_form_of(word: str, targets: frozenset[str]) -> bool:

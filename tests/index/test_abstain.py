@@ -186,6 +186,13 @@ def test_a_word_the_documents_hyphenate_is_no_typo_written_whole() -> None:
     assert set(analyse("reopening")) <= set(analyse("the re-opening of libraries"))
 
 
+def test_two_words_run_together_and_a_plural_acronym_are_read_as_the_documents_write_them() -> None:
+    corrector = Corrector.towards_documents(["The Crime Watch scheme and the PCC."], ["watch", "crime"])
+    assert corrector.correct("crimewatch volunteers") == "crime watch volunteers"
+    assert corrector.correct("are pccs paid") == "are pcc paid"
+    assert corrector.correct("watches") == "watches"  # a form of a word, not two
+
+
 def test_a_typo_is_corrected_to_the_word_fewest_edits_away() -> None:
     """Two letters swapped is one slip: "polcie" is "police", not the longer "policies" that shares more letters."""
     corrector = Corrector.towards_documents(["Police policies on officers."])
