@@ -158,7 +158,8 @@ class AnswerPipeline:
 
     def retrieve(self, text: str) -> tuple[ParsedQuestion, list[Hit]]:
         """The question understood once (typos corrected for the lexical side), and the passages retrieved for it."""
-        vector = self.retriever.encode(self.retriever.synonyms.spelled_out(text, self._written.__contains__))
+        corrected = self.corrector.correct(text)
+        vector = self.retriever.encode(self.retriever.synonyms.spelled_out(corrected, self._written.__contains__))
         parsed = parse_question(text, vector, self.names, self.corrector)
         return parsed, self.retriever.search(parsed.corrected, SEARCH_DEPTH, vector=parsed.vector)
 
