@@ -128,7 +128,8 @@ _COMPARE = re.compile(
 _IDENTITY = re.compile(
     r"^\W*(?:who(?:'s|’s| is| are|'re)|whos) (?:currently |now )?(?:the|your|our|my)\b|"
     r"^\W*who (?:runs|heads|leads|is in charge of|is head of)\b|"
-    r"^[\w\s'’-]{3,60}?(?:'s|’s)? name\s*\??\s*$",  # a keyword query: "chief constable name"
+    # A keyword query ("chief constable name"), not a question about a name ("why pc predator name").
+    r"^(?!\W*(?:why|how|what|when|where|which|is|are|does|do|did)\b)[\w\s'’-]{3,60}?(?:'s|’s)? name\s*\??\s*$",
     re.IGNORECASE,
 )
 # "Who will win the cup?": a prediction, which documents of positions, plans and news do not make. ("Who will win the
