@@ -84,7 +84,9 @@ _NEGATION = re.compile(
 )
 # A question taking something for granted: "why does/did/is X ...", "when did X ...", "how come X ...".
 _PRESUPPOSES = re.compile(
-    r"^\W*(?:why|how come|when (?:did|has|have|had|was|were))\b(?!\s+(?:not|n't)\b)", re.IGNORECASE
+    r"^\W*(?:why|how come|when (?:did|has|have|had|was|were))\b(?!\s+(?:not|n't)\b)|"
+    r"^[^?]{3,80}\bwhy\s*\?*\s*$",  # a keyword query ending in "why": "<claim> why"
+    re.IGNORECASE,
 )
 # "Why does X want Y": wanting a thing is being for more of it; only a question is read so ("I want to ban" in a
 # passage is the ban's stance, not a second one).

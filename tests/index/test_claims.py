@@ -90,6 +90,7 @@ def test_where_parties_disagree_the_claim_is_one_of_theirs() -> None:
         "why was trentham let off",  # he was jailed
         "why did the ehrc call the met's use of live facial recognition legitimate",  # it said unlawful
         "why was stuart trentham acquitted",  # jailed; another article's "no misconduct" is not said of him
+        "hirst halving special constables why",  # a keyword query ending in "why": he would double them
     ],
 )
 def test_a_question_resting_on_the_opposite_of_what_a_source_says_is_abstained_on(
