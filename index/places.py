@@ -24,20 +24,7 @@ _SUFFIXES = ("s", "es", "ing", "ed", "d", "er", "ers")
 # Where a one-word name is a place: after a preposition of place, or before a word for what a place has.
 _BEFORE_PLACE = frozenset({"in", "at", "near", "around", "from", "to", "for", "of", "across", "outside", "round"})
 _AFTER_PLACE = frozenset(
-    {
-        "police",
-        "station",
-        "town",
-        "high",
-        "council",
-        "centre",
-        "center",
-        "city",
-        "neighbourhood",
-        "area",
-        "borough",
-        "district",
-    }
+    {"police", "station", "town", "high", "council", "centre", "center", "city", "neighbourhood", "borough"}
 )
 # Where a word the documents never use and no dictionary lists is a place too small or too administrative for the
 # gazetteer (a borough rather than a town): right after one of these.
