@@ -160,6 +160,9 @@ EMERGENCY_IN_CONTEXT = _any(
     r"(?:his|her|their|a) way) in\b(?!\s*(?:to|touch|contact)\b)",
     # Road collisions with someone hurt or trapped, or many vehicles.
     _VEHICLE_EVENT + r"\b.{0,80}\b" + _HARMED + r"\b",
+    # A vehicle driven into people is harm in itself.
+    r"\b(?:ploughed|ploughing|plowed|drove|driven|smashed|crashed|careered|mounted the (?:pavement|kerb))\b.{0,40}\b"
+    r"(?:into|through)\s+(?:a |the )?(?:people|crowds?|pedestrians|shoppers|group|queue|kids|children)\b",
     _HARMED + r"\b.{0,60}\b" + _VEHICLE_EVENT,
     r"\bmulti-? ?(?:car|vehicle) (?:crash|collision|smash)\b",
     r"\b(?:several|loads of|lots of|a few|three|four|five|six|many) (?:cars|vehicles)\b.{0,40}\b(?:crash\w*|smash\w*|"
@@ -704,6 +707,23 @@ EMERGENCY_UNLESS_FIGURATIVE = _any(r"\bon fire\b")
 _SENTENCE_BREAK = re.compile(r"[?.!]+\s+")
 
 
+# Told as read or heard of ("I read that ...", "saw on the news ..."), or in the present tense.
+_REPORTED = _any(r"\b(?:i read|read that|i saw|saw on the news|on the news|i heard|heard that|in the papers?)\b")
+_PRESENT = _any(r"\b(?:is|are|isn't|aren't|isnt|arent|can't|cant|won't|wont|still|keeps?)\b|'s\b|'re\b")
+
+
+def _told_of_then_asked_about_plans(text: str) -> bool:
+    """A danger read of, or told in the past tense and dated ("last year my neighbour collapsed in the street"), then a
+    question about plans in a sentence of its own: the question is the message."""
+    *told, asked = _SENTENCE_BREAK.split(text.strip())
+    before = " ".join(told)
+    if not told or POLICY_QUESTION.search(asked) is None:
+        return False
+    return _REPORTED.search(before) is not None or (
+        IN_THE_PAST.search(before) is not None and _PRESENT.search(before) is None
+    )
+
+
 def is_emergency(text: str, written: str | None = None) -> bool:
     """A danger to someone now: a rule that holds anywhere (read in the message as `written`, figures of speech and
     all), or a named danger in a message that is not asking about plans, figures or the past (unless it also says that
@@ -712,7 +732,8 @@ def is_emergency(text: str, written: str | None = None) -> bool:
     if _in_general(text):
         return False
     if EMERGENCY.search(written) or EMERGENCY_UNLESS_FIGURATIVE.search(text):
-        return not POLICY_QUESTION.search(written) or bool(HAPPENING_NOW.search(written))
+        about_plans = POLICY_QUESTION.search(written) or _told_of_then_asked_about_plans(written)
+        return not about_plans or bool(HAPPENING_NOW.search(written))
     if not EMERGENCY_IN_CONTEXT.search(text):
         return False
     over = OVER_AND_FINE.search(text)

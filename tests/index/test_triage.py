@@ -482,3 +482,25 @@ def test_a_thing_compared_with_its_own_past_is_no_vote_advice_but_two_candidates
 )
 def test_dangers_told_beside_those_words_stay_emergencies(message: str) -> None:
     assert triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Two years ago my brother collapsed on the pavement and waited an hour. What are the candidates plans?",
+        "I heard that paramedics are being assaulted at A&E. What is the commissioner doing about it?",
+    ],
+)
+def test_a_danger_read_of_or_told_in_the_past_before_a_question_about_plans_is_no_emergency(message: str) -> None:
+    assert triage(message) is not Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my mum collapsed on the floor a minute ago and she isn't breathing. is there a plan for defibrillators?",
+        "a car has just driven into a group of people outside the pub",
+    ],
+)
+def test_a_danger_told_now_before_a_question_or_a_car_driven_into_people_is_an_emergency(message: str) -> None:
+    assert triage(message) is Triage.EMERGENCY
