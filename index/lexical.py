@@ -131,6 +131,18 @@ FILLER_WORDS = {
     "reckon",
     "reckons",
     "lots",
+    # Modal verbs and "what happened to": how a question is put, not what it is about.
+    "could",
+    "would",
+    "might",
+    "must",
+    "shall",
+    "try",
+    "trying",
+    "ever",
+    "happen",
+    "happens",
+    "happened",
 }
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | FRAMING_WORDS | FILLER_WORDS
 _STEMMER = Stemmer.Stemmer("english")
