@@ -131,9 +131,9 @@ FILLER_WORDS = {
     "reckon",
     "reckons",
     "lots",
-    # Modal verbs and "what happened to": how a question is put, not what it is about.
+    # Modal verbs and "what happened to": how a question is put, not what it is about ("would" stays: "would he
+    # ban it" is answered by what he says he would do).
     "could",
-    "would",
     "might",
     "must",
     "shall",

@@ -27,6 +27,8 @@ from index.retriever import Hit, Retriever
 
 CHUNKS_PER_SOURCE = 5
 HEADING_SHARE = 0.5  # a topic word found only in the section heading counts half
+RUN_ON_BELOW = 30  # a best passage of one sentence shorter than this runs on into the next...
+RUN_ON_UP_TO = 55  # ...when the two together are no longer than this
 RUNNER_UP_MARGIN = 0.16  # a source's second passage is shown when it scores within this of its best
 SHORT_WORDS, LONG_WORDS = 15, 55
 RANKING_FILE = Path(__file__).with_name("quote_ranking.yaml")
@@ -160,13 +162,14 @@ class QuoteChooser:
 
     def _best_of(self, question: ParsedQuestion, chunk_ids: list[int]) -> SourceQuotes | None:
         """The source's passage most likely to hold the answer (the ranking), and its best other one apart from it."""
+        found = self.features(question, chunk_ids)
         scored = [
-            Quote(p.doc_id, p.span, weighted(f, SCORE_WEIGHTS), f.overlap, weighted(f, self.ranking))
-            for p, f in self.features(question, chunk_ids)
+            Quote(p.doc_id, p.span, weighted(f, SCORE_WEIGHTS), f.overlap, weighted(f, self.ranking)) for p, f in found
         ]
         if not scored:
             return None
         best = max(scored, key=lambda q: q.rank)
+        best = _run_on(best, [p for p, _ in found])
         apart = [q for q in scored if q.span.end <= best.span.start or best.span.end <= q.span.start]
         return SourceQuotes(best, max(apart, key=lambda q: q.rank, default=None))
 
@@ -238,6 +241,23 @@ class QuoteChooser:
             w if synonyms.any_in(t, words) else HEADING_SHARE * w if t in heading else 0.0 for t, w in weights.items()
         )
         return found / total
+
+
+def _run_on(best: Quote, passages: list[Passage]) -> Quote:
+    """A short sentence with the one after it in its paragraph: a sentence that shares the question's words often only
+    sets the scene ("She also covered van hire, after the attacks"), and the next says what was said or done."""
+    alone = next((p for p in passages if p.span == best.span), None)
+    if alone is None or len(alone.rows) != 1 or alone.is_list or alone.words >= RUN_ON_BELOW:
+        return best
+    pair = next(
+        (
+            p
+            for p in passages
+            if p.span.start == best.span.start and len(p.rows) == 2 and not p.is_list and p.words <= RUN_ON_UP_TO
+        ),
+        None,
+    )
+    return best if pair is None else Quote(best.doc_id, pair.span, best.score, best.overlap, best.rank)
 
 
 def _length_cost(words: int) -> float:

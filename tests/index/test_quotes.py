@@ -8,6 +8,9 @@ from itertools import pairwise
 import pytest
 
 from index.answer import Answer, AnswerPipeline
+from index.chunking import Span
+from index.passages import Passage
+from index.quoting import Quote, _run_on
 
 MILLER = "miller-mayor-policing-blog"
 HIRST = "hirst-manifesto-commitments"
@@ -169,3 +172,16 @@ def test_the_fitted_ranking_weighs_what_answers_and_is_stored_readably(pipeline:
     # held-out dev questions: within two questions in about 230.
     fitted = fit_ranking(pipeline, load_questions(split="dev") + load_questions(DEFAULT_FITTING, "train"))
     assert fitted.accuracy >= fitted.hand_accuracy - 0.01, fitted
+
+
+def test_a_short_sentence_setting_the_scene_runs_on_into_the_next() -> None:
+    """ "She also covered van hire." says what was asked about; the sentence after it says what she said."""
+    scene = Passage("doc", Span(0, 30), range(0, 1), 0, words=6, is_list=False)
+    pair = Passage("doc", Span(0, 90), range(0, 2), 0, words=18, is_list=False)
+    long_pair = Passage("doc", Span(0, 400), range(0, 2), 0, words=80, is_list=False)
+    best = Quote("doc", scene.span, score=0.7, overlap=1.0, rank=2.0)
+    assert _run_on(best, [scene, pair]).span == pair.span
+    assert _run_on(best, [scene, pair]).score == best.score  # how strongly it answers is the sentence's
+    assert _run_on(best, [scene, long_pair]).span == scene.span  # the two would be too long a quote
+    sentence = Passage("doc", Span(0, 200), range(0, 1), 0, words=40, is_list=False)
+    assert _run_on(Quote("doc", sentence.span, 0.7), [sentence, long_pair]).span == sentence.span  # long enough alone
