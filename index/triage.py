@@ -39,8 +39,9 @@ EMERGENCY = _any(
     r"\b(?:forc(?:e|ing)|trying to (?:get|open))\b.{0,20}\b(?:door|window|lock|in)\b.{0,30}\b(?:open|now|right now)\b",
     r"\b(?:someone|somebody|some ?one|somone|intruders?|burglars?|a stranger|strangers|a man|men)\b.{0,25}"
     r"\b(?:in|inside) (?:my|our|the) (?:house|home|flat|room|garden|kitchen|bedroom|shed|garage)\b",
-    r"\b(?:being|getting)\s+(?:attacked|stabbed|assaulted|beaten|mugged|robbed|raped|strangled|chased|followed|"
-    r"kidnapped|threatened|hurt|hit|kicked|punched)\b",
+    # Not a fear of it ("worries about being followed", "scared of getting mugged").
+    r"(?<!about )(?<!of )(?<!avoid )\b(?:being|getting)\s+(?:attacked|stabbed|assaulted|beaten|mugged|robbed|raped|"
+    r"strangled|chased|followed|kidnapped|threatened|hurt|hit|kicked|punched)\b",
     r"\b(?:is|are|'s|'re)\s+(?:attacking|stabbing|assaulting|beating|hitting|punching|kicking|strangling|choking|"
     r"chasing|following|threatening|hurting|fighting)\b",
     r"^(?!\W*(?:why|what|how|who|will|would|are|is|do|does|did|can|should)\b).*\b(?:robbing|mugging|raiding|looting|"
@@ -384,6 +385,10 @@ _IN_GENERAL = "|".join(
         r"\bif (?:i|you|we|one|someone) (?:ever|were ever|were to)\b",
         r"^\W*(?:if|when|whenever)\s+(?:a|an|someone|somebody|some ?one|you|people|a person)\b[^?]*\b(?:is the advice|"
         r"are you (?:supposed|meant|allowed)|should you|do you|can you|what do you)\b",
+        r"^\W*what(?:'s| is| are)\s+the\s+(?:most common|main|usual|biggest|leading)\s+causes?\b",
+        # Put to "you" in general ("what should you do if someone is choking"), nobody said to be in danger here.
+        r"^\W*(?:what|how)\s+(?:should|do|would|can|could|are)\s+you\b(?!.*\b(?:there's|theres|there is|here|"
+        r"he's|hes|she's|shes|they're|theyre|isn't|isnt|he is|she is|they are)\b)",
         r"\bfor (?:a |the |our |my )?(?:[\w-]+ ){0,2}(?:quiz|project|essay|presentation|lesson|homework|assignment)\b",
     )
 )

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from index.answer import AnswerPipeline
 from index.triage import NOT_HAPPENING, Triage, declares_not_urgent, triage
 
 # The rules are checked against messages of our own: the labelled sets measure them (`consult eval`), and tests
@@ -504,3 +505,26 @@ def test_a_danger_read_of_or_told_in_the_past_before_a_question_about_plans_is_n
 )
 def test_a_danger_told_now_before_a_question_or_a_car_driven_into_people_is_an_emergency(message: str) -> None:
     assert triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how do you put someone in the recovery position",
+        "what should you do if a pan of oil catches fire",
+        "what is the main cause of fatal crashes on country roads",
+        "my son is nervous about getting mugged on the way to football, any tips",
+    ],
+)
+def test_questions_put_to_you_in_general_causes_and_fears_get_neither(message: str) -> None:
+    assert triage(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["how do you stop bleeding, there's a man on the floor here cut badly", "im being followed by two men"],
+)
+def test_a_danger_told_beside_a_general_question_or_a_fear_stays_an_emergency(
+    pipeline: AnswerPipeline, message: str
+) -> None:
+    assert pipeline.answer(message).kind == "emergency"  # by the rules or the second signal
