@@ -258,6 +258,9 @@ SHORTHAND = {
     "m8s": "mates",
     "u": "you",
     "ur": "your",
+    "wat": "what",
+    "wot": "what",
+    "wiv": "with",
 }
 
 

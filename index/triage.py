@@ -386,6 +386,7 @@ _IN_GENERAL = "|".join(
         r"^\W*(?:if|when|whenever)\s+(?:a|an|someone|somebody|some ?one|you|people|a person)\b[^?]*\b(?:is the advice|"
         r"are you (?:supposed|meant|allowed)|should you|do you|can you|what do you)\b",
         r"^\W*what(?:'s| is| are)\s+the\s+(?:most common|main|usual|biggest|leading)\s+causes?\b",
+        r"^\W*how to\b(?!.*\b(?:my|our|he|she|they|his|her|now|here|there's|theres|isn't|isnt|not breathing)\b)",
         # Put to "you" in general ("what should you do if someone is choking"), nobody said to be in danger here.
         r"^\W*(?:what|how)\s+(?:should|do|would|can|could|are)\s+you\b(?!.*\b(?:there's|theres|there is|here|"
         r"he's|hes|she's|shes|they're|theyre|isn't|isnt|he is|she is|they are)\b)",
@@ -712,9 +713,8 @@ EMERGENCY_UNLESS_FIGURATIVE = _any(r"\bon fire\b")
 _SENTENCE_BREAK = re.compile(r"[?.!]+\s+")
 
 
-# Told as read or heard of ("I read that ...", "saw on the news ..."), or in the present tense.
+# Told as read or heard of ("I read that ...", "saw on the news ...").
 _REPORTED = _any(r"\b(?:i read|read that|i saw|saw on the news|on the news|i heard|heard that|in the papers?)\b")
-_PRESENT = _any(r"\b(?:is|are|isn't|aren't|isnt|arent|can't|cant|won't|wont|still|keeps?)\b|'s\b|'re\b")
 
 
 def _told_of_then_asked_about_plans(text: str) -> bool:
@@ -774,10 +774,11 @@ def told_after_a_turn(message: str) -> str | None:
 # A question about what happened ("what happened to the man the cameras stopped", "how did she die"), nothing told in
 # the present tense: it asks about the news.
 _ASKS_WHAT_HAPPENED = re.compile(
-    r"^\W*(?:what|how|why|when|where|who)\b(?:\s+\w+){0,3}?\s+(?:happened|did|was|were|had)\b"
+    r"^\W*(?:what|how|why|when|where|who)\b(?:\s+\w+){0,3}?\s+(?:happened|did|was|were|had)\b|^\W*did\b"
 )
 _PRESENT = re.compile(
-    r"\b(?:is|are|am|isn'?t|aren'?t|can'?t|won'?t|has|have|hasn'?t|haven'?t|now|right now|still|keeps?|help|please)\b|"
+    r"\b(?:is|are|am|isn'?t|aren'?t|can'?t|won'?t|has|have|hasn'?t|haven'?t|now|right now|just|still|keeps?|help|"
+    r"please)\b|"
     r"'s\b|'re\b|'m\b|\bi'?m\b"
 )
 

@@ -528,3 +528,20 @@ def test_a_danger_told_beside_a_general_question_or_a_fear_stays_an_emergency(
     pipeline: AnswerPipeline, message: str
 ) -> None:
     assert pipeline.answer(message).kind == "emergency"  # by the rules or the second signal
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how to clean smoke stains off a ceiling",
+        "did the man who was hit by the tram in croydon survive",
+        "wat happened to the officer in the news wiv the fake 999 calls",
+    ],
+)
+def test_a_how_to_question_and_one_about_what_happened_get_no_999(pipeline: AnswerPipeline, message: str) -> None:
+    assert pipeline.answer(message).kind not in ("emergency", "crime_report")
+
+
+def test_we_re_written_without_its_apostrophe_still_tells_of_now(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.answer("were at the petrol station and a man just pulled a knife on the cashier")
+    assert answer.kind == "emergency"
