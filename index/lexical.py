@@ -146,10 +146,10 @@ FILLER_WORDS = {
 }
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | FRAMING_WORDS | FILLER_WORDS
 _STEMMER = Stemmer.Stemmer("english")
-# A prefix written with a hyphen ("re-opening", "anti-social") also gives the word written whole, as questions often
-# type it ("reopening", "antisocial").
 # "Going up" and "going down" say which way a figure moves, though each word alone is a stop word.
 _TREND = re.compile(r"\b(?:go|goes|going|gone|went)\s+(?:back\s+)?(up|down)\b")
+# A prefix written with a hyphen ("re-opening", "anti-social") also gives the word written whole, as questions often
+# type it ("reopening", "antisocial").
 _PREFIXED = re.compile(r"\b(re|co|pre|non|anti|ex|un|de|sub|mid|multi|over|under|cross|counter|semi|post|inter)-(\w+)")
 
 

@@ -14,7 +14,6 @@ from index.claims import Claim, claim_of, presupposes
 from index.embedding import Vectors
 from index.lexical import analyse
 from index.passages import YEAR
-from index.spelling import Corrector
 from knowledge.documents import Document, Kind
 
 
@@ -489,10 +488,9 @@ def wanted_detail(text: str) -> Detail | None:
     return next((detail for detail, pattern in _DETAILS if pattern.search(text)), None)
 
 
-def parse_question(
-    text: str, vector: Vectors, names: SourceNames, corrector: Corrector | None = None
-) -> ParsedQuestion:
-    corrected = corrector.correct(text) if corrector else text
+def parse_question(text: str, vector: Vectors, names: SourceNames, corrected: str | None = None) -> ParsedQuestion:
+    """The question understood once; `corrected` is its text with typos corrected (the caller encodes it too)."""
+    corrected = text if corrected is None else corrected
     compare = _COMPARE.search(text) is not None
     named, name_terms, title_terms = names.read(corrected, kinds=not compare)
     return ParsedQuestion(
