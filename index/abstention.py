@@ -31,7 +31,6 @@ from index.spelling import english_words, inflected_forms
 MODEL_FILE = Path(__file__).with_name("abstention.yaml")
 TOP_CHUNKS = 5  # the chunks whose words and local details abstention looks at: the best few hits
 CLOSE_CHUNKS = 10  # the chunks closest in meaning: a name in the question can pull lexical hits to the top
-COVERAGE_CHUNKS = 3
 # A place named in at least this share of the chunks is the area the documents are about (a county), not a local place
 # whose figures only a passage naming it could give.
 AREA_SHARE = 0.10
@@ -78,7 +77,9 @@ class Signals:
 
     chunk_cosine: float  # best cosine of the question with a top chunk
     sentence_cosine: float  # best cosine with one sentence of a top chunk: a topic mentioned once in a long chunk
-    coverage: float  # best IDF-weighted share of the question's topic words (or synonyms) in a top chunk
+    # IDF-weighted share of the question's topic words (or synonyms) in the best passage to be quoted: a word met
+    # somewhere in a long retrieved chunk is no sign that what would be quoted speaks of it.
+    quote_overlap: float
     unknown: float  # IDF-weighted share of the question's topic words the corpus never uses, nor any synonym of them
     quote_score: float  # the best passage's score as a quote (index/quoting.py): how well some passage answers
 
@@ -144,6 +145,7 @@ class Abstention:
         question: ParsedQuestion,
         hits: list[Hit],
         quote_score: float,
+        quote_overlap: float = 0.0,
         passages: tuple[str, ...] = (),
         claimed: tuple[str, ...] = (),
         context: tuple[str, ...] = (),
@@ -151,7 +153,7 @@ class Abstention:
         """`passages` are the texts the answer would quote from (each source's best passage); `claimed`, those of the
         sources the question names (all of them when it names none), which a premise it takes for granted is about;
         `context`, the chunks of those sources they were taken from."""
-        signals = self.signals(question, hits, quote_score)
+        signals = self.signals(question, hits, quote_score, quote_overlap)
         probability = self.model.probability(signals)
         text = question.corrected or question.text
         if (
@@ -194,7 +196,7 @@ class Abstention:
         """A word the documents use, or one of its listed synonyms ("Facebook" for social media)."""
         return self.retriever.synonyms.known(stem, self.retriever.data.lexical.knows)
 
-    def signals(self, question: ParsedQuestion, hits: list[Hit], quote_score: float) -> Signals:
+    def signals(self, question: ParsedQuestion, hits: list[Hit], quote_score: float, quote_overlap: float) -> Signals:
         close = sorted(hits, key=lambda h: -h.dense)[:CLOSE_CHUNKS]
         sentence = max(
             (max(self.retriever.sentence_scores(question.vector, h.chunk_id), default=0.0) for h in close),
@@ -206,9 +208,7 @@ class Abstention:
         return Signals(
             chunk_cosine=max((h.dense for h in close), default=0.0),
             sentence_cosine=sentence,
-            coverage=max(
-                (self.retriever.coverage(question.topic_terms, h.chunk_id) for h in hits[:COVERAGE_CHUNKS]), default=0.0
-            ),
+            quote_overlap=quote_overlap,
             unknown=unseen / total if total else 0.0,
             quote_score=quote_score,
         )

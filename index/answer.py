@@ -180,8 +180,8 @@ class AnswerPipeline:
             claimed = tuple(texts[d] for d in about)
             chunks = self.quotes.chunks_per_source(self.candidate_hits(question, hits))
             context = tuple(self.retriever.data.chunks[c].text for d in about for c in chunks.get(d, []))
-        best = candidates[0].score if candidates else 0.0
-        return self.abstention.decide(question, hits, best, tuple(texts.values()), claimed, context)
+        score, overlap = (candidates[0].score, candidates[0].overlap) if candidates else (0.0, 0.0)
+        return self.abstention.decide(question, hits, score, overlap, tuple(texts.values()), claimed, context)
 
     def _holding_rarest(self, question: ParsedQuestion) -> frozenset[str]:
         """The documents holding the question's rarest topic word: whom a claim is about when no source is named ("why

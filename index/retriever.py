@@ -10,12 +10,10 @@ from functools import lru_cache
 import faiss
 import numpy as np
 
-from index.build import chunk_context
-from index.chunking import embedding_text
 from index.dense import search_dense
 from index.embedding import Embedder, Vectors
 from index.fusion import Fusion, ranked, reciprocal_rank_fusion, weighted_blend
-from index.lexical import analyse, top_rows
+from index.lexical import top_rows
 from index.loading import IndexData
 from index.synonyms import Synonyms
 
@@ -50,7 +48,6 @@ class Retriever:
         self.candidates = candidates
         # One thread is faster for single queries on two cores (see the retrieval notes).
         faiss.omp_set_num_threads(1)
-        self._terms = lru_cache(maxsize=65536)(self._chunk_terms)
         self.synonyms = Synonyms.load()
         self._encode = lru_cache(maxsize=4)(self.embedder.encode_query)
 
@@ -83,17 +80,6 @@ class Retriever:
             scores = weighted_blend(cosines, {i: s for i, s in lexical.items() if s > 0}, self.dense_weight)
         return [Hit(i, s, cosines.get(i, 0.0), lexical[i]) for i, s in ranked(scores)[:k]]
 
-    def coverage(self, query: str | tuple[str, ...], chunk_id: int) -> float:
-        """IDF-weighted share of the query's topic words found in the chunk (words the corpus never uses weigh most).
-
-        A word counts as found when the chunk has it or a listed synonym ("club" for "centre", see synonyms.yaml)."""
-        weights = self.term_weights(analyse(query) if isinstance(query, str) else query)
-        total = sum(weights.values())
-        if not total:
-            return 0.0
-        found = self._terms(chunk_id)
-        return sum(w for t, w in weights.items() if self.synonyms.any_in(t, found)) / total
-
     def term_weights(self, terms: tuple[str, ...]) -> dict[str, float]:
         """Inverse document frequency of each distinct term: a word the corpus never uses weighs most."""
         size = self.data.lexical.size
@@ -110,8 +96,3 @@ class Retriever:
             return {}
         rows = np.asarray(self.data.chunk_vectors[np.array(sorted(ids))])
         return dict(zip(sorted(ids), (float(s) for s in rows @ vector), strict=True))
-
-    def _chunk_terms(self, chunk_id: int) -> frozenset[str]:
-        chunk = self.data.chunks[chunk_id]
-        meta = self.data.documents[chunk.doc_id].meta
-        return frozenset(analyse(embedding_text(chunk, chunk_context(meta))))

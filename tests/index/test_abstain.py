@@ -234,8 +234,8 @@ def test_questions_asking_for_a_local_detail_are_recognised(question: str, detai
 def test_the_fitted_model_is_stored_as_readable_coefficients(tmp_path: Path) -> None:
     model = AbstentionModel.load()
     assert len(model.weights) == len(Signals.__dataclass_fields__)
-    close = Signals(chunk_cosine=0.7, sentence_cosine=0.75, coverage=1.0, unknown=0.0, quote_score=0.9)
-    far = Signals(chunk_cosine=0.1, sentence_cosine=0.15, coverage=0.0, unknown=1.0, quote_score=0.2)
+    close = Signals(chunk_cosine=0.7, sentence_cosine=0.75, unknown=0.0, quote_score=0.9, quote_overlap=1.0)
+    far = Signals(chunk_cosine=0.1, sentence_cosine=0.15, unknown=1.0, quote_score=0.2, quote_overlap=0.0)
     assert model.probability(close) >= model.threshold > model.probability(far)
     model.save(tmp_path / "model.yaml", "a note")
     assert AbstentionModel.load(tmp_path / "model.yaml") == model
