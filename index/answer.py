@@ -178,7 +178,7 @@ class AnswerPipeline:
         if question.claim:  # only a question taking a stance for granted needs the texts its premise is checked in
             about = [d for d in texts if d in (question.named or self._holding_rarest(question))]
             claimed = tuple(texts[d] for d in about)
-            chunks = self.quotes.chunks_per_source(self.candidate_hits(question, hits))
+            chunks = self.candidate_chunks(question, hits)
             context = tuple(self.retriever.data.chunks[c].text for d in about for c in chunks.get(d, []))
         score, overlap = (candidates[0].score, candidates[0].overlap) if candidates else (0.0, 0.0)
         return self.abstention.decide(question, hits, score, overlap, tuple(texts.values()), claimed, context)
@@ -201,7 +201,17 @@ class AnswerPipeline:
     def _candidates(self, question: ParsedQuestion, hits: list[Hit]) -> list[SourceQuotes]:
         """The best passages of every source that speaks to the question, best first; the sources it names, and each
         source's chunk sharing most words with it, are looked at even when retrieval ranked them low."""
-        return self.quotes.best_per_source(question, self.candidate_hits(question, hits))
+        return self.quotes.best_per_source(question, self.candidate_chunks(question, hits))
+
+    def candidate_chunks(self, question: ParsedQuestion, hits: list[Hit]) -> dict[str, list[int]]:
+        """Where each source's quote is looked for: its first few chunks among the candidate hits, and for a source the
+        question names, its chunks closest in meaning besides. A word of the question met in another sense ("live" in
+        "live facial recognition") can rank a named source's other chunks above the one that answers."""
+        chunks = self.quotes.chunks_per_source(self.candidate_hits(question, hits))
+        for doc_id in question.named:
+            own = chunks.setdefault(doc_id, [])
+            own.extend(c for c in self._chunks_of(doc_id, question) if c not in own)
+        return chunks
 
     def candidate_hits(self, question: ParsedQuestion, hits: list[Hit]) -> list[Hit]:
         """The hits, then the named sources' closest chunks and each source's chunk sharing most words with it."""

@@ -50,7 +50,7 @@ def candidates(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> l
         if question.expect != "answer":
             continue
         parsed, hits = pipeline.retrieve(question.question)
-        chunks = pipeline.quotes.chunks_per_source(pipeline.candidate_hits(parsed, hits))
+        chunks = pipeline.candidate_chunks(parsed, hits)
         for doc_id in sorted({g.doc for g in question.gold} & chunks.keys()):
             scored = pipeline.quotes.features(parsed, chunks[doc_id])
             holds = [

@@ -134,9 +134,9 @@ class QuoteChooser:
         self._alone = _used_alone(texts)
         self._common = retriever.embedder.whole_words()
 
-    def best_per_source(self, question: ParsedQuestion, hits: list[Hit]) -> list[SourceQuotes]:
-        """The best passages of every source among the hits, best source first."""
-        quotes = [self._best_of(question, chunk_ids) for chunk_ids in self.chunks_per_source(hits).values()]
+    def best_per_source(self, question: ParsedQuestion, chunks: dict[str, list[int]]) -> list[SourceQuotes]:
+        """The best passages of every source, looked for in its chunks (chunks_per_source), best source first."""
+        quotes = [self._best_of(question, chunk_ids) for chunk_ids in chunks.values()]
         return sorted((q for q in quotes if q is not None), key=lambda q: -q.score)
 
     def chunks_per_source(self, hits: list[Hit]) -> dict[str, list[int]]:
