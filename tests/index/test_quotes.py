@@ -30,11 +30,13 @@ def test_a_candidates_position_is_his_stated_position_not_a_question_he_asks(pip
     assert any(word in quotes[0].casefold() for word in ("ban", "ditch")), quotes[0]
 
 
-@pytest.mark.parametrize("question", ["What is Miller's view on live facial recognition?", "miller live face recognition"])
+@pytest.mark.parametrize(
+    "question", ["What is Miller's view on live facial recognition?", "miller live face recognition"]
+)
 def test_a_named_source_is_quoted_on_the_topic_not_on_a_word_met_in_another_sense(
     pipeline: AnswerPipeline, question: str
 ) -> None:
-    """"live" also means living ("we can live without fear"): the named candidate's passage must still be the one about
+    """ "live" also means living ("we can live without fear"): the named candidate's passage must still be the one about
     facial recognition, even where his words for it (an acronym) rank that chunk low."""
     answer = pipeline.answer(question)
     assert answer.kind == "answer"
