@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 import yaml
 
+from index.attribution import Attribution
 from index.chunking import Span
 from index.lexical import analyse
 from index.passages import NUMBER, YEAR, Passage, Passages
@@ -133,6 +134,7 @@ class QuoteChooser:
         self._lowercase = frozenset(w for text in texts for w in WORD.findall(text) if w.islower())
         self._alone = _used_alone(texts)
         self._common = retriever.embedder.whole_words()
+        self._speakers = {d.id: Attribution.of(d.text) for d in retriever.data.documents.values()}
 
     def best_per_source(self, question: ParsedQuestion, chunks: dict[str, list[int]]) -> list[SourceQuotes]:
         """The best passages of every source, looked for in its chunks (chunks_per_source), best source first."""
@@ -216,7 +218,8 @@ class QuoteChooser:
             passage_cosine=passage_cosine,
             sentence_cosine=float(sentence_cosines.max()),
             chunk_cosine=chunk_cosine,
-            overlap=self._overlap(weights, frozenset(analyse(text)), heading),
+            # Quoted words hold their speaker's name though the paragraph names them only earlier.
+            overlap=self._overlap(weights, frozenset(analyse(f"{text} {self._speaker_of(passage)}")), heading),
             # A year is the number asked for only when the question asks when ("how old was she" is no year).
             number=float(
                 question.wants is Wanted.NUMBER
@@ -229,6 +232,9 @@ class QuoteChooser:
             # alone (never the lead-in alone, which is not a passage).
             length_cost=_length_cost(passage.words),
         )
+
+    def _speaker_of(self, passage: Passage) -> str:
+        return self._speakers[passage.doc_id].speaker_at(passage.span.start)
 
     def _overlap(self, weights: dict[str, float], words: frozenset[str], heading: set[str]) -> float:
         """The weighted share of the question's topic words the passage holds, a listed synonym counting ("specials"
