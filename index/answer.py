@@ -160,7 +160,7 @@ class AnswerPipeline:
         """The question understood once (typos corrected for the lexical side), and the passages retrieved for it."""
         corrected = self.corrector.correct(text)
         vector = self.retriever.encode(self.retriever.synonyms.spelled_out(corrected, self._written.__contains__))
-        parsed = parse_question(text, vector, self.names, corrected)
+        parsed = parse_question(text, vector, self.names, corrected, self.retriever.data.lexical.knows)
         return parsed, self.retriever.search(parsed.corrected, SEARCH_DEPTH, vector=parsed.vector)
 
     def relevance(self, question: ParsedQuestion, hits: list[Hit]) -> Decision:

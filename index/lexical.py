@@ -163,6 +163,11 @@ def analyse(text: str) -> tuple[str, ...]:
     return tuple(_STEMMER.stemWords(words))
 
 
+def joined_forms(text: str) -> frozenset[str]:
+    """The stems `analyse` adds for words written with a hyphenated prefix, joined ("reopen" of "re-opening")."""
+    return frozenset(_STEMMER.stemWords([prefix + rest for prefix, rest in _PREFIXED.findall(text.lower())]))
+
+
 class LexicalIndex:
     def __init__(self, model: bm25s.BM25, size: int) -> None:
         self._model = model

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from index.claims import Claim, claim_of, presupposes
 from index.embedding import Vectors
-from index.lexical import analyse
+from index.lexical import analyse, joined_forms
 from index.passages import YEAR
 from knowledge.documents import Document, Kind
 
@@ -274,6 +274,12 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z]\b")
 WORD = re.compile(r"[\w'’-]+")  # a word as written, apostrophes and hyphens kept
 HONORIFICS = frozenset({"sir", "dame", "lord", "lady", "mr", "mrs", "ms", "miss", "dr", "judge", "pc", "dc", "insp"})
 _HONORIFIC_BEFORE = re.compile(rf"\b({'|'.join(sorted(HONORIFICS))})\.?\s+$", re.IGNORECASE)
+# Days and months are capitalised by convention, not names of places or people the documents could not speak of.
+_CALENDAR = re.compile(
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december",
+    re.IGNORECASE,
+)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“(]\s*)$")
 
 
@@ -454,7 +460,7 @@ def unknown_names(text: str, known: Callable[[str], bool]) -> list[str]:
     ]
     unknown: list[str] = []
     for match in words:
-        if _SENTENCE_START.search(text[: match.start()]):
+        if _SENTENCE_START.search(text[: match.start()]) or _CALENDAR.fullmatch(match.group()):
             continue
         stems = analyse(match.group())
         if stems and not any(known(stem) for stem in stems):
@@ -488,14 +494,23 @@ def wanted_detail(text: str) -> Detail | None:
     return next((detail for detail, pattern in _DETAILS if pattern.search(text)), None)
 
 
-def parse_question(text: str, vector: Vectors, names: SourceNames, corrected: str | None = None) -> ParsedQuestion:
-    """The question understood once; `corrected` is its text with typos corrected (the caller encodes it too)."""
+def parse_question(
+    text: str,
+    vector: Vectors,
+    names: SourceNames,
+    corrected: str | None = None,
+    known: Callable[[str], bool] = lambda _: True,
+) -> ParsedQuestion:
+    """The question understood once; `corrected` is its text with typos corrected (the caller encodes it too). A word
+    with a hyphenated prefix ("ex-officer") is also a term written whole only where the documents (`known`) use it so:
+    otherwise it is a word they never use, which would make the question look like one they do not cover."""
     corrected = text if corrected is None else corrected
+    joined = joined_forms(corrected)
     compare = _COMPARE.search(text) is not None
     named, name_terms, title_terms = names.read(corrected, kinds=not compare)
     return ParsedQuestion(
         text=text,
-        terms=analyse(corrected),
+        terms=tuple(t for t in analyse(corrected) if t not in joined or known(t)),
         vector=vector,
         named=named,
         wants=wanted(text),

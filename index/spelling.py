@@ -97,6 +97,7 @@ class Corrector:
             target_forms=True,
             same_start=True,
             frequency=counts,
+            shorthand=SHORTHAND,
         )
 
     def correct(self, text: str) -> str:
@@ -261,6 +262,20 @@ SHORTHAND = {
     "wat": "what",
     "wot": "what",
     "wiv": "with",
+    "wrk": "work",
+    "wanna": "want to",
+    "gonna": "going to",
+    "cos": "because",
+    "coz": "because",
+    "abt": "about",
+    "bout": "about",
+    "b4": "before",
+    "2day": "today",
+    "2nite": "tonight",
+    "tho": "though",
+    "thru": "through",
+    "gov": "government",
+    "govt": "government",
 }
 
 

@@ -14,7 +14,7 @@ from index.answer import AnswerPipeline
 from index.embedding import Embedder
 from index.evaluation import load_questions
 from index.lexical import analyse
-from index.question import Detail, counted, wanted_detail
+from index.question import Detail, counted, unknown_names, wanted_detail
 from index.spelling import Corrector
 
 NEAR_DUPLICATE = 0.85  # cosine above which two questions are the same question reworded
@@ -191,6 +191,27 @@ def test_two_words_run_together_and_a_plural_acronym_are_read_as_the_documents_w
     assert corrector.correct("crimewatch volunteers") == "crime watch volunteers"
     assert corrector.correct("are pccs paid") == "are pcc paid"
     assert corrector.correct("watches") == "watches"  # a form of a word, not two
+
+
+def test_texting_shorthand_is_written_out_before_the_question_is_read() -> None:
+    corrector = Corrector.towards_documents(["We will work with the council on crime."])
+    assert corrector.correct("is he gonna wrk wiv the council") == "is he going to work with the council"
+
+
+def test_days_and_months_are_no_names_the_documents_cannot_speak_of() -> None:
+    assert unknown_names("More patrols on Saturdays and in August?", lambda _: False) == []
+    assert unknown_names("More patrols in Tollbridge?", lambda _: False) == ["Tollbridge"]
+
+
+def test_a_hyphenated_word_is_a_term_written_whole_only_where_the_documents_write_it_so(
+    pipeline: AnswerPipeline,
+) -> None:
+    """ "ex-officer": the documents never write "exofficer", which would count as a word they do not know."""
+    parsed, _ = pipeline.retrieve("how long was the ex-officer jailed")
+    assert not set(analyse("exofficer")) & set(parsed.terms)
+    assert set(analyse("officer")) <= set(parsed.terms)
+    reopening, _ = pipeline.retrieve("re-opening youth centres")
+    assert set(analyse("reopening")) <= set(reopening.terms)
 
 
 def test_a_typo_is_corrected_to_the_word_fewest_edits_away() -> None:
