@@ -25,6 +25,7 @@ from index.lexical import analyse
 from index.passages import FIGURE, TIME, YEAR
 from index.places import mentions, unlisted_places
 from index.question import MONEY_WORDS, RECENT_PERIOD, Detail, ParsedQuestion, Wanted, unknown_names
+from index.question_exemplars import QuestionExemplars
 from index.retriever import Hit, Retriever
 from index.spelling import english_words, inflected_forms
 
@@ -82,6 +83,7 @@ class Signals:
     quote_overlap: float
     unknown: float  # IDF-weighted share of the question's topic words the corpus never uses, nor any synonym of them
     quote_score: float  # the best passage's score as a quote (index/quoting.py): how well some passage answers
+    leaning: float  # closer to labelled answerable questions than to unanswerable ones (index/question_exemplars.py)
 
     def features(self) -> tuple[float, ...]:
         return astuple(self)
@@ -131,9 +133,12 @@ class AbstentionModel:
 
 
 class Abstention:
-    def __init__(self, retriever: Retriever, model: AbstentionModel | None = None) -> None:
+    def __init__(
+        self, retriever: Retriever, model: AbstentionModel | None = None, exemplars: QuestionExemplars | None = None
+    ) -> None:
         self.retriever = retriever
         self.model = model or AbstentionModel.load()
+        self.exemplars = exemplars or QuestionExemplars.none()
         documents = retriever.data.documents.values()
         self._written = " ".join(
             [d.text for d in documents] + [" ".join(filter(None, (d.meta.title, d.meta.speaker))) for d in documents]
@@ -211,6 +216,7 @@ class Abstention:
             quote_overlap=quote_overlap,
             unknown=unseen / total if total else 0.0,
             quote_score=quote_score,
+            leaning=self.exemplars.leaning(question.vector),
         )
 
     def _common_word(self, word: str) -> bool:

@@ -6,6 +6,10 @@ The regression is fitted on the questions the rules leave to the model (a questi
 unstated local detail is abstained on before the model is asked). The threshold is chosen on held-out predictions
 (cross-validation, several shuffles) to make the worse of abstention precision and recall as good as possible, since
 both must hold; the curve is smoothed first, so the choice sits on a plateau rather than on one lucky question.
+
+The questions fitted on are also the exemplars of the `leaning` signal (index/question_exemplars.py). In each fold the
+signal is read again against the fitting part's questions only, so that a held-out question never meets itself or a
+paraphrase of its own passage among them.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from index.abstention import AbstentionModel, Signals
 from index.answer import AnswerPipeline
 from index.evaluation import DEFAULT_TRAINING, LabelledQuestion
+from index.question_exemplars import leaning
 
 REGULARISATION = 1.0  # sklearn's C: five signals, about two hundred questions
 FOLDS = 5
@@ -36,6 +41,16 @@ class FitRows:
     groups: np.ndarray  # each one's gold passage group (or its own id): a group stays in one fold
     ruled_right: int  # questions the rules abstained on that should be abstained on
     ruled_wrong: int  # and that the documents do answer
+    vectors: np.ndarray  # the vectors of the questions the model decides
+    exemplars: ExemplarRows  # every question, ruled on or not: the exemplars of the leaning signal
+
+
+@dataclass(frozen=True)
+class ExemplarRows:
+    texts: list[str]
+    vectors: np.ndarray
+    answerable: np.ndarray
+    groups: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -43,29 +58,46 @@ class Fit:
     model: AbstentionModel
     precision: float  # cross-validated abstention precision and recall at the chosen threshold
     recall: float
+    answerable: list[str]  # the questions fitted on: the leaning signal's exemplars
+    unanswerable: list[str]
 
 
 def signal_rows(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> FitRows:
     features: list[tuple[float, ...]] = []
-    answerable: list[bool] = []
-    groups: list[str] = []
+    decided: list[int] = []
+    vectors: list[np.ndarray] = []
     ruled = [0, 0]
-    for question in questions:
-        decision = pipeline.relevance(*pipeline.retrieve(question.question))
+    for i, question in enumerate(questions):
+        parsed, hits = pipeline.retrieve(question.question)
+        decision = pipeline.relevance(parsed, hits)
+        vectors.append(np.asarray(parsed.vector))
         if decision.reason == "model":
             features.append(decision.signals.features())
-            answerable.append(question.expect == "answer")
-            groups.append(question.passage or question.id)
+            decided.append(i)
         else:
             ruled[question.expect == "answer"] += 1
     columns = len(Signals.__dataclass_fields__)
+    exemplars = ExemplarRows(
+        texts=[q.question for q in questions],
+        vectors=np.array(vectors, dtype=np.float32).reshape(len(questions), -1),
+        answerable=np.array([q.expect == "answer" for q in questions], dtype=bool),
+        groups=np.array([q.passage or q.id for q in questions]),
+    )
     return FitRows(
         np.array(features, dtype=float).reshape(-1, columns),
-        np.array(answerable, dtype=bool),
-        np.array(groups),
+        exemplars.answerable[decided],
+        exemplars.groups[decided],
         ruled[0],
         ruled[1],
+        exemplars.vectors[decided],
+        exemplars,
     )
+
+
+def _with_leaning(features: np.ndarray, vectors: np.ndarray, exemplars: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The features with the leaning signal read again against these exemplars only (the last column)."""
+    column = [leaning(v, exemplars, labels) for v in vectors]
+    return np.c_[features[:, :-1], column] if len(features) else features
 
 
 def training_questions(path: Path = DEFAULT_TRAINING) -> list[LabelledQuestion]:
@@ -91,11 +123,20 @@ def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion], training: l
         folds = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=seed)
         held_out = np.zeros(len(rows.answerable))
         for fitting, testing in folds.split(rows.features, rows.answerable, rows.groups):
+            kept = ~np.isin(rows.exemplars.groups, rows.groups[testing])  # no held-out passage group among them
+            vectors = np.vstack([rows.exemplars.vectors[kept], extra.exemplars.vectors])
+            labels = np.r_[rows.exemplars.answerable[kept], extra.exemplars.answerable]
             regression.fit(
-                np.vstack([rows.features[fitting], extra.features]),
+                np.vstack(
+                    [
+                        _with_leaning(rows.features[fitting], rows.vectors[fitting], vectors, labels),
+                        _with_leaning(extra.features, extra.vectors, vectors, labels),
+                    ]
+                ),
                 np.r_[rows.answerable[fitting], extra.answerable],
             )
-            held_out[testing] = regression.predict_proba(rows.features[testing])[:, 1]
+            testing_features = _with_leaning(rows.features[testing], rows.vectors[testing], vectors, labels)
+            held_out[testing] = regression.predict_proba(testing_features)[:, 1]
         for i, threshold in enumerate(THRESHOLDS):
             p, r = _abstention_figures(rows, held_out < threshold)
             precision[i] += p / SHUFFLES
@@ -103,13 +144,26 @@ def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion], training: l
     worse = np.minimum(precision, recall)
     smoothed = np.convolve(np.pad(worse, SMOOTHING, mode="edge"), np.ones(2 * SMOOTHING + 1), mode="valid")
     best = int(np.argmax(smoothed))
-    regression.fit(np.vstack([rows.features, extra.features]), np.r_[rows.answerable, extra.answerable])
+    vectors = np.vstack([rows.exemplars.vectors, extra.exemplars.vectors])
+    labels = np.r_[rows.exemplars.answerable, extra.exemplars.answerable]
+    regression.fit(
+        np.vstack(
+            [
+                _with_leaning(rows.features, rows.vectors, vectors, labels),
+                _with_leaning(extra.features, extra.vectors, vectors, labels),
+            ]
+        ),
+        np.r_[rows.answerable, extra.answerable],
+    )
     model = AbstentionModel(
         weights=tuple(float(w) for w in regression.coef_[0]),
         intercept=float(regression.intercept_[0]),
         threshold=float(THRESHOLDS[best]),
     )
-    return Fit(model, float(precision[best]), float(recall[best]))
+    texts = rows.exemplars.texts + extra.exemplars.texts
+    answerable = [t for t, a in zip(texts, labels, strict=True) if a]
+    unanswerable = [t for t, a in zip(texts, labels, strict=True) if not a]
+    return Fit(model, float(precision[best]), float(recall[best]), answerable, unanswerable)
 
 
 def _abstention_figures(rows: FitRows, abstained: np.ndarray) -> tuple[float, float]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from enum import Enum
 from typing import Literal
 
@@ -12,11 +13,12 @@ from pydantic import BaseModel
 from index.abstention import Abstention, Decision
 from index.chunking import section_at
 from index.config import AnswerPolicy, IndexConfig
-from index.embedding import Embedder
+from index.embedding import Embedder, Vectors
 from index.lexical import analyse
 from index.loading import open_index
 from index.passages import Passages
 from index.question import WORD, ParsedQuestion, SourceNames, parse_question
+from index.question_exemplars import QuestionExemplars
 from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser, SourceQuotes, shown_quotes
 from index.replies import attribution, compose, crime_report_text, emergency_text, ends_sentence, refuse_text
 from index.retriever import Hit, Retriever
@@ -107,10 +109,10 @@ class AnswerPipeline:
         self.emergencies = emergencies or EmergencySignal.load(retriever.embedder)
         self.names = SourceNames(retriever.data.documents.values())
         self.corrector = Corrector.towards_documents(_corpus_words(retriever), retriever.embedder.whole_words())
-        self.abstention = Abstention(retriever)
+        self._written = frozenset(w.casefold() for d in retriever.data.documents.values() for w in WORD.findall(d.text))
+        self.abstention = Abstention(retriever, exemplars=QuestionExemplars.load(self.question_vectors))
         self.quotes = QuoteChooser(retriever, Passages(retriever.data))
         self._terms_of: dict[str, frozenset[str]] | None = None  # each document's terms, read on the first claim
-        self._written = frozenset(w.casefold() for d in retriever.data.documents.values() for w in WORD.findall(d.text))
 
     def triage(self, message: str) -> Triage | None:
         """The rules, and closeness to labelled emergencies as a second signal: 999 when either says so, the second
@@ -159,9 +161,18 @@ class AnswerPipeline:
     def retrieve(self, text: str) -> tuple[ParsedQuestion, list[Hit]]:
         """The question understood once (typos corrected for the lexical side), and the passages retrieved for it."""
         corrected = self.corrector.correct(text)
-        vector = self.retriever.encode(self.retriever.synonyms.spelled_out(corrected, self._written.__contains__))
+        vector = self.retriever.encode(self._as_embedded(corrected))
         parsed = parse_question(text, vector, self.names, corrected, self.retriever.data.lexical.knows)
         return parsed, self.retriever.search(parsed.corrected, SEARCH_DEPTH, vector=parsed.vector)
+
+    def question_vectors(self, texts: Sequence[str]) -> Vectors:
+        """Many questions' vectors at once, read as `retrieve` reads one."""
+        return self.retriever.embedder.encode([self._as_embedded(self.corrector.correct(normalise(t))) for t in texts])
+
+    def _as_embedded(self, corrected: str) -> str:
+        """What the dense model reads of a corrected question: residents' short words spelled out as the documents
+        write them."""
+        return self.retriever.synonyms.spelled_out(corrected, self._written.__contains__)
 
     def relevance(self, question: ParsedQuestion, hits: list[Hit]) -> Decision:
         """Whether the documents answer the question: meaning alone cannot tell a covered topic from a neighbouring

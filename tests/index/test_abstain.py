@@ -7,14 +7,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from index.abstention import AbstentionModel, Signals
 from index.abstention_fit import training_questions
 from index.answer import AnswerPipeline
 from index.embedding import Embedder
-from index.evaluation import load_questions
+from index.evaluation import DEFAULT_FITTING, load_questions
 from index.lexical import analyse
 from index.question import Detail, counted, unknown_names, wanted_detail
+from index.question_exemplars import EXEMPLARS_FILE, QuestionExemplars
 from index.spelling import Corrector
 
 NEAR_DUPLICATE = 0.85  # cosine above which two questions are the same question reworded
@@ -255,8 +257,10 @@ def test_questions_asking_for_a_local_detail_are_recognised(question: str, detai
 def test_the_fitted_model_is_stored_as_readable_coefficients(tmp_path: Path) -> None:
     model = AbstentionModel.load()
     assert len(model.weights) == len(Signals.__dataclass_fields__)
-    close = Signals(chunk_cosine=0.7, sentence_cosine=0.75, unknown=0.0, quote_score=0.9, quote_overlap=1.0)
-    far = Signals(chunk_cosine=0.1, sentence_cosine=0.15, unknown=1.0, quote_score=0.2, quote_overlap=0.0)
+    close = Signals(
+        chunk_cosine=0.7, sentence_cosine=0.75, unknown=0.0, quote_score=0.9, quote_overlap=1.0, leaning=0.1
+    )
+    far = Signals(chunk_cosine=0.1, sentence_cosine=0.15, unknown=1.0, quote_score=0.2, quote_overlap=0.0, leaning=-0.1)
     assert model.probability(close) >= model.threshold > model.probability(far)
     model.save(tmp_path / "model.yaml", "a note")
     assert AbstentionModel.load(tmp_path / "model.yaml") == model
@@ -341,3 +345,43 @@ def test_a_person_or_a_number_for_a_local_place_no_passage_names_is_abstained(pi
     """No document names the officers of a town or gives a station's number: someone from elsewhere would not do."""
     assert pipeline.answer("who is the neighbourhood sergeant for clacton").kind == "abstain"
     assert pipeline.answer("whats the number for the police station in southend").kind == "abstain"
+
+
+def test_the_leaning_signal_reads_the_nearest_labelled_questions_of_each_kind_never_the_question_itself() -> None:
+    vectors = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]], dtype=np.float32)
+    exemplars = QuestionExemplars(vectors, np.array([True, True, False]))
+    asked = np.array([0.6, 0.8], dtype=np.float32)
+    assert exemplars.leaning(asked) == pytest.approx((0.6 + 0.96) / 2 - 0.8, abs=1e-6)
+    # Asked exactly an exemplar's question, that exemplar is not counted: only the other answerable one is.
+    assert exemplars.leaning(vectors[1]) == pytest.approx(0.8 - 0.6, abs=1e-6)
+    assert QuestionExemplars.none().leaning(asked) == 0.0
+
+
+def test_the_leaning_signals_exemplars_are_the_questions_fitted_on_never_the_test_split(tmp_path: Path) -> None:
+    stored = yaml.safe_load(EXEMPLARS_FILE.read_text(encoding="utf-8"))
+    fitted = {q.question: q.expect for q in load_questions(split="dev") + load_questions(DEFAULT_FITTING)}
+    fitted |= {q.question: q.expect for q in training_questions()}
+    assert {q: "answer" for q in stored["answer"]} | {q: "abstain" for q in stored["abstain"]} == fitted
+    assert not set(stored["answer"] + stored["abstain"]) & {q.question for q in load_questions(split="test")}
+    QuestionExemplars.save(["a"], ["b"], "a note", tmp_path / "exemplars.yaml")
+    loaded = QuestionExemplars.load(lambda texts: np.eye(len(texts), dtype=np.float32), tmp_path / "exemplars.yaml")
+    assert loaded.answerable.tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable"),
+    [
+        ("what is a police officer's salary", False),
+        ("who won the match last night", False),
+        ("can i fly a drone over the beach", False),
+        ("what will the candidates do about knife crime", True),
+        ("is the commissioner recruiting more special constables", True),
+    ],
+)
+def test_questions_lean_towards_the_labelled_questions_they_resemble(
+    pipeline: AnswerPipeline, question: str, answerable: bool
+) -> None:
+    """Our own questions, in none of the labelled files: like questions the documents answer, or like ones they do
+    not, by meaning rather than by the words they share with a passage."""
+    parsed, _ = pipeline.retrieve(question)
+    assert (pipeline.abstention.exemplars.leaning(parsed.vector) > 0) is answerable

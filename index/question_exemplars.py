@@ -1,0 +1,67 @@
+"""Closeness to questions labelled answerable or not: a signal of the abstention model (index/abstention.py).
+
+How well the best passages match cannot tell a covered topic from its neighbour when the documents mention the
+neighbour in passing (a TV show in a news story, Tasers in a list of kit). Questions about such neighbours resemble
+questions already labelled out of scope more than ones labelled answerable, whatever their words. The labelled
+questions are the ones the model is fitted on (the dev split and our own training questions, never the test split);
+`consult eval --split dev --calibrate` writes them to question_exemplars.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import yaml
+
+from index.embedding import Vectors
+
+EXEMPLARS_FILE = Path(__file__).with_name("question_exemplars.yaml")
+NEIGHBOURS = 3  # the nearest few of each kind, so that one odd label does not decide
+SAME_QUESTION = 0.999  # a question is not its own neighbour (the fit reads its own questions back)
+
+
+@dataclass(frozen=True)
+class QuestionExemplars:
+    vectors: Vectors
+    answerable: npt.NDArray[np.bool_]
+
+    @classmethod
+    def load(cls, encode: Callable[[Sequence[str]], Vectors], path: Path = EXEMPLARS_FILE) -> QuestionExemplars:
+        """The labelled questions, encoded as questions are (`encode`); none when the file is missing."""
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        answer = [str(q) for q in (raw or {}).get("answer") or []]
+        abstain = [str(q) for q in (raw or {}).get("abstain") or []]
+        if not answer or not abstain:
+            return cls.none()
+        return cls(encode(answer + abstain), np.array([True] * len(answer) + [False] * len(abstain)))
+
+    @classmethod
+    def none(cls) -> QuestionExemplars:
+        return cls(np.zeros((0, 1), dtype=np.float32), np.zeros(0, dtype=bool))
+
+    def leaning(self, vector: Vectors) -> float:
+        """Mean cosine of the nearest answerable questions less that of the nearest unanswerable ones: above zero when
+        the question is more like those the documents answer; zero without exemplars of both kinds."""
+        return leaning(vector, self.vectors, self.answerable)
+
+    @staticmethod
+    def save(answerable: Sequence[str], unanswerable: Sequence[str], note: str, path: Path = EXEMPLARS_FILE) -> None:
+        header = "".join(f"# {line}\n" for line in note.splitlines())
+        body = {"answer": sorted(set(answerable)), "abstain": sorted(set(unanswerable))}
+        path.write_text(header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
+
+
+def leaning(vector: Vectors, vectors: Vectors, answerable: npt.NDArray[np.bool_]) -> float:
+    if not answerable.any() or answerable.all():
+        return 0.0
+    cosines = np.asarray(vectors @ vector, dtype=float)
+    keep = cosines < SAME_QUESTION
+    near_answerable = np.sort(cosines[keep & answerable])[-NEIGHBOURS:]
+    near_unanswerable = np.sort(cosines[keep & ~answerable])[-NEIGHBOURS:]
+    if not len(near_answerable) or not len(near_unanswerable):
+        return 0.0
+    return float(near_answerable.mean() - near_unanswerable.mean())
