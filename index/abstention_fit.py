@@ -41,16 +41,30 @@ class FitRows:
     groups: np.ndarray  # each one's gold passage group (or its own id): a group stays in one fold
     ruled_right: int  # questions the rules abstained on that should be abstained on
     ruled_wrong: int  # and that the documents do answer
-    vectors: np.ndarray  # the vectors of the questions the model decides
-    exemplars: ExemplarRows  # every question, ruled on or not: the exemplars of the leaning signal
+    texts: np.ndarray  # the questions the model decides
+    vectors: np.ndarray  # and their vectors
+    exemplars: Exemplars  # every question, ruled on or not: the exemplars of the leaning signal
 
 
 @dataclass(frozen=True)
-class ExemplarRows:
-    texts: list[str]
+class Exemplars:
+    """Labelled questions as the leaning signal reads them."""
+
+    texts: np.ndarray
     vectors: np.ndarray
     answerable: np.ndarray
     groups: np.ndarray
+
+    def only(self, kept: np.ndarray) -> Exemplars:
+        return Exemplars(self.texts[kept], self.vectors[kept], self.answerable[kept], self.groups[kept])
+
+    def and_(self, other: Exemplars) -> Exemplars:
+        return Exemplars(
+            np.r_[self.texts, other.texts],
+            np.vstack([self.vectors, other.vectors]),
+            np.r_[self.answerable, other.answerable],
+            np.r_[self.groups, other.groups],
+        )
 
 
 @dataclass(frozen=True)
@@ -70,18 +84,19 @@ def signal_rows(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> 
     for i, question in enumerate(questions):
         parsed, hits = pipeline.retrieve(question.question)
         decision = pipeline.relevance(parsed, hits)
-        vectors.append(np.asarray(parsed.vector))
         if decision.reason == "model":
             features.append(decision.signals.features())
+            vectors.append(np.asarray(parsed.vector))
             decided.append(i)
         else:
             ruled[question.expect == "answer"] += 1
     columns = len(Signals.__dataclass_fields__)
-    exemplars = ExemplarRows(
-        texts=[q.question for q in questions],
-        vectors=np.array(vectors, dtype=np.float32).reshape(len(questions), -1),
+    texts = [q.question for q in questions]
+    exemplars = Exemplars(  # read as the pipeline reads its exemplars
+        texts=np.array(texts, dtype=object),
+        vectors=pipeline.question_vectors(texts),
         answerable=np.array([q.expect == "answer" for q in questions], dtype=bool),
-        groups=np.array([q.passage or q.id for q in questions]),
+        groups=np.array([q.passage or q.id for q in questions], dtype=object),
     )
     return FitRows(
         np.array(features, dtype=float).reshape(-1, columns),
@@ -89,14 +104,20 @@ def signal_rows(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> 
         exemplars.groups[decided],
         ruled[0],
         ruled[1],
-        exemplars.vectors[decided],
+        exemplars.texts[decided],
+        np.array(vectors, dtype=np.float32).reshape(len(decided), -1),
         exemplars,
     )
 
 
-def _with_leaning(features: np.ndarray, vectors: np.ndarray, exemplars: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The features with the leaning signal read again against these exemplars only (the last column)."""
-    column = [leaning(v, exemplars, labels) for v in vectors]
+def _with_leaning(rows: FitRows, which: np.ndarray | slice, exemplars: Exemplars) -> np.ndarray:
+    """The features of some rows with the leaning signal (their last column) read again against these exemplars only,
+    each question's own entry left out."""
+    column = [
+        leaning(vector, exemplars.vectors[exemplars.texts != text], exemplars.answerable[exemplars.texts != text])
+        for vector, text in zip(rows.vectors[which], rows.texts[which], strict=True)
+    ]
+    features = rows.features[which]
     return np.c_[features[:, :-1], column] if len(features) else features
 
 
@@ -123,20 +144,13 @@ def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion], training: l
         folds = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=seed)
         held_out = np.zeros(len(rows.answerable))
         for fitting, testing in folds.split(rows.features, rows.answerable, rows.groups):
-            kept = ~np.isin(rows.exemplars.groups, rows.groups[testing])  # no held-out passage group among them
-            vectors = np.vstack([rows.exemplars.vectors[kept], extra.exemplars.vectors])
-            labels = np.r_[rows.exemplars.answerable[kept], extra.exemplars.answerable]
+            # No question of a held-out passage group among the exemplars.
+            exemplars = rows.exemplars.only(~np.isin(rows.exemplars.groups, rows.groups[testing])).and_(extra.exemplars)
             regression.fit(
-                np.vstack(
-                    [
-                        _with_leaning(rows.features[fitting], rows.vectors[fitting], vectors, labels),
-                        _with_leaning(extra.features, extra.vectors, vectors, labels),
-                    ]
-                ),
+                np.vstack([_with_leaning(rows, fitting, exemplars), _with_leaning(extra, slice(None), exemplars)]),
                 np.r_[rows.answerable[fitting], extra.answerable],
             )
-            testing_features = _with_leaning(rows.features[testing], rows.vectors[testing], vectors, labels)
-            held_out[testing] = regression.predict_proba(testing_features)[:, 1]
+            held_out[testing] = regression.predict_proba(_with_leaning(rows, testing, exemplars))[:, 1]
         for i, threshold in enumerate(THRESHOLDS):
             p, r = _abstention_figures(rows, held_out < threshold)
             precision[i] += p / SHUFFLES
@@ -144,15 +158,9 @@ def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion], training: l
     worse = np.minimum(precision, recall)
     smoothed = np.convolve(np.pad(worse, SMOOTHING, mode="edge"), np.ones(2 * SMOOTHING + 1), mode="valid")
     best = int(np.argmax(smoothed))
-    vectors = np.vstack([rows.exemplars.vectors, extra.exemplars.vectors])
-    labels = np.r_[rows.exemplars.answerable, extra.exemplars.answerable]
+    exemplars = rows.exemplars.and_(extra.exemplars)
     regression.fit(
-        np.vstack(
-            [
-                _with_leaning(rows.features, rows.vectors, vectors, labels),
-                _with_leaning(extra.features, extra.vectors, vectors, labels),
-            ]
-        ),
+        np.vstack([_with_leaning(rows, slice(None), exemplars), _with_leaning(extra, slice(None), exemplars)]),
         np.r_[rows.answerable, extra.answerable],
     )
     model = AbstentionModel(
@@ -160,9 +168,8 @@ def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion], training: l
         intercept=float(regression.intercept_[0]),
         threshold=float(THRESHOLDS[best]),
     )
-    texts = rows.exemplars.texts + extra.exemplars.texts
-    answerable = [t for t, a in zip(texts, labels, strict=True) if a]
-    unanswerable = [t for t, a in zip(texts, labels, strict=True) if not a]
+    answerable = [str(t) for t in exemplars.texts[exemplars.answerable]]
+    unanswerable = [str(t) for t in exemplars.texts[~exemplars.answerable]]
     return Fit(model, float(precision[best]), float(recall[best]), answerable, unanswerable)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from enum import Enum
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -18,7 +19,7 @@ from index.lexical import analyse
 from index.loading import open_index
 from index.passages import Passages
 from index.question import WORD, ParsedQuestion, SourceNames, parse_question
-from index.question_exemplars import QuestionExemplars
+from index.question_exemplars import EXEMPLARS_FILE_NAME, QuestionExemplars
 from index.quoting import CHUNKS_PER_SOURCE, Quote, QuoteChooser, SourceQuotes, shown_quotes
 from index.replies import attribution, compose, crime_report_text, emergency_text, ends_sentence, refuse_text
 from index.retriever import Hit, Retriever
@@ -88,7 +89,13 @@ def open_pipeline(config: IndexConfig, embedder: Embedder | None = None) -> Answ
     embedder = embedder or Embedder(config.model_name)
     data = open_index(config, embedder)
     retriever = Retriever(data, embedder, config.fusion, config.dense_weight, config.candidates)
-    return AnswerPipeline(retriever, config.policy, load_topics(config.corpus_dir), EmergencySignal.load(embedder))
+    return AnswerPipeline(
+        retriever,
+        config.policy,
+        load_topics(config.corpus_dir),
+        EmergencySignal.load(embedder),
+        config.corpus_dir / EXEMPLARS_FILE_NAME,
+    )
 
 
 def normalise(message: str) -> str:
@@ -102,6 +109,7 @@ class AnswerPipeline:
         policy: AnswerPolicy,
         topics: list[str] | None = None,
         emergencies: EmergencySignal | None = None,
+        exemplars_file: Path | None = None,
     ) -> None:
         self.retriever = retriever
         self.policy = policy
@@ -110,7 +118,8 @@ class AnswerPipeline:
         self.names = SourceNames(retriever.data.documents.values())
         self.corrector = Corrector.towards_documents(_corpus_words(retriever), retriever.embedder.whole_words())
         self._written = frozenset(w.casefold() for d in retriever.data.documents.values() for w in WORD.findall(d.text))
-        self.abstention = Abstention(retriever, exemplars=QuestionExemplars.load(self.question_vectors))
+        exemplars = QuestionExemplars.load(self.question_vectors, exemplars_file) if exemplars_file else None
+        self.abstention = Abstention(retriever, exemplars=exemplars)
         self.quotes = QuoteChooser(retriever, Passages(retriever.data))
         self._terms_of: dict[str, frozenset[str]] | None = None  # each document's terms, read on the first claim
 
@@ -166,8 +175,9 @@ class AnswerPipeline:
         return parsed, self.retriever.search(parsed.corrected, SEARCH_DEPTH, vector=parsed.vector)
 
     def question_vectors(self, texts: Sequence[str]) -> Vectors:
-        """Many questions' vectors at once, read as `retrieve` reads one."""
-        return self.retriever.embedder.encode([self._as_embedded(self.corrector.correct(normalise(t))) for t in texts])
+        """Many labelled questions' vectors at once, their short words spelled out as `retrieve` does; not corrected,
+        which would cost seconds at every start for the few typed with typos."""
+        return self.retriever.embedder.encode([self._as_embedded(normalise(t)) for t in texts])
 
     def _as_embedded(self, corrected: str) -> str:
         """What the dense model reads of a corrected question: residents' short words spelled out as the documents

@@ -20,7 +20,7 @@ from index.evaluation import DEFAULT_FITTING, DEFAULT_QUESTIONS, DEFAULT_SAFETY,
 from index.evaluation_figures import DEFAULT_FIGURES, record, run_evaluation
 from index.evaluation_report import print_run
 from index.loading import IndexNotReadyError, index_state
-from index.question_exemplars import EXEMPLARS_FILE, QuestionExemplars
+from index.question_exemplars import EXEMPLARS_FILE_NAME, QuestionExemplars
 from index.quote_fit import fit_ranking, save_ranking
 from index.quoting import RANKING_FILE
 from knowledge.corpus import CorpusError
@@ -163,8 +163,9 @@ def add_answer_commands(app: typer.Typer, load_config: LoadConfig) -> None:
             fitted = fit(pipeline, dev + training, training_questions())
             note = FIT_NOTE.format(precision=fitted.precision, recall=fitted.recall)
             fitted.model.save(MODEL_FILE, note)
-            QuestionExemplars.save(fitted.answerable, fitted.unanswerable, EXEMPLARS_NOTE)
-            typer.echo(f"{note.splitlines()[-1]} Written to {MODEL_FILE} and {EXEMPLARS_FILE}.", err=as_json)
+            exemplars_file = load_config(ctx).corpus_dir / EXEMPLARS_FILE_NAME
+            QuestionExemplars.save(fitted.answerable, fitted.unanswerable, EXEMPLARS_NOTE, exemplars_file)
+            typer.echo(f"{note.splitlines()[-1]} Written to {MODEL_FILE} and {exemplars_file}.", err=as_json)
 
 
 RANKING_NOTE = """The ranking of a source's passages (index/quoting.py): pairwise logistic regression on features,
@@ -174,9 +175,9 @@ Written by `consult eval --split dev --calibrate`; do not edit by hand.
 Cross-validated on both by gold passage group: the top-ranked passage of the gold source holds the evidence for
 {accuracy:.3f} of questions (the hand-set score weights: {hand:.3f})."""
 
-EXEMPLARS_NOTE = """The labelled questions the abstention model was fitted on (the dev split of tests/eval/questions
-.yaml and our own questions in tests/eval/training.yaml and abstention_training.yaml; never the test split): the
-exemplars of its leaning signal (index/question_exemplars.py).
+EXEMPLARS_NOTE = """The questions the abstention model was fitted on, the exemplars of its leaning signal
+(index/question_exemplars.py): the dev split of tests/eval/questions.yaml and our own questions in
+tests/eval/training.yaml and abstention_training.yaml, never the test split.
 Written by `consult eval --split dev --calibrate`; do not edit by hand."""
 
 FIT_NOTE = """The abstention model (index/abstention.py): logistic regression over the signals, fitted on the dev split

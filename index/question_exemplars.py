@@ -4,7 +4,8 @@ How well the best passages match cannot tell a covered topic from its neighbour 
 neighbour in passing (a TV show in a news story, Tasers in a list of kit). Questions about such neighbours resemble
 questions already labelled out of scope more than ones labelled answerable, whatever their words. The labelled
 questions are the ones the model is fitted on (the dev split and our own training questions, never the test split);
-`consult eval --split dev --calibrate` writes them to question_exemplars.yaml.
+`consult eval --split dev --calibrate` writes them to question_exemplars.yaml in the consultation's corpus directory,
+since they are questions about its documents. A consultation without the file has no leaning: the signal reads zero.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import yaml
 
 from index.embedding import Vectors
 
-EXEMPLARS_FILE = Path(__file__).with_name("question_exemplars.yaml")
+EXEMPLARS_FILE_NAME = "question_exemplars.yaml"  # in the corpus directory
 NEIGHBOURS = 3  # the nearest few of each kind, so that one odd label does not decide
 SAME_QUESTION = 0.999  # a question is not its own neighbour (the fit reads its own questions back)
 
@@ -30,7 +31,7 @@ class QuestionExemplars:
     answerable: npt.NDArray[np.bool_]
 
     @classmethod
-    def load(cls, encode: Callable[[Sequence[str]], Vectors], path: Path = EXEMPLARS_FILE) -> QuestionExemplars:
+    def load(cls, encode: Callable[[Sequence[str]], Vectors], path: Path) -> QuestionExemplars:
         """The labelled questions, encoded as questions are (`encode`); none when the file is missing."""
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
         answer = [str(q) for q in (raw or {}).get("answer") or []]
@@ -49,7 +50,7 @@ class QuestionExemplars:
         return leaning(vector, self.vectors, self.answerable)
 
     @staticmethod
-    def save(answerable: Sequence[str], unanswerable: Sequence[str], note: str, path: Path = EXEMPLARS_FILE) -> None:
+    def save(answerable: Sequence[str], unanswerable: Sequence[str], note: str, path: Path) -> None:
         header = "".join(f"# {line}\n" for line in note.splitlines())
         body = {"answer": sorted(set(answerable)), "abstain": sorted(set(unanswerable))}
         path.write_text(header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")

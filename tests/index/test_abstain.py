@@ -16,8 +16,9 @@ from index.embedding import Embedder
 from index.evaluation import DEFAULT_FITTING, load_questions
 from index.lexical import analyse
 from index.question import Detail, counted, unknown_names, wanted_detail
-from index.question_exemplars import EXEMPLARS_FILE, QuestionExemplars
+from index.question_exemplars import EXEMPLARS_FILE_NAME, QuestionExemplars
 from index.spelling import Corrector
+from knowledge.corpus import default_corpus_dir
 
 NEAR_DUPLICATE = 0.85  # cosine above which two questions are the same question reworded
 
@@ -358,7 +359,7 @@ def test_the_leaning_signal_reads_the_nearest_labelled_questions_of_each_kind_ne
 
 
 def test_the_leaning_signals_exemplars_are_the_questions_fitted_on_never_the_test_split(tmp_path: Path) -> None:
-    stored = yaml.safe_load(EXEMPLARS_FILE.read_text(encoding="utf-8"))
+    stored = yaml.safe_load((default_corpus_dir() / EXEMPLARS_FILE_NAME).read_text(encoding="utf-8"))
     fitted = {q.question: q.expect for q in load_questions(split="dev") + load_questions(DEFAULT_FITTING)}
     fitted |= {q.question: q.expect for q in training_questions()}
     assert {q: "answer" for q in stored["answer"]} | {q: "abstain" for q in stored["abstain"]} == fitted
