@@ -226,10 +226,11 @@ class AnswerPipeline:
 
     def candidate_chunks(self, question: ParsedQuestion, hits: list[Hit]) -> dict[str, list[int]]:
         """Where each source's quote is looked for: its first few chunks among the candidate hits, and for a source the
-        question names, its chunks closest in meaning besides. A word of the question met in another sense ("live" in
-        "live facial recognition") can rank a named source's other chunks above the one that answers."""
+        question names (for every source, when it asks to compare them), its chunks closest in meaning besides. A word
+        of the question met in another sense ("live" in "live facial recognition") can rank a source's other chunks
+        above the one that answers."""
         chunks = self.quotes.chunks_per_source(self.candidate_hits(question, hits))
-        for doc_id in question.named:
+        for doc_id in self.retriever.data.documents if question.compare else question.named:
             own = chunks.setdefault(doc_id, [])
             own.extend(c for c in self._chunks_of(doc_id, question) if c not in own)
         return chunks
@@ -248,9 +249,16 @@ class AnswerPipeline:
         if not candidates:
             return []
         margin = self.policy.compare_margin if question.compare else self.policy.source_margin
-        # Others are measured against the best other source, so a named source's strong match does not crowd them out.
-        unnamed = [q.score for q in candidates if q.doc_id not in question.named] or [candidates[0].score]
-        floor = max(self.policy.min_quote_score, unnamed[0] - margin)
+        # Others are measured against the best other source, so a named source's strong match does not crowd them out;
+        # asked to compare, against the best other source of their kind, so that a news story quoting the topic's very
+        # words does not crowd out a candidate who speaks to it in his own.
+        unnamed = [q for q in candidates if q.doc_id not in question.named] or candidates[:1]
+        kind_of = {d.id: d.meta.kind for d in self.retriever.data.documents.values()}
+
+        def floor(quote: SourceQuotes) -> float:
+            peers = [q.score for q in unnamed if not question.compare or kind_of[q.doc_id] == kind_of[quote.doc_id]]
+            return max(self.policy.min_quote_score, max(peers, default=unnamed[0].score) - margin)
+
         # A named source's passage holding the question's topic is on topic even where the model misses a word
         # ("specials"): its meaning score alone would hide what the resident asked that source about.
         named = [
@@ -259,7 +267,7 @@ class AnswerPipeline:
             if q.doc_id in question.named
             and (q.score >= self.policy.min_named_score or q.overlap >= self.policy.named_overlap)
         ]
-        others = [q for q in candidates if q.doc_id not in question.named and q.score >= floor]
+        others = [q for q in candidates if q.doc_id not in question.named and q.score >= floor(q)]
         return shown_quotes((named + others)[: self.policy.max_sources], self.policy.max_sources)
 
     def _best_lexical_per_source(self, question: ParsedQuestion) -> list[int]:

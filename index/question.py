@@ -120,7 +120,8 @@ _DETAILS = (
 # "What do the candidates say…", "compare…", "all sources": every source that speaks to the topic is shown.
 _COMPARE = re.compile(
     r"\b(?:compare|comparison|candidates|everyone|every source|all (?:the )?sources|each (?:source|candidate)|"
-    r"differ|difference|differences|both|versus|vs)\b",
+    r"differ|difference|differences|both|versus|vs|(?:the|different|various|all the) (?:sources|documents)|"
+    r"each (?:say|says|said|think|thinks|propose|proposes|promise|promises|want|wants|plan|plans|of them))\b",
     re.IGNORECASE,
 )
 # "Who is the chief constable?" asks for a name: a passage naming only the role does not answer it.
@@ -506,11 +507,13 @@ def parse_question(
     otherwise it is a word they never use, which would make the question look like one they do not cover."""
     corrected = text if corrected is None else corrected
     joined = joined_forms(corrected)
+    # The words asking to compare ("the various sources", "each say") are no topic a passage must hold.
+    comparing = frozenset(analyse(" ".join(m.group() for m in _COMPARE.finditer(corrected))))
     compare = _COMPARE.search(text) is not None
     named, name_terms, title_terms = names.read(corrected, kinds=not compare)
     return ParsedQuestion(
         text=text,
-        terms=tuple(t for t in analyse(corrected) if t not in joined or known(t)),
+        terms=tuple(t for t in analyse(corrected) if (t not in joined or known(t)) and t not in comparing),
         vector=vector,
         named=named,
         wants=wanted(text),

@@ -45,6 +45,20 @@ def test_a_named_source_is_quoted_on_the_topic_not_on_a_word_met_in_another_sens
     assert any(w in quotes[0].casefold() for w in ("facial recognition", "frt")), quotes[0]
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["compare all the sources on live facial recognition", "what does each candidate say on live face recognition"],
+)
+def test_a_compare_question_shows_every_candidate_on_the_topic_even_one_whose_words_rank_low(
+    pipeline: AnswerPipeline, question: str
+) -> None:
+    answer = pipeline.answer(question)
+    assert answer.kind == "answer"
+    quotes = _quotes_of(answer, MILLER)
+    assert quotes, "every candidate who speaks to the topic is shown"
+    assert any(w in quotes[0].casefold() for w in ("facial recognition", "frt")), quotes[0]
+
+
 def test_a_candidates_pledge_is_quoted_as_his_position_not_the_public_feedback_he_reports(
     pipeline: AnswerPipeline,
 ) -> None:
