@@ -53,8 +53,16 @@ _POLES: tuple[tuple[Pole, str], ...] = (
     ),
     (Pole.UNLAWFUL, r"unlawful\w*|illegal\w*|not lawful|breach(?:ed|es|ing)?|falls? short"),
     (Pole.LAWFUL, r"lawful(?:ly)?|legitimate|within the law"),
-    (Pole.BAD, r"fail(?:s|ed|ing|ure)?|poor|weak(?:er|est)?|worst|ineffective|useless|did ?n[o']t work"),
-    (Pole.GOOD, r"succe(?:ss|ssful|eded|eds)|worked|effective|monumental|excellent|strong(?:er|est)?|best"),
+    (
+        Pole.BAD,
+        r"fail(?:s|ed|ing|ure)?|poor|weak(?:er|est)?|worst|ineffective|useless|did ?n[o']t work|terrible|awful|"
+        r"dreadful|appalling|rubbish|woeful|abysmal|pathetic",
+    ),
+    (
+        Pole.GOOD,
+        r"succe(?:ss|ssful|eded|eds)|worked|effective|monumental|excellent|strong(?:er|est)?|best|brilliant|superb|"
+        r"outstanding|fantastic|great job|good job",
+    ),
     (
         Pole.CUSTODY,
         r"jail\w*|prison|imprison\w*|guilty|convict(?:ed|ion)|locked up|custodial",

@@ -151,6 +151,20 @@ def test_a_judgement_the_passage_reverses_denies_the_claim() -> None:
     assert not denied(claim, _topic(question), ["The street pastors pilot failed to reach rural areas."], [], _holds)
 
 
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("why does the mayor say the ferry service is awful", "I think the ferry service is outstanding value."),
+        ("why did she call the youth scheme rubbish", "She said the youth scheme has been brilliant for the town."),
+        ("why does he think the helpline does a great job", "In my view the helpline is abysmal and must change."),
+    ],
+)
+def test_everyday_words_of_praise_and_blame_are_judgements(question: str, passage: str) -> None:
+    claim = claim_of(question)
+    assert claim is not None and claim.pole in (Pole.GOOD, Pole.BAD)
+    assert denied(claim, _topic(question), [passage], [], _holds)
+
+
 def test_a_stance_under_a_condition_is_no_position() -> None:
     question = "why does the councillor want to legalise fireworks sales"
     claim = claim_of(question)
