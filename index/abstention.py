@@ -216,7 +216,7 @@ class Abstention:
             quote_overlap=quote_overlap,
             unknown=unseen / total if total else 0.0,
             quote_score=quote_score,
-            leaning=self.exemplars.leaning(question.vector),
+            leaning=self.exemplars.leaning(question.vector, question.text),
         )
 
     def _common_word(self, word: str) -> bool:

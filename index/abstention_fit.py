@@ -8,8 +8,9 @@ unstated local detail is abstained on before the model is asked). The threshold 
 both must hold; the curve is smoothed first, so the choice sits on a plateau rather than on one lucky question.
 
 The questions fitted on are also the exemplars of the `leaning` signal (index/question_exemplars.py). In each fold the
-signal is read again against the fitting part's questions only, so that a held-out question never meets itself or a
-paraphrase of its own passage among them.
+signal is read again against the fitting part's questions only, and every question's signal leaves out its own passage
+group (rewordings of one gold passage; an out-of-scope question is a group of its own), so that no question, fitted on
+or held out, meets itself or a paraphrase of its own passage among them.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from sklearn.model_selection import StratifiedGroupKFold
 from index.abstention import AbstentionModel, Signals
 from index.answer import AnswerPipeline
 from index.evaluation import DEFAULT_TRAINING, LabelledQuestion
-from index.question_exemplars import leaning
+from index.question_exemplars import leaning, same_question
 
-REGULARISATION = 1.0  # sklearn's C: five signals, about two hundred questions
+REGULARISATION = 1.0  # sklearn's C: six signals, about six hundred questions
 FOLDS = 5
 SHUFFLES = 5
 THRESHOLDS = np.arange(0.2, 0.81, 0.01)
 SMOOTHING = 5  # thresholds averaged on each side
+LEANING = list(Signals.__dataclass_fields__).index("leaning")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ class Exemplars:
     vectors: np.ndarray
     answerable: np.ndarray
     groups: np.ndarray
+
+    @property
+    def keys(self) -> np.ndarray:
+        return np.array([same_question(t) for t in self.texts], dtype=object)
 
     def only(self, kept: np.ndarray) -> Exemplars:
         return Exemplars(self.texts[kept], self.vectors[kept], self.answerable[kept], self.groups[kept])
@@ -105,20 +111,22 @@ def signal_rows(pipeline: AnswerPipeline, questions: list[LabelledQuestion]) -> 
         ruled[0],
         ruled[1],
         exemplars.texts[decided],
-        np.array(vectors, dtype=np.float32).reshape(len(decided), -1),
+        np.array(vectors, dtype=np.float32).reshape(len(decided), exemplars.vectors.shape[1]),
         exemplars,
     )
 
 
 def _with_leaning(rows: FitRows, which: np.ndarray | slice, exemplars: Exemplars) -> np.ndarray:
-    """The features of some rows with the leaning signal (their last column) read again against these exemplars only,
-    each question's own entry left out."""
-    column = [
-        leaning(vector, exemplars.vectors[exemplars.texts != text], exemplars.answerable[exemplars.texts != text])
-        for vector, text in zip(rows.vectors[which], rows.texts[which], strict=True)
-    ]
-    features = rows.features[which]
-    return np.c_[features[:, :-1], column] if len(features) else features
+    """The features of some rows with the leaning signal read again against these exemplars only, each question's own
+    passage group (and its own wording) left out."""
+    features = rows.features[which].copy()
+    keys = exemplars.keys
+    for i, (vector, text, group) in enumerate(
+        zip(rows.vectors[which], rows.texts[which], rows.groups[which], strict=True)
+    ):
+        others = (exemplars.groups != group) & (keys != same_question(text))
+        features[i, LEANING] = leaning(vector, exemplars.vectors[others], exemplars.answerable[others])
+    return features
 
 
 def training_questions(path: Path = DEFAULT_TRAINING) -> list[LabelledQuestion]:

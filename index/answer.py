@@ -122,6 +122,7 @@ class AnswerPipeline:
         self.abstention = Abstention(retriever, exemplars=exemplars)
         self.quotes = QuoteChooser(retriever, Passages(retriever.data))
         self._terms_of: dict[str, frozenset[str]] | None = None  # each document's terms, read on the first claim
+        self._kind_of = {d.id: d.meta.kind for d in retriever.data.documents.values()}
 
     def triage(self, message: str) -> Triage | None:
         """The rules, and closeness to labelled emergencies as a second signal: 999 when either says so, the second
@@ -249,11 +250,11 @@ class AnswerPipeline:
         if not candidates:
             return []
         margin = self.policy.compare_margin if question.compare else self.policy.source_margin
-        # Others are measured against the best other source, so a named source's strong match does not crowd them out;
-        # asked to compare, against the best other source of their kind, so that a news story quoting the topic's very
-        # words does not crowd out a candidate who speaks to it in his own.
+        # Others are measured against the best source the question does not name, so a named source's strong match
+        # does not crowd them out; asked to compare, against the best such source of their own kind, so that a news
+        # story quoting the topic's very words does not crowd out a candidate who speaks to it in his own.
         unnamed = [q for q in candidates if q.doc_id not in question.named] or candidates[:1]
-        kind_of = {d.id: d.meta.kind for d in self.retriever.data.documents.values()}
+        kind_of = self._kind_of
 
         def floor(quote: SourceQuotes) -> float:
             peers = [q.score for q in unnamed if not question.compare or kind_of[q.doc_id] == kind_of[quote.doc_id]]

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 
 # A paragraph opening with a quote mark: someone's words.
 _QUOTED = re.compile(r"^\s*['‘“\"]")
-# "<Name> said/told/added ...", "said <Name>", "according to <Name>": a run of capitalised words (two or more, so the
-# name is a person's, not "The watchdog") right before or after a verb of speaking.
+# "<Name> said/told/added ...", "said <Name>": a run of two or more capitalised words (a name, not "The watchdog")
+# right before a verb of speaking, or right after one that is not "told" (whose object is the listener: "he told The
+# Times").
 _NAME = r"(?:[A-Z][a-z'’-]+ )+[A-Z][a-z'’-]+"
-_SPEAKS = r"(?:said|says|told|tells|added|adds|explained|warned|stated|argued|insisted)"
-_ATTRIBUTION = re.compile(rf"({_NAME}),?\s+(?:has |had |also |then )?{_SPEAKS}\b|\b{_SPEAKS},?\s+({_NAME})\b")
+_SPEAKS = r"(?:said|says|added|adds|explained|warned|stated|argued|insisted)"
+_ATTRIBUTION = re.compile(
+    rf"({_NAME}),?\s+(?:has |had |also |then )?(?:{_SPEAKS}|told|tells)\b|\b{_SPEAKS},?\s+(?!The\b)({_NAME})\b"
+)
 _PARAGRAPH = re.compile(r"[^\n]+")
 _ROLE_WORDS = 10  # "EHRC chief executive John Kirkpatrick said": the role before the name is the speaker's too
 
@@ -56,6 +59,8 @@ def _with_role(paragraph: str, named: re.Match[str]) -> str:
     interim director Jane Doe said"): a question may name the body rather than the person."""
     if named.group(1) is None:
         return named.group(2)
+    if _QUOTED.match(paragraph):  # "'We waited years,' Jane Doe said": the words before the name are hers
+        return named.group(1)
     before = paragraph[: named.start(1)]
     opens_with_role = len(before.split()) <= _ROLE_WORDS and not re.search(r"[.!?]", before)
     return before + named.group(1) if opens_with_role else named.group(1)

@@ -56,7 +56,7 @@ _POLES: tuple[tuple[Pole, str], ...] = (
     (
         Pole.BAD,
         r"fail(?:s|ed|ing|ure)?|poor|weak(?:er|est)?|worst|ineffective|useless|did ?n[o']t work|terrible|awful|"
-        r"dreadful|appalling|rubbish|woeful|abysmal|pathetic",
+        r"dreadful|appalling|woeful|abysmal|pathetic",
     ),
     (
         Pole.GOOD,

@@ -155,17 +155,21 @@ _PREFIXED = re.compile(r"\b(re|co|pre|non|anti|ex|un|de|sub|mid|multi|over|under
 
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> tuple[str, ...]:
-    """Lower-cased, stop words removed, stemmed: the terms BM25 and the coverage check compare."""
+    """Lower-cased, stop words removed, stemmed: the terms BM25 and the topic-word checks compare."""
     text = text.lower().replace("’", "'")
     words = [w for w in TOKEN.findall(text) if w not in STOPWORDS]
-    words += [prefix + rest for prefix, rest in _PREFIXED.findall(text)]
+    words += _joined_words(text)
     words += [f"going{direction}" for direction in _TREND.findall(text)]
     return tuple(_STEMMER.stemWords(words))
 
 
 def joined_forms(text: str) -> frozenset[str]:
     """The stems `analyse` adds for words written with a hyphenated prefix, joined ("reopen" of "re-opening")."""
-    return frozenset(_STEMMER.stemWords([prefix + rest for prefix, rest in _PREFIXED.findall(text.lower())]))
+    return frozenset(_STEMMER.stemWords(_joined_words(text.lower().replace("’", "'"))))
+
+
+def _joined_words(text: str) -> list[str]:
+    return [prefix + rest for prefix, rest in _PREFIXED.findall(text)]
 
 
 class LexicalIndex:

@@ -289,7 +289,7 @@ class ParsedQuestion:
     """A resident's question as retrieval, abstention and quoting read it (made by parse_question)."""
 
     text: str
-    terms: tuple[str, ...]  # stemmed topic words (what BM25 and coverage compare)
+    terms: tuple[str, ...]  # stemmed topic words (what BM25 and the topic-word checks compare)
     vector: Vectors
     named: frozenset[str]  # ids of the documents whose speaker, publisher or proper name the question mentions
     wants: Wanted

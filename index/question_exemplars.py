@@ -22,13 +22,18 @@ from index.embedding import Vectors
 
 EXEMPLARS_FILE_NAME = "question_exemplars.yaml"  # in the corpus directory
 NEIGHBOURS = 3  # the nearest few of each kind, so that one odd label does not decide
-SAME_QUESTION = 0.999  # a question is not its own neighbour (the fit reads its own questions back)
+
+
+def same_question(text: str) -> str:
+    """What two wordings of one question share: a question asked as a labelled one is not its own neighbour."""
+    return " ".join(text.casefold().split())
 
 
 @dataclass(frozen=True)
 class QuestionExemplars:
     vectors: Vectors
     answerable: npt.NDArray[np.bool_]
+    texts: npt.NDArray[np.object_]  # each as same_question reads it
 
     @classmethod
     def load(cls, encode: Callable[[Sequence[str]], Vectors], path: Path) -> QuestionExemplars:
@@ -38,16 +43,19 @@ class QuestionExemplars:
         abstain = [str(q) for q in (raw or {}).get("abstain") or []]
         if not answer or not abstain:
             return cls.none()
-        return cls(encode(answer + abstain), np.array([True] * len(answer) + [False] * len(abstain)))
+        texts = np.array([same_question(q) for q in answer + abstain], dtype=object)
+        return cls(encode(answer + abstain), np.array([True] * len(answer) + [False] * len(abstain)), texts)
 
     @classmethod
     def none(cls) -> QuestionExemplars:
-        return cls(np.zeros((0, 1), dtype=np.float32), np.zeros(0, dtype=bool))
+        return cls(np.zeros((0, 1), dtype=np.float32), np.zeros(0, dtype=bool), np.zeros(0, dtype=object))
 
-    def leaning(self, vector: Vectors) -> float:
+    def leaning(self, vector: Vectors, text: str) -> float:
         """Mean cosine of the nearest answerable questions less that of the nearest unanswerable ones: above zero when
-        the question is more like those the documents answer; zero without exemplars of both kinds."""
-        return leaning(vector, self.vectors, self.answerable)
+        the question is more like those the documents answer; zero without exemplars of both kinds. The question
+        itself, if it is one of them, is left out, as the fit leaves it out."""
+        others = self.texts != same_question(text)
+        return leaning(vector, self.vectors[others], self.answerable[others])
 
     @staticmethod
     def save(answerable: Sequence[str], unanswerable: Sequence[str], note: str, path: Path) -> None:
@@ -60,9 +68,6 @@ def leaning(vector: Vectors, vectors: Vectors, answerable: npt.NDArray[np.bool_]
     if not answerable.any() or answerable.all():
         return 0.0
     cosines = np.asarray(vectors @ vector, dtype=float)
-    keep = cosines < SAME_QUESTION
-    near_answerable = np.sort(cosines[keep & answerable])[-NEIGHBOURS:]
-    near_unanswerable = np.sort(cosines[keep & ~answerable])[-NEIGHBOURS:]
-    if not len(near_answerable) or not len(near_unanswerable):
-        return 0.0
+    near_answerable = np.sort(cosines[answerable])[-NEIGHBOURS:]
+    near_unanswerable = np.sort(cosines[~answerable])[-NEIGHBOURS:]
     return float(near_answerable.mean() - near_unanswerable.mean())

@@ -1,7 +1,7 @@
 """Correcting a resident's misspellings, for the two readers that need it, by one Corrector.
 
 - Retrieval (`Corrector.towards_documents`): a question's typos ("polce", "servise", "dubble") are corrected towards
-  the words the documents use. A misspelt word is unknown to the corpus and weighs most in the coverage check, so one
+  the words the documents use. A misspelt word is unknown to the corpus and weighs most in the topic-word checks, so one
   typo could turn a covered topic into an abstention. Only words that neither the documents nor the embedding model's
   vocabulary of whole English words know are touched ("elderly" is a word the documents do not use, not a typo), and
   only towards a close corpus word: a place or a person the documents never mention stays unknown, so it still counts
@@ -107,7 +107,9 @@ class Corrector:
 
     def _corrected_word(self, word: str) -> str:
         folded = word.casefold()
-        if folded in self._shorthand:
+        # Shorthand is typed in lower case ("RN", "NW" and "U-turn" are not "right now", "now" and "you")
+        # and is no word of the documents.
+        if folded in self._shorthand and (self._lower_case or word.islower()) and folded not in self._targets:
             return self._shorthand[folded]
         if self._target_forms and _plural_of_acronym(folded, self._targets):
             return folded[:-1]  # "pccs": the stemmer leaves a plural without vowels alone

@@ -199,6 +199,7 @@ def test_two_words_run_together_and_a_plural_acronym_are_read_as_the_documents_w
 def test_texting_shorthand_is_written_out_before_the_question_is_read() -> None:
     corrector = Corrector.towards_documents(["We will work with the council on crime."])
     assert corrector.correct("is he gonna wrk wiv the council") == "is he going to work with the council"
+    assert corrector.correct("a U-turn in NW Essex") == "a U-turn in NW Essex"  # capitals are no shorthand
 
 
 def test_days_and_months_are_no_names_the_documents_cannot_speak_of() -> None:
@@ -350,12 +351,13 @@ def test_a_person_or_a_number_for_a_local_place_no_passage_names_is_abstained(pi
 
 def test_the_leaning_signal_reads_the_nearest_labelled_questions_of_each_kind_never_the_question_itself() -> None:
     vectors = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]], dtype=np.float32)
-    exemplars = QuestionExemplars(vectors, np.array([True, True, False]))
+    texts = np.array(["is it answered", "is it answered too", "is it out of scope"], dtype=object)
+    exemplars = QuestionExemplars(vectors, np.array([True, True, False]), texts)
     asked = np.array([0.6, 0.8], dtype=np.float32)
-    assert exemplars.leaning(asked) == pytest.approx((0.6 + 0.96) / 2 - 0.8, abs=1e-6)
+    assert exemplars.leaning(asked, "another question") == pytest.approx((0.6 + 0.96) / 2 - 0.8, abs=1e-6)
     # Asked exactly an exemplar's question, that exemplar is not counted: only the other answerable one is.
-    assert exemplars.leaning(vectors[1]) == pytest.approx(0.8 - 0.6, abs=1e-6)
-    assert QuestionExemplars.none().leaning(asked) == 0.0
+    assert exemplars.leaning(vectors[1], "Is it  answered TOO") == pytest.approx(0.8 - 0.6, abs=1e-6)
+    assert QuestionExemplars.none().leaning(asked, "another question") == 0.0
 
 
 def test_the_leaning_signals_exemplars_are_the_questions_fitted_on_never_the_test_split(tmp_path: Path) -> None:
@@ -385,4 +387,4 @@ def test_questions_lean_towards_the_labelled_questions_they_resemble(
     """Our own questions, in none of the labelled files: like questions the documents answer, or like ones they do
     not, by meaning rather than by the words they share with a passage."""
     parsed, _ = pipeline.retrieve(question)
-    assert (pipeline.abstention.exemplars.leaning(parsed.vector) > 0) is answerable
+    assert (pipeline.abstention.exemplars.leaning(parsed.vector, question) > 0) is answerable

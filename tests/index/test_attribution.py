@@ -33,6 +33,15 @@ def test_narration_ends_the_turn_and_the_attribution_itself_needs_no_speaker() -
     assert attribution.speaker_at(ARTICLE.index("The council")) == ""
 
 
+def test_a_speaker_named_after_their_words_is_the_name_alone_and_a_listener_is_no_speaker() -> None:
+    text = (
+        "'We have waited ten years,' Amina Okafor said.\n\n'Now it is here.'\n\n'It is welcome,' she told The Times.\n"
+    )
+    attribution = Attribution.of(text)
+    assert attribution.speaker_at(text.index("'Now it is here")) == "Amina Okafor"
+    assert attribution.speaker_at(text.index("'It is welcome")) == "Amina Okafor"  # not The Times
+
+
 def test_asked_what_a_person_said_the_reply_quotes_their_words_not_the_line_introducing_them(
     pipeline: AnswerPipeline,
 ) -> None:

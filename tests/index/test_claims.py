@@ -155,7 +155,7 @@ def test_a_judgement_the_passage_reverses_denies_the_claim() -> None:
     ("question", "passage"),
     [
         ("why does the mayor say the ferry service is awful", "I think the ferry service is outstanding value."),
-        ("why did she call the youth scheme rubbish", "She said the youth scheme has been brilliant for the town."),
+        ("why did she call the youth scheme dreadful", "She said the youth scheme has been brilliant for the town."),
         ("why does he think the helpline does a great job", "In my view the helpline is abysmal and must change."),
     ],
 )
