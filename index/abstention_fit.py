@@ -64,7 +64,7 @@ class Exemplars:
     def only(self, kept: np.ndarray) -> Exemplars:
         return Exemplars(self.texts[kept], self.vectors[kept], self.answerable[kept], self.groups[kept])
 
-    def and_(self, other: Exemplars) -> Exemplars:
+    def plus(self, other: Exemplars) -> Exemplars:
         return Exemplars(
             np.r_[self.texts, other.texts],
             np.vstack([self.vectors, other.vectors]),
@@ -153,7 +153,7 @@ def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion], training: l
         held_out = np.zeros(len(rows.answerable))
         for fitting, testing in folds.split(rows.features, rows.answerable, rows.groups):
             # No question of a held-out passage group among the exemplars.
-            exemplars = rows.exemplars.only(~np.isin(rows.exemplars.groups, rows.groups[testing])).and_(extra.exemplars)
+            exemplars = rows.exemplars.only(~np.isin(rows.exemplars.groups, rows.groups[testing])).plus(extra.exemplars)
             regression.fit(
                 np.vstack([_with_leaning(rows, fitting, exemplars), _with_leaning(extra, slice(None), exemplars)]),
                 np.r_[rows.answerable[fitting], extra.answerable],
@@ -166,7 +166,7 @@ def fit(pipeline: AnswerPipeline, questions: list[LabelledQuestion], training: l
     worse = np.minimum(precision, recall)
     smoothed = np.convolve(np.pad(worse, SMOOTHING, mode="edge"), np.ones(2 * SMOOTHING + 1), mode="valid")
     best = int(np.argmax(smoothed))
-    exemplars = rows.exemplars.and_(extra.exemplars)
+    exemplars = rows.exemplars.plus(extra.exemplars)
     regression.fit(
         np.vstack([_with_leaning(rows, slice(None), exemplars), _with_leaning(extra, slice(None), exemplars)]),
         np.r_[rows.answerable, extra.answerable],

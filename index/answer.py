@@ -123,6 +123,9 @@ class AnswerPipeline:
         self.quotes = QuoteChooser(retriever, Passages(retriever.data))
         self._terms_of: dict[str, frozenset[str]] | None = None  # each document's terms, read on the first claim
         self._kind_of = {d.id: d.meta.kind for d in retriever.data.documents.values()}
+        self._chunk_ids: dict[str, list[int]] = {d: [] for d in retriever.data.documents}  # each source's, in order
+        for i, chunk in enumerate(retriever.data.chunks):
+            self._chunk_ids[chunk.doc_id].append(i)
 
     def triage(self, message: str) -> Triage | None:
         """The rules, and closeness to labelled emergencies as a second signal: 999 when either says so, the second
@@ -253,12 +256,11 @@ class AnswerPipeline:
         # Others are measured against the best source the question does not name, so a named source's strong match
         # does not crowd them out; asked to compare, against the best such source of their own kind, so that a news
         # story quoting the topic's very words does not crowd out a candidate who speaks to it in his own.
-        unnamed = [q for q in candidates if q.doc_id not in question.named] or candidates[:1]
-        kind_of = self._kind_of
-
-        def floor(quote: SourceQuotes) -> float:
-            peers = [q.score for q in unnamed if not question.compare or kind_of[q.doc_id] == kind_of[quote.doc_id]]
-            return max(self.policy.min_quote_score, max(peers, default=unnamed[0].score) - margin)
+        peers = {q.doc_id: self._kind_of[q.doc_id] if question.compare else None for q in candidates}
+        best: dict[Kind | None, float] = {}
+        for quote in candidates:  # best first
+            if quote.doc_id not in question.named:
+                best.setdefault(peers[quote.doc_id], quote.score)
 
         # A named source's passage holding the question's topic is on topic even where the model misses a word
         # ("specials"): its meaning score alone would hide what the resident asked that source about.
@@ -268,7 +270,8 @@ class AnswerPipeline:
             if q.doc_id in question.named
             and (q.score >= self.policy.min_named_score or q.overlap >= self.policy.named_overlap)
         ]
-        others = [q for q in candidates if q.doc_id not in question.named and q.score >= floor(q)]
+        floor = {group: max(self.policy.min_quote_score, score - margin) for group, score in best.items()}
+        others = [q for q in candidates if q.doc_id not in question.named and q.score >= floor[peers[q.doc_id]]]
         return shown_quotes((named + others)[: self.policy.max_sources], self.policy.max_sources)
 
     def _best_lexical_per_source(self, question: ParsedQuestion) -> list[int]:
@@ -283,8 +286,8 @@ class AnswerPipeline:
         return list(best.values())
 
     def _chunks_of(self, doc_id: str, question: ParsedQuestion) -> list[int]:
-        """A named source's chunks closest to the question, when retrieval ranked none of them high enough."""
-        ids = [i for i, chunk in enumerate(self.retriever.data.chunks) if chunk.doc_id == doc_id]
+        """A source's chunks closest to the question, when retrieval ranked none of them high enough."""
+        ids = self._chunk_ids[doc_id]
         cosines = np.asarray(self.retriever.data.chunk_vectors[ids]) @ question.vector if ids else np.zeros(0)
         return [ids[i] for i in np.argsort(-cosines)[:CHUNKS_PER_SOURCE]]
 
