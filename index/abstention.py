@@ -154,10 +154,12 @@ class Abstention:
         passages: tuple[str, ...] = (),
         claimed: tuple[str, ...] = (),
         context: tuple[str, ...] = (),
+        named_silent: bool = False,
     ) -> Decision:
         """`passages` are the texts the answer would quote from (each source's best passage); `claimed`, those of the
         sources the question names (all of them when it names none), which a premise it takes for granted is about;
-        `context`, the chunks of those sources they were taken from."""
+        `context`, the chunks of those sources they were taken from; `named_silent`, that the question asks what
+        particular sources say and none of them speaks to its topic."""
         signals = self.signals(question, hits, quote_score, quote_overlap)
         probability = self.model.probability(signals)
         text = question.corrected or question.text
@@ -167,6 +169,8 @@ class Abstention:
             or unlisted_places(text, self._known, self._common_word)
         ):
             return Decision(signals, probability, False, "unknown name")
+        if named_silent:
+            return Decision(signals, probability, False, "named source silent")
         if question.prediction:
             return Decision(signals, probability, False, "prediction")
         if question.wants in (Wanted.NUMBER, Wanted.PERSON) and self._local_places_unstated(

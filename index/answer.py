@@ -206,7 +206,9 @@ class AnswerPipeline:
             chunks = self.candidate_chunks(question, hits)
             context = tuple(self.retriever.data.chunks[c].text for d in about for c in chunks.get(d, []))
         score, overlap = (candidates[0].score, candidates[0].overlap) if candidates else (0.0, 0.0)
-        return self.abstention.decide(question, hits, score, overlap, tuple(texts.values()), claimed, context)
+        # Asked what one source says, other sources' words are no answer: they would read as that source's position.
+        silent = bool(question.named) and not question.compare and not self._named_on_topic(question, candidates)
+        return self.abstention.decide(question, hits, score, overlap, tuple(texts.values()), claimed, context, silent)
 
     def _holding_rarest(self, question: ParsedQuestion) -> frozenset[str]:
         """The documents holding the question's rarest topic word: whom a claim is about when no source is named ("why
@@ -262,17 +264,21 @@ class AnswerPipeline:
             if quote.doc_id not in question.named:
                 best.setdefault(peers[quote.doc_id], quote.score)
 
-        # A named source's passage holding the question's topic is on topic even where the model misses a word
-        # ("specials"): its meaning score alone would hide what the resident asked that source about.
-        named = [
+        named = self._named_on_topic(question, candidates)
+        floor = {group: max(self.policy.min_quote_score, score - margin) for group, score in best.items()}
+        others = [q for q in candidates if q.doc_id not in question.named and q.score >= floor[peers[q.doc_id]]]
+        return shown_quotes((named + others)[: self.policy.max_sources], self.policy.max_sources)
+
+    def _named_on_topic(self, question: ParsedQuestion, candidates: list[SourceQuotes]) -> list[SourceQuotes]:
+        """The best passages of the sources the question names that speak to its topic. One holding the question's
+        topic words is on topic even where the model misses a word ("specials"): its meaning score alone would hide
+        what the resident asked that source about."""
+        return [
             q
             for q in candidates
             if q.doc_id in question.named
             and (q.score >= self.policy.min_named_score or q.overlap >= self.policy.named_overlap)
         ]
-        floor = {group: max(self.policy.min_quote_score, score - margin) for group, score in best.items()}
-        others = [q for q in candidates if q.doc_id not in question.named and q.score >= floor[peers[q.doc_id]]]
-        return shown_quotes((named + others)[: self.policy.max_sources], self.policy.max_sources)
 
     def _best_lexical_per_source(self, question: ParsedQuestion) -> list[int]:
         """Each source's chunk sharing most words with the question: a source that mentions the topic once, in a long

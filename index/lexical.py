@@ -143,10 +143,19 @@ FILLER_WORDS = {
     "happen",
     "happens",
     "happened",
+    # Hedges: how sure or how broad the asker is, not what the question is about.
+    "generally",
+    "overall",
+    "exactly",
+    "truly",
+    "specifically",
+    "particularly",
 }
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | FRAMING_WORDS | FILLER_WORDS
 _STEMMER = Stemmer.Stemmer("english")
 # "Going up" and "going down" say which way a figure moves, though each word alone is a stop word.
+# Hedging phrases whose words alone are topic words ("general election", "a particular crime").
+_HEDGE = re.compile(r"\b(?:in general|in particular|on the whole|by and large|at all)\b")
 _TREND = re.compile(r"\b(?:go|goes|going|gone|went)\s+(?:back\s+)?(up|down)\b")
 # A prefix written with a hyphen ("re-opening", "anti-social") also gives the word written whole, as questions often
 # type it ("reopening", "antisocial").
@@ -156,7 +165,7 @@ _PREFIXED = re.compile(r"\b(re|co|pre|non|anti|ex|un|de|sub|mid|multi|over|under
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> tuple[str, ...]:
     """Lower-cased, stop words removed, stemmed: the terms BM25 and the topic-word checks compare."""
-    text = text.lower().replace("’", "'")
+    text = _HEDGE.sub(" ", text.lower().replace("’", "'"))
     words = [w for w in TOKEN.findall(text) if w not in STOPWORDS]
     words += _joined_words(text)
     words += [f"going{direction}" for direction in _TREND.findall(text)]

@@ -388,3 +388,33 @@ def test_questions_lean_towards_the_labelled_questions_they_resemble(
     not, by meaning rather than by the words they share with a passage."""
     parsed, _ = pipeline.retrieve(question)
     assert (pipeline.abstention.exemplars.leaning(parsed.vector, question) > 0) is answerable
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what does hirst say about the nothing to hide argument",  # only Miller's blog speaks of it
+        "does the pc predator article say anything about facial recognition",  # other stories do
+    ],
+)
+def test_a_named_source_that_does_not_speak_to_the_topic_gets_the_abstention(
+    pipeline: AnswerPipeline, question: str
+) -> None:
+    """Other sources' words, shown for what one source says, would read as that source's position."""
+    answer = pipeline.answer(question)
+    assert answer.kind == "abstain", [(c.doc_id, c.quote) for c in answer.citations]
+
+
+def test_a_named_source_that_speaks_to_the_topic_is_quoted_first(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.answer("what does miller say about machetes")
+    assert answer.kind == "answer", answer.text
+    assert answer.citations[0].doc_id == "miller-mayor-policing-blog"
+    assert "machetes" in answer.citations[0].quote
+
+
+def test_hedges_are_no_topic_words() -> None:
+    """"in general", "overall": how broad the question is, not what it is about (the documents never say "general")."""
+    assert analyse("What does Miller generally think about the police in general, overall?") == analyse(
+        "What does Miller think about the police?"
+    )
+    assert "general" in analyse("the general election")
