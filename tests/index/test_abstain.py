@@ -413,7 +413,7 @@ def test_a_named_source_that_speaks_to_the_topic_is_quoted_first(pipeline: Answe
 
 
 def test_hedges_are_no_topic_words() -> None:
-    """"in general", "overall": how broad the question is, not what it is about (the documents never say "general")."""
+    """ "in general", "overall": how broad the question is, not what it is about (the documents never say "general")."""
     assert analyse("What does Miller generally think about the police in general, overall?") == analyse(
         "What does Miller think about the police?"
     )
