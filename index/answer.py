@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Literal
@@ -38,7 +38,7 @@ from index.triage import (
     triage,
 )
 from knowledge.corpus import load_topics
-from knowledge.documents import DocumentMeta, Kind
+from knowledge.documents import Document, DocumentMeta, Kind
 
 __all__ = [
     "Answer",
@@ -123,6 +123,7 @@ class AnswerPipeline:
         self.quotes = QuoteChooser(retriever, Passages(retriever.data))
         self._terms_of: dict[str, frozenset[str]] | None = None  # each document's terms, read on the first claim
         self._kind_of = {d.id: d.meta.kind for d in retriever.data.documents.values()}
+        self._candidates_speak_in = _candidates_documents(retriever.data.documents.values())
         self._chunk_ids: dict[str, list[int]] = {d: [] for d in retriever.data.documents}  # each source's, in order
         for i, chunk in enumerate(retriever.data.chunks):
             self._chunk_ids[chunk.doc_id].append(i)
@@ -205,9 +206,11 @@ class AnswerPipeline:
             claimed = tuple(texts[d] for d in about)
             chunks = self.candidate_chunks(question, hits)
             context = tuple(self.retriever.data.chunks[c].text for d in about for c in chunks.get(d, []))
-        score, overlap = (candidates[0].score, candidates[0].overlap) if candidates else (0.0, 0.0)
-        # Asked what one source says, other sources' words are no answer: they would read as that source's position.
-        silent = bool(question.named) and not question.compare and not self._named_on_topic(question, candidates)
+        # Asked what one source says, other sources' words are no answer: they would read as that source's position,
+        # so its own passage is the one judged.
+        asked = self._named_on_topic(question, candidates) if question.named and not question.compare else candidates
+        silent = not asked and bool(candidates)
+        score, overlap = (asked[0].score, asked[0].overlap) if asked else (0.0, 0.0)
         return self.abstention.decide(question, hits, score, overlap, tuple(texts.values()), claimed, context, silent)
 
     def _holding_rarest(self, question: ParsedQuestion) -> frozenset[str]:
@@ -228,7 +231,13 @@ class AnswerPipeline:
     def _candidates(self, question: ParsedQuestion, hits: list[Hit]) -> list[SourceQuotes]:
         """The best passages of every source that speaks to the question, best first; the sources it names, and each
         source's chunk sharing most words with it, are looked at even when retrieval ranked them low."""
-        return self.quotes.best_per_source(question, self.candidate_chunks(question, hits))
+        found = self.quotes.best_per_source(question, self.candidate_chunks(question, hits))
+        return [q for q in found if q.doc_id in self._compared(question)] if question.candidates else found
+
+    def _compared(self, question: ParsedQuestion) -> Iterable[str]:
+        """The sources a compare question is about: those a candidate speaks in when it compares the candidates (all of
+        them when no document is a candidate's)."""
+        return (question.candidates and self._candidates_speak_in) or self.retriever.data.documents
 
     def candidate_chunks(self, question: ParsedQuestion, hits: list[Hit]) -> dict[str, list[int]]:
         """Where each source's quote is looked for: its first few chunks among the candidate hits, and for a source the
@@ -236,7 +245,7 @@ class AnswerPipeline:
         of the question met in another sense ("live" in "live facial recognition") can rank a source's other chunks
         above the one that answers."""
         chunks = self.quotes.chunks_per_source(self.candidate_hits(question, hits))
-        for doc_id in self.retriever.data.documents if question.compare else question.named:
+        for doc_id in self._compared(question) if question.compare else question.named:
             own = chunks.setdefault(doc_id, [])
             own.extend(c for c in self._chunks_of(doc_id, question) if c not in own)
         return chunks
@@ -369,6 +378,13 @@ def _corpus_words(retriever: Retriever) -> list[str]:
         + [" ".join(filter(None, (d.meta.title, d.meta.speaker, d.meta.publisher))) for d in documents]
         + [" ".join(sorted(retriever.synonyms.words))]
     )
+
+
+def _candidates_documents(documents: Iterable[Document]) -> frozenset[str]:
+    """The documents whose speaker stands in the election: the speaker of a manifesto, in any of their documents."""
+    documents = list(documents)
+    standing = {d.meta.speaker for d in documents if d.meta.kind is Kind.MANIFESTO and d.meta.speaker}
+    return frozenset(d.id for d in documents if d.meta.speaker in standing)
 
 
 def _manifest_names(meta: DocumentMeta) -> str:

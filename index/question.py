@@ -124,6 +124,11 @@ _COMPARE = re.compile(
     r"each (?:say|says|said|think|thinks|propose|proposes|promise|promises|want|wants|plan|plans|of them))\b",
     re.IGNORECASE,
 )
+# Comparing "the candidates" is comparing only what those standing say: not what news stories report.
+_CANDIDATES = re.compile(
+    r"\b(?:candidates|each candidate|both candidates|contenders|(?:those|people|everyone) (?:standing|running))\b",
+    re.IGNORECASE,
+)
 # "Who is the chief constable?" asks for a name: a passage naming only the role does not answer it.
 _IDENTITY = re.compile(
     r"^\W*(?:who(?:'s|’s| is| are|'re)|whos) (?:currently |now )?(?:the|your|our|my)\b|"
@@ -295,6 +300,7 @@ class ParsedQuestion:
     wants: Wanted
     compare: bool
     corrected: str = ""  # the text with typos corrected towards the corpus's words (what lexical search reads)
+    candidates: bool = False  # compares the candidates: only the sources a candidate speaks in
     detail: Detail | None = None
     identity: bool = False  # asks who holds a role: only a passage naming someone answers it
     premise: tuple[str, ...] = ()  # stems of the action the question takes for granted, which the quote must state
@@ -508,8 +514,10 @@ def parse_question(
     corrected = text if corrected is None else corrected
     joined = joined_forms(corrected)
     # The words asking to compare ("the various sources", "each say") are no topic a passage must hold.
-    comparing = frozenset(analyse(" ".join(m.group() for m in _COMPARE.finditer(corrected))))
-    compare = _COMPARE.search(text) is not None
+    asking = [m.group() for pattern in (_COMPARE, _CANDIDATES) for m in pattern.finditer(corrected)]
+    comparing = frozenset(analyse(" ".join(asking)))
+    candidates = _CANDIDATES.search(corrected) is not None
+    compare = _COMPARE.search(text) is not None or candidates
     named, name_terms, title_terms = names.read(corrected, kinds=not compare)
     return ParsedQuestion(
         text=text,
@@ -519,6 +527,7 @@ def parse_question(
         wants=wanted(text),
         compare=compare,
         corrected=corrected,
+        candidates=candidates,
         detail=wanted_detail(text),
         identity=_IDENTITY.search(text) is not None,
         premise=premise(corrected),

@@ -395,6 +395,7 @@ def test_questions_lean_towards_the_labelled_questions_they_resemble(
     [
         "what does hirst say about the nothing to hide argument",  # only Miller's blog speaks of it
         "does the pc predator article say anything about facial recognition",  # other stories do
+        "miller's view on hare coursing",  # the plan speaks of it; his "course of conduct" is another sense
     ],
 )
 def test_a_named_source_that_does_not_speak_to_the_topic_gets_the_abstention(

@@ -77,6 +77,19 @@ def test_a_compare_question_shows_each_candidates_pledge(pipeline: AnswerPipelin
     assert _quotes_of(answer, MILLER), "every candidate who speaks to the topic is shown"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["how do the candidates compare on facial recognition cameras", "what do the people standing say about specials"],
+)
+def test_comparing_the_candidates_shows_only_what_the_candidates_say(pipeline: AnswerPipeline, question: str) -> None:
+    """A news story on the topic is no candidate's position; the candidates are the speakers of the manifestos."""
+    documents = pipeline.retriever.data.documents.values()
+    standing = {d.meta.speaker for d in documents if d.meta.kind == "manifesto"}
+    answer = pipeline.answer(question)
+    assert answer.kind == "answer", answer.text
+    assert {c.speaker for c in answer.citations} == standing, [(c.doc_id, c.quote) for c in answer.citations]
+
+
 def test_a_lead_in_is_quoted_with_the_list_it_introduces(pipeline: AnswerPipeline) -> None:
     answer = pipeline.answer("which goals does the government set for the Safer Streets Mission")
     miller = [c for c in answer.citations if c.doc_id == MILLER]
