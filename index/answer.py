@@ -207,11 +207,12 @@ class AnswerPipeline:
             chunks = self.candidate_chunks(question, hits)
             context = tuple(self.retriever.data.chunks[c].text for d in about for c in chunks.get(d, []))
         # Asked what one source says, other sources' words are no answer: they would read as that source's position,
-        # so its own passage is the one judged.
+        # so its own passages are the ones judged.
         asked = self._named_on_topic(question, candidates) if question.named and not question.compare else candidates
         silent = not asked and bool(candidates)
         score, overlap = (asked[0].score, asked[0].overlap) if asked else (0.0, 0.0)
-        return self.abstention.decide(question, hits, score, overlap, tuple(texts.values()), claimed, context, silent)
+        passages = tuple(texts[c.doc_id] for c in asked)
+        return self.abstention.decide(question, hits, score, overlap, passages, claimed, context, silent)
 
     def _holding_rarest(self, question: ParsedQuestion) -> frozenset[str]:
         """The documents holding the question's rarest topic word: whom a claim is about when no source is named ("why

@@ -101,6 +101,8 @@ _PRESUPPOSES = re.compile(
 _WANTING = re.compile(
     r"^\W*(?:why|how come)\b.{0,40}?\b(?:want|wants|wanted|keen on|so keen|in favour of|pushing)\b", re.IGNORECASE
 )
+# "Why does X want no / zero Y": wanting none of a thing is being for less of it.
+_WANTING_NONE = re.compile(r"\b(?:want|wants|wanted|keen on|in favour of|pushing)\s+(?:no|zero|none)\b", re.IGNORECASE)
 _OPPOSING = re.compile(r"against|oppos\w*", re.IGNORECASE)
 # Supporting a stance is that stance: "support the ban" is for less, as "oppose the ban" is for more.
 _SUPPORTING = re.compile(
@@ -134,7 +136,9 @@ def claim_of(text: str) -> Claim | None:
         return None
     stances = _stances(text)
     if not stances:
-        return Claim(Pole.MORE, frozenset()) if _WANTING.search(text) else None
+        if _WANTING.search(text) is None:
+            return None
+        return Claim(Pole.LESS if _WANTING_NONE.search(text) else Pole.MORE, frozenset())
     stems = frozenset(stem for _, pattern in _STANCE for m in pattern.finditer(text) for stem in analyse(m.group()))
     scaled = [pole for pole, _, _ in stances if pole in (Pole.MORE, Pole.LESS)]
     if len(scaled) == len(stances):

@@ -42,6 +42,7 @@ MIN_PROBABILITY_OVER_REPORT = 0.7
 # clothed" is like none of them in words. No ordinary message of ours that far from every exemplar scores above 0.7.
 SURE_PROBABILITY = 0.85
 MIN_SIMILARITY_WHEN_SURE = 0.25
+SAME_AS_ORDINARY = 0.85  # cosine from which a message is an ordinary exemplar reworded (as the labelled sets' checks)
 REGULARISATION = 4.0  # scikit-learn's C: fairly loose, the exemplars are few and written to be clean
 
 
@@ -68,7 +69,13 @@ class Closeness:
 
     @property
     def is_emergency(self) -> bool:
-        return self.nearest or self.classified
+        return (self.nearest or self.classified) and not self.repeats_ordinary
+
+    @property
+    def repeats_ordinary(self) -> bool:
+        """All but the words of an ordinary exemplar, and nearer to it than to any emergency: whatever the classifier
+        reads in it, an exemplar says what it is ("stabbings up or down")."""
+        return self.ordinary >= SAME_AS_ORDINARY and self.ordinary > self.emergency and not self.happening_now
 
     @property
     def outweighs_report(self) -> bool:

@@ -293,12 +293,15 @@ EMERGENCY_IN_CONTEXT = _any(
     r"\bat (?:knife|gun)-? ?point\b",
 )
 # Asking what the law allows or what happens to offenders ("what happens to people caught carrying a gun").
-# Only a message that opens with such a question and says nothing of the writer's own people ("is it legal to break the
-# door down, my mum is unconscious inside" stays an emergency).
+# Only a message that opens with such a question and says nothing of the writer's own people or of what is happening
+# ("is it legal to break the door down, my mum is unconscious inside", "... some lads have just set fire to the flat
+# below" stay emergencies).
 _LAW_QUESTION = (
     r"^\W*(?:what happens (?:to|if|when)|is it (?:legal|illegal|allowed|against the law)|are (?:you|we|they|people) "
-    r"allowed|what(?:'s| is| are) the (?:penalty|penalties|sentences?|punishments?) for)\b"
-    r"(?!.*\b(?:my|me|mine|i'm|im|we're|us|our|help|now)\b)"
+    r"allowed|what(?:'s|s| is| are) the (?:(?:maximum|minimum|max|min|usual|typical|average|likely) )?(?:penalty|"
+    r"penalties|sentences?|punishments?|law) (?:for|on)|how long (?:do|would|could|can|will) (?:you|people|someone|"
+    r"they) (?:get|go down|be jailed) for)\b"
+    r"(?!.*\b(?:my|me|mine|i'm|im|we're|us|our|help|now|just|outside|here)\b)"
 )
 # What makes a message about a danger rather than a report of one: asking about plans, figures or the past.
 ABOUT_POLICY = _any(
@@ -320,7 +323,9 @@ IN_THE_PAST = _any(
 )
 HAPPENING_NOW = _any(
     r"\b(?:(?<!more )(?<!less )(?<!than )(?<!until )(?<!till )now|right now|just now|currently|at the moment|"
-    r"as we speak|tonight|quick|quickly|hurry|urgent|what do i do|what should i do|send)\b",
+    r"as we speak|(?:right )?this (?:minute|second)|tonight|(?<!how )quick|(?<!how )quickly|hurry|urgent|what do i do|"
+    r"what should i do|"
+    r"send)\b",
     # An ambulance wanted, not one told of ("the ambulance took forty minutes") nor the service ("ambulance crews").
     r"\bambulance\b(?!\s+(?:took|came|arrived|was|were|had|crews?|staff|service|services|response|times?|waits?|"
     r"workers?|drivers?|trusts?)\b)",
@@ -328,7 +333,8 @@ HAPPENING_NOW = _any(
 # Said outright to be happening now: what a question asked in general must say to be an emergency ("what should I do"
 # opens real calls for help, but also "what should I do if I ever ...").
 SAID_TO_BE_NOW = _any(
-    r"\b(?:right now|just now|as we speak|hurry|quick(?:ly)?|urgent|send (?:help|someone|an ambulance))\b"
+    r"\b(?:right now|just now|as we speak|(?:right )?this (?:minute|second)|hurry|(?<!how )quick(?:ly)?|urgent|"
+    r"send (?:help|someone|an ambulance))\b"
 )
 # A question about plans or rules that names a danger ("what is being done about people being hit by cars"): even the
 # rules that hold anywhere else do not make it an emergency, unless it also says that something is happening now.
@@ -381,7 +387,8 @@ _TAKEN_BACK = (
 _IN_GENERAL = "|".join(
     (
         r"\b(?:just asking|for future reference|for the future|hypothetical(?:ly)?|out of (?:interest|curiosity))\b",
-        r"\b(?:general advice|in general|generally(?: speaking)?|just in case|(?:know|prepared|ready) in case)\b",
+        r"\b(?:general advice|in general|generally(?: speaking)?|just in case|(?:know|prepared|ready) in case|"
+        r"(?:want|like|need) to be (?:prepared|ready)|be prepared before)\b",
         r"\bif (?:i|you|we|one|someone) (?:ever|were ever|were to)\b",
         r"^\W*(?:if|when|whenever)\s+(?:a|an|someone|somebody|some ?one|you|people|a person)\b[^?]*\b(?:is the advice|"
         r"are you (?:supposed|meant|allowed)|should you|do you|can you|what do you)\b",
@@ -396,6 +403,22 @@ _IN_GENERAL = "|".join(
 # Words that tell of someone: after a question, they say something more is happening.
 _TELLS_OF_SOMEONE = _any(
     r"\b(?:he|she|they|we|i|my|our|someone|somebody|there|his|her|their|it|is|are|was|has|have|'s|'re|can'?t|won'?t)\b"
+)
+# A case supposed in the past tense, then what would follow ("if my house was burgled, what would the police do", "if a
+# man pulled a knife on me, is it better to run"; "could I be prosecuted if I broke the window"): a question about what
+# would happen, even of the writer's own people; not beside anything told of now ("..., he's been gone since lunch").
+_TOLD_OF_NOW = (
+    r"(?!.*\b(?:he's|she's|they're|hes|shes|theyre|he is|she is|they are|has been|have been|it's|its|there's|theres|"
+    r"there is|isn't|isnt|now|still|at the moment)\b)"
+)
+HYPOTHETICAL = _any(
+    _TOLD_OF_NOW
+    + r"^\W*(?:what (?:would|could) (?:happen|i do|you do|the police do)\s+)?if\b[^?.]{0,100}?\b(?:was|were|went|"
+    r"got|pulled|had|did|happened|broke|stole|attacked|ran|died|collapsed)\b[^?]*\b(?:would|could|is it better|"
+    r"should i)\b",
+    _TOLD_OF_NOW
+    + r"^\W*if\b[^?]*\b(?:could|would|can|will) (?:i|we|you) (?:be|get) (?:prosecuted|arrested|charged|sued|"
+    r"fined|in trouble)\b",
 )
 ASKED_IN_GENERAL = re.compile(
     rf"^(?!.*\b(?:my|our) (?:\w+ )?{_VICTIM}\b).*(?:{_IN_GENERAL})",
@@ -677,6 +700,7 @@ def triage(message: str) -> Triage | None:
     crime = CRIME_REPORT.search(text) or CRIME_TOLD_OTHERWISE.search(text)
     if (
         not ALREADY_REPORTED.search(text)
+        and not (HYPOTHETICAL.search(text) and not SAID_TO_BE_NOW.search(text))  # "if my car was stolen, would ..."
         and not (crime and _long_ago_beside_policy(text, crime))
         and (
             (crime and not TREND_QUESTION.search(text))
@@ -816,7 +840,8 @@ def asked_in_general(message: str) -> bool:
 
 def _in_general(text: str) -> bool:
     """The rule itself, on a message already read as the rules read it."""
-    return ASKED_IN_GENERAL.search(text) is not None and SAID_TO_BE_NOW.search(text) is None
+    supposed = ASKED_IN_GENERAL.search(text) is not None or HYPOTHETICAL.search(text) is not None
+    return supposed and SAID_TO_BE_NOW.search(text) is None
 
 
 def declares_not_urgent(message: str) -> bool:

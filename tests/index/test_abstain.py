@@ -419,3 +419,11 @@ def test_hedges_are_no_topic_words() -> None:
         "What does Miller think about the police?"
     )
     assert "general" in analyse("the general election")
+
+
+def test_a_year_a_named_source_does_not_give_is_abstained_on_though_another_source_names_it(
+    pipeline: AnswerPipeline,
+) -> None:
+    """The plan's road target is for 2040; another source's 2025 figures are not the plan's."""
+    answer = pipeline.answer("why does the plan want no deaths on essex roads by 2025")
+    assert answer.kind == "abstain", [(c.doc_id, c.quote) for c in answer.citations]

@@ -32,6 +32,7 @@ def _topic(question: str) -> tuple[str, ...]:
         ("how come the mayor wants to close the library", Pole.LESS),  # wanting less of it
         ("why is the council scaling back bin collections", Pole.LESS),
         ("why did the street pastors pilot fail", Pole.BAD),  # a judgement of how well something works
+        ("why does the council want no cars in the high street", Pole.LESS),  # wanting none of it
     ],
 )
 def test_a_why_question_takes_its_stance_for_granted(question: str, pole: Pole) -> None:
@@ -108,6 +109,7 @@ def test_a_question_resting_on_the_opposite_of_what_a_source_says_is_abstained_o
         "why does miller oppose the covid passport",
         "why won't miller legalise drugs",
         "why does the plan want to cut knife crime",
+        "why does the plan want no deaths on essex roads by 2040",
     ],
 )
 def test_a_question_whose_premise_a_source_states_is_answered(pipeline: AnswerPipeline, question: str) -> None:

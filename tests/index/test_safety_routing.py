@@ -86,6 +86,32 @@ def test_errands_and_games_get_no_999(pipeline: AnswerPipeline, message: str) ->
 
 @pytest.mark.parametrize(
     "message",
+    [  # a case supposed in the past tense, then what would follow; asked how fast, not in a hurry
+        "if my van got nicked off the drive overnight would the police even come out",
+        "if my son went missing how quickly would officers start looking",
+        "if a gang jumped me on the way home would i be better fighting back",
+        "if i smashed a window to get a kid out of a hot car could i be charged",
+    ],
+)
+def test_a_supposed_case_gets_neither_999_nor_101(pipeline: AnswerPipeline, message: str) -> None:
+    assert pipeline.triage(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # terse, or a question first and the danger after it, said to be happening this minute
+        "knifeman. station car park. someone bleeding bad",
+        "what is the plan on rural crime? theres men with dogs chasing my ewes right this minute",
+        "if you can help, my neighbours shed is on fire and it's spreading to the house",
+        "if my daughter went missing what would you do, she's been gone since breakfast and she's 7",  # told of now
+    ],
+)
+def test_an_emergency_told_tersely_or_after_a_question_gets_999(pipeline: AnswerPipeline, message: str) -> None:
+    assert pipeline.triage(message) is Triage.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
     [  # a reviewer's: a past word, "ok" or a how-to opening beside a danger now
         "fire started downstairs 10 minutes ago, we're ok but the neighbours are trapped",
         "he hit his head yesterday, i dont know if hes ok, he wont wake up",

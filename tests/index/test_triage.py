@@ -163,10 +163,18 @@ def test_raids_arson_and_weapons_under_way_are_emergencies(message: str) -> None
         "we have just lit the log burner, how often should the chimney be swept",
         "what are the plans to stop kids setting fire to bins",
         "my car was set alight in 2022 and nobody was caught, will the commissioner look at arson",
+        # What the law says of an offence, however the question puts it.
+        "whats the maximum penalty for a man carrying a machete",
+        "how long would someone get for carrying a blade in town",
+        "what's the law on people carrying a knife for work",
     ],
 )
 def test_questions_that_name_a_danger_in_general_are_not_emergencies(message: str) -> None:
     assert triage(message) is not Triage.EMERGENCY
+
+
+def test_a_question_about_the_law_beside_a_weapon_now_is_still_an_emergency() -> None:
+    assert triage("what's the sentence for carrying a knife, a man outside has one now") is Triage.EMERGENCY
 
 
 def test_a_question_about_a_crime_trend_is_not_a_crime_report() -> None:
