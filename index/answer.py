@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Literal
@@ -206,10 +206,10 @@ class AnswerPipeline:
             claimed = tuple(texts[d] for d in about)
             chunks = self.candidate_chunks(question, hits)
             context = tuple(self.retriever.data.chunks[c].text for d in about for c in chunks.get(d, []))
-        # Asked what one source says, other sources' words are no answer: they would read as that source's position,
-        # so its own passages are the ones judged.
-        asked = self._named_on_topic(question, candidates) if question.named and not question.compare else candidates
-        silent = not asked and bool(candidates)
+        # Asked what one source says (or to compare named ones), other sources' words are no answer: they would read
+        # as that source's position, so its own passages are the ones judged.
+        asked = self._named_on_topic(question, candidates) if question.named else candidates
+        silent = bool(question.named) and not asked
         score, overlap = (asked[0].score, asked[0].overlap) if asked else (0.0, 0.0)
         passages = tuple(texts[c.doc_id] for c in asked)
         return self.abstention.decide(question, hits, score, overlap, passages, claimed, context, silent)
@@ -233,12 +233,19 @@ class AnswerPipeline:
         """The best passages of every source that speaks to the question, best first; the sources it names, and each
         source's chunk sharing most words with it, are looked at even when retrieval ranked them low."""
         found = self.quotes.best_per_source(question, self.candidate_chunks(question, hits))
-        return [q for q in found if q.doc_id in self._compared(question)] if question.candidates else found
+        if not question.compare:
+            return found
+        compared = self._compared(question)
+        return [q for q in found if q.doc_id in compared]
 
-    def _compared(self, question: ParsedQuestion) -> Iterable[str]:
-        """The sources a compare question is about: those a candidate speaks in when it compares the candidates (all of
-        them when no document is a candidate's)."""
-        return (question.candidates and self._candidates_speak_in) or self.retriever.data.documents
+    def _compared(self, question: ParsedQuestion) -> Collection[str]:
+        """The sources a compare question is about: those it names ("compare Miller and the plan"); else those a
+        candidate speaks in when it compares the candidates; else all of them."""
+        return (
+            question.named
+            or (question.candidates_only and self._candidates_speak_in)
+            or self.retriever.data.documents.keys()
+        )
 
     def candidate_chunks(self, question: ParsedQuestion, hits: list[Hit]) -> dict[str, list[int]]:
         """Where each source's quote is looked for: its first few chunks among the candidate hits, and for a source the

@@ -155,7 +155,7 @@ STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | FRAMING_WORDS | FILLER_WORDS
 _STEMMER = Stemmer.Stemmer("english")
 # "Going up" and "going down" say which way a figure moves, though each word alone is a stop word.
 # Hedging phrases whose words alone are topic words ("general election", "a particular crime").
-_HEDGE = re.compile(r"\b(?:in general|in particular|on the whole|by and large|at all)\b")
+_HEDGE = re.compile(r"\b(?:in general(?! elections?\b)|in particular|on the whole|by and large|at all)\b")
 _TREND = re.compile(r"\b(?:go|goes|going|gone|went)\s+(?:back\s+)?(up|down)\b")
 # A prefix written with a hyphen ("re-opening", "anti-social") also gives the word written whole, as questions often
 # type it ("reopening", "antisocial").

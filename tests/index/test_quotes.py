@@ -79,7 +79,10 @@ def test_a_compare_question_shows_each_candidates_pledge(pipeline: AnswerPipelin
 
 @pytest.mark.parametrize(
     "question",
-    ["how do the candidates compare on facial recognition cameras", "what do the people standing say about specials"],
+    [
+        "how do the candidates compare on facial recognition cameras",
+        "what do those standing for mayor say about specials",
+    ],
 )
 def test_comparing_the_candidates_shows_only_what_the_candidates_say(pipeline: AnswerPipeline, question: str) -> None:
     """A news story on the topic is no candidate's position; the candidates are the speakers of the manifestos."""
@@ -88,6 +91,13 @@ def test_comparing_the_candidates_shows_only_what_the_candidates_say(pipeline: A
     answer = pipeline.answer(question)
     assert answer.kind == "answer", answer.text
     assert {c.speaker for c in answer.citations} == standing, [(c.doc_id, c.quote) for c in answer.citations]
+
+
+def test_a_compare_question_naming_sources_shows_only_those_sources(pipeline: AnswerPipeline) -> None:
+    """Sources it does not name would read as the named ones' positions; a named one that is silent is left out."""
+    answer = pipeline.answer("how do the pc predator article and miller compare on facial recognition")
+    assert answer.kind == "answer", answer.text
+    assert {c.doc_id for c in answer.citations} == {MILLER}, [(c.doc_id, c.quote) for c in answer.citations]
 
 
 def test_a_lead_in_is_quoted_with_the_list_it_introduces(pipeline: AnswerPipeline) -> None:

@@ -86,15 +86,35 @@ def test_errands_and_games_get_no_999(pipeline: AnswerPipeline, message: str) ->
 
 @pytest.mark.parametrize(
     "message",
-    [  # a case supposed in the past tense, then what would follow; asked how fast, not in a hurry
+    [  # a crime supposed in the past tense, then what would follow: no crime to report
         "if my van got nicked off the drive overnight would the police even come out",
-        "if my son went missing how quickly would officers start looking",
-        "if a gang jumped me on the way home would i be better fighting back",
-        "if i smashed a window to get a kid out of a hot car could i be charged",
+        "what would the police do if my shed was broken into",
     ],
 )
-def test_a_supposed_case_gets_neither_999_nor_101(pipeline: AnswerPipeline, message: str) -> None:
+def test_a_supposed_crime_gets_neither_999_nor_101(pipeline: AnswerPipeline, message: str) -> None:
     assert pipeline.triage(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [  # a reviewer's: polite openers and supposed cases beside a danger or a crime told of now
+        "if anyone can help my dad collapsed and wont wake up what should i do",
+        "if my husband died would the police come, he collapsed and i cant wake him",
+        "if my child got stuck in the river would the fire brigade come, she was swept in a minute ago",
+        "whats the sentence for kidnap, a woman was bundled into a van on the estate and it drove off",
+        "how quickly does the service respond, my wife is having a stroke",
+    ],
+)
+def test_a_supposed_case_or_a_question_beside_a_danger_now_still_gets_999(
+    pipeline: AnswerPipeline, message: str
+) -> None:
+    assert pipeline.triage(message) is Triage.EMERGENCY
+
+
+def test_a_crime_reported_after_a_polite_if_still_gets_101(pipeline: AnswerPipeline) -> None:
+    assert pipeline.triage("if anyone could help, my bike was stolen from outside the gym, could you log it") is (
+        Triage.CRIME_REPORT
+    )
 
 
 @pytest.mark.parametrize(

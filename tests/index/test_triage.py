@@ -174,7 +174,7 @@ def test_questions_that_name_a_danger_in_general_are_not_emergencies(message: st
 
 
 def test_a_question_about_the_law_beside_a_weapon_now_is_still_an_emergency() -> None:
-    assert triage("what's the sentence for carrying a knife, a man outside has one now") is Triage.EMERGENCY
+    assert triage("what's the sentence for carrying a knife, a man outside has one") is Triage.EMERGENCY
 
 
 def test_a_question_about_a_crime_trend_is_not_a_crime_report() -> None:
