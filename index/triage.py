@@ -147,6 +147,12 @@ _HARMED = (
 # Dangers named in words that also appear in questions about them ("how are drownings prevented", "we had a house
 # fire years ago"): they count only in a message that is not about policy or the past, or that says it is happening.
 EMERGENCY_IN_CONTEXT = _any(
+    # A vehicle hitting people ("a car has mounted the pavement and hit two kids").
+    r"\b(?:car|van|lorry|truck|bus|coach|vehicle|motorbike|moped|taxi|tractor|driver)\b.{0,50}\b(?:hit|ran over|"
+    r"run over|knocked (?:down|over)|ploughed into|smashed into|drove into)\s+(?:a |an |the |two |three |four |some |"
+    r"several |"
+    r"my |our |his |her |\d+ )?(?:\w+ )?(?:kids?|child(?:ren)?|man|men|woman|women|people|person|pedestrians?|"
+    r"cyclists?|boys?|girls?|pensioners?|pram|buggy|lady|someone|somebody|group|crowd|toddler|baby)\b",
     # Bleeding badly, told as it is ("stabbing, bleeding lots"), not as it was.
     r"(?<!was )(?<!were )(?<!been )\bbleeding (?:lots|loads|heavily|badly|bad|a lot|everywhere|profusely)\b",
     # An animal attacking someone.

@@ -103,6 +103,7 @@ def test_a_supposed_crime_gets_neither_999_nor_101(pipeline: AnswerPipeline, mes
         "if my child got stuck in the river would the fire brigade come, she was swept in a minute ago",
         "whats the sentence for kidnap, a woman was bundled into a van on the estate and it drove off",
         "how quickly does the service respond, my wife is having a stroke",
+        "how long do you get for dangerous driving, a van has just mounted the kerb and hit a lady",
     ],
 )
 def test_a_supposed_case_or_a_question_beside_a_danger_now_still_gets_999(
