@@ -30,7 +30,7 @@ from knowledge.documents import Document, DocumentMeta
 
 FORMAT_VERSION = 2  # 2: places.txt (index/places.py) beside the index
 # 2: the title joined the context, more framing stop words; 3: more framing stop words; 4, 5: filler words
-CHUNKING_VERSION = 12
+CHUNKING_VERSION = 13
 CURRENT = "current"
 KEEP_BUILDS = 2
 

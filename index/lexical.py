@@ -145,7 +145,6 @@ FILLER_WORDS = {
     "happened",
     # Hedges: how sure or how broad the asker is, not what the question is about.
     "generally",
-    "overall",
     "exactly",
     "truly",
     "specifically",
