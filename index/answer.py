@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Literal
@@ -38,7 +38,7 @@ from index.triage import (
     triage,
 )
 from knowledge.corpus import load_topics
-from knowledge.documents import Document, DocumentMeta, Kind
+from knowledge.documents import DocumentMeta, Kind
 
 __all__ = [
     "Answer",
@@ -123,7 +123,6 @@ class AnswerPipeline:
         self.quotes = QuoteChooser(retriever, Passages(retriever.data))
         self._terms_of: dict[str, frozenset[str]] | None = None  # each document's terms, read on the first claim
         self._kind_of = {d.id: d.meta.kind for d in retriever.data.documents.values()}
-        self._candidates_speak_in = _candidates_documents(retriever.data.documents.values())
         self._chunk_ids: dict[str, list[int]] = {d: [] for d in retriever.data.documents}  # each source's, in order
         for i, chunk in enumerate(retriever.data.chunks):
             self._chunk_ids[chunk.doc_id].append(i)
@@ -232,20 +231,7 @@ class AnswerPipeline:
     def _candidates(self, question: ParsedQuestion, hits: list[Hit]) -> list[SourceQuotes]:
         """The best passages of every source that speaks to the question, best first; the sources it names, and each
         source's chunk sharing most words with it, are looked at even when retrieval ranked them low."""
-        found = self.quotes.best_per_source(question, self.candidate_chunks(question, hits))
-        if not question.compare:
-            return found
-        compared = self._compared(question)
-        return [q for q in found if q.doc_id in compared]
-
-    def _compared(self, question: ParsedQuestion) -> Collection[str]:
-        """The sources a compare question is about: those it names ("compare Miller and the plan"); else those a
-        candidate speaks in when it compares the candidates; else all of them."""
-        return (
-            question.named
-            or (question.candidates_only and self._candidates_speak_in)
-            or self.retriever.data.documents.keys()
-        )
+        return self.quotes.best_per_source(question, self.candidate_chunks(question, hits))
 
     def candidate_chunks(self, question: ParsedQuestion, hits: list[Hit]) -> dict[str, list[int]]:
         """Where each source's quote is looked for: its first few chunks among the candidate hits, and for a source the
@@ -253,7 +239,7 @@ class AnswerPipeline:
         of the question met in another sense ("live" in "live facial recognition") can rank a source's other chunks
         above the one that answers."""
         chunks = self.quotes.chunks_per_source(self.candidate_hits(question, hits))
-        for doc_id in self._compared(question) if question.compare else question.named:
+        for doc_id in self.retriever.data.documents if question.compare else question.named:
             own = chunks.setdefault(doc_id, [])
             own.extend(c for c in self._chunks_of(doc_id, question) if c not in own)
         return chunks
@@ -386,13 +372,6 @@ def _corpus_words(retriever: Retriever) -> list[str]:
         + [" ".join(filter(None, (d.meta.title, d.meta.speaker, d.meta.publisher))) for d in documents]
         + [" ".join(sorted(retriever.synonyms.words))]
     )
-
-
-def _candidates_documents(documents: Iterable[Document]) -> frozenset[str]:
-    """The documents whose speaker stands in the election: the speaker of a manifesto, in any of their documents."""
-    documents = list(documents)
-    standing = {d.meta.speaker for d in documents if d.meta.kind is Kind.MANIFESTO and d.meta.speaker}
-    return frozenset(d.id for d in documents if d.meta.speaker in standing)
 
 
 def _manifest_names(meta: DocumentMeta) -> str:

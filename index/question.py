@@ -124,16 +124,11 @@ _COMPARE = re.compile(
     r"each (?:say|says|said|think|thinks|propose|proposes|promise|promises|want|wants|plan|plans|of them))\b",
     re.IGNORECASE,
 )
-# Comparing "the candidates" is comparing only what those standing say: not what news stories report. The office they
-# stand for is no topic ("those standing for mayor").
+# "Those standing for mayor" asks to compare, as "the candidates" does; the office they stand for is no topic.
 _CANDIDATES = re.compile(
     r"\b(?:candidates|each candidate|both candidates|contenders|(?:those|the people|everyone) (?:standing|running) "
     r"(?:for|in|to be|as)(?! (?:trial|a red light|red lights|late)\b) (?:the |an? )?\w+)\b",  # and what they stand for
     re.IGNORECASE,
-)
-# Other sources asked for beside the candidates ("the candidates and the news"): then every source is compared.
-_BESIDE_CANDIDATES = re.compile(
-    r"\b(?:news|reports?|articles?|papers?|press|sources|documents|others|everyone|everybody)\b", re.IGNORECASE
 )
 # "Who is the chief constable?" asks for a name: a passage naming only the role does not answer it.
 _IDENTITY = re.compile(
@@ -306,7 +301,6 @@ class ParsedQuestion:
     wants: Wanted
     compare: bool
     corrected: str = ""  # the text with typos corrected towards the corpus's words (what lexical search reads)
-    candidates_only: bool = False  # compares the candidates: only the sources a candidate speaks in
     detail: Detail | None = None
     identity: bool = False  # asks who holds a role: only a passage naming someone answers it
     premise: tuple[str, ...] = ()  # stems of the action the question takes for granted, which the quote must state
@@ -522,9 +516,8 @@ def parse_question(
     # The words asking to compare ("the various sources", "each say") are no topic a passage must hold.
     asking = [m.group() for pattern in (_COMPARE, _CANDIDATES) for m in pattern.finditer(corrected)]
     comparing = frozenset(analyse(" ".join(asking)))
-    candidates = _CANDIDATES.search(corrected) is not None
-    candidates_only = candidates and _BESIDE_CANDIDATES.search(corrected) is None
-    compare = _COMPARE.search(text) is not None or candidates
+    of_candidates = _CANDIDATES.search(corrected) is not None
+    compare = _COMPARE.search(text) is not None or of_candidates
     named, name_terms, title_terms = names.read(corrected, kinds=not compare)
     return ParsedQuestion(
         text=text,
@@ -534,7 +527,6 @@ def parse_question(
         wants=wanted(text),
         compare=compare,
         corrected=corrected,
-        candidates_only=candidates_only,
         detail=wanted_detail(text),
         identity=_IDENTITY.search(text) is not None,
         premise=premise(corrected),
