@@ -119,15 +119,16 @@ _DETAILS = (
 )
 # "What do the candidates say…", "compare…", "all sources": every source that speaks to the topic is shown.
 _COMPARE = re.compile(
-    r"\b(?:compare|comparison|candidates|everyone|every source|all (?:the )?sources|each (?:source|candidate)|"
-    r"differ|difference|differences|both|versus|vs|(?:the|different|various|all the) (?:sources|documents)|"
+    r"\b(?:compare|comparison|candidates|contenders|everyone|every source|all (?:the )?sources|"
+    r"each (?:source|candidate)|differ|difference|differences|both|versus|vs|"
+    r"(?:the|different|various|all the) (?:sources|documents)|"
     r"each (?:say|says|said|think|thinks|propose|proposes|promise|promises|want|wants|plan|plans|of them))\b",
     re.IGNORECASE,
 )
 # "Those standing for mayor" asks to compare, as "the candidates" does; the office they stand for is no topic.
-_CANDIDATES = re.compile(
-    r"\b(?:candidates|each candidate|both candidates|contenders|(?:those|the people|everyone) (?:standing|running) "
-    r"(?:for|in|to be|as)(?! (?:trial|a red light|red lights|late)\b) (?:the |an? )?\w+)\b",  # and what they stand for
+_STANDING = re.compile(
+    r"\b(?:those|the people|everyone) (?:standing|running) (?:for|in|to be|as)"
+    r"(?! (?:trial|a red light|red lights|late)\b) (?:the |an? )?\w+\b",
     re.IGNORECASE,
 )
 # "Who is the chief constable?" asks for a name: a passage naming only the role does not answer it.
@@ -514,10 +515,9 @@ def parse_question(
     corrected = text if corrected is None else corrected
     joined = joined_forms(corrected)
     # The words asking to compare ("the various sources", "each say") are no topic a passage must hold.
-    asking = [m.group() for pattern in (_COMPARE, _CANDIDATES) for m in pattern.finditer(corrected)]
+    asking = [m.group() for pattern in (_COMPARE, _STANDING) for m in pattern.finditer(corrected)]
     comparing = frozenset(analyse(" ".join(asking)))
-    of_candidates = _CANDIDATES.search(corrected) is not None
-    compare = _COMPARE.search(text) is not None or of_candidates
+    compare = _COMPARE.search(text) is not None or _STANDING.search(corrected) is not None
     named, name_terms, title_terms = names.read(corrected, kinds=not compare)
     return ParsedQuestion(
         text=text,
